@@ -1,0 +1,157 @@
+"""From an assessment record to an allocation: eligibility, the method, totals, range,
+sufficiency, and the explanation a person can follow from answers to total.
+
+Pure: no files, no clock. The policy tables in force are passed in.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from types import MappingProxyType
+
+from ras.eligibility import adult_eligibility
+from ras.methods import bands, costed, grid, points
+from ras.methods.base import MethodResult, step
+from ras.models import AREA_IDS, Allocation, AssessmentRecord, Element, MoneyRange, Step
+from ras.money import ZERO, pence, pounds
+from ras.policy.model import PolicyAt
+
+METHOD_FUNCTIONS = MappingProxyType(
+    {"points": points.compute, "bands": bands.compute, "grid": grid.compute, "costed": costed.compute}
+)
+
+METHOD_NAMES = MappingProxyType(
+    {
+        "points": "points (In Control / Hartlepool allocation tables)",
+        "bands": "outcome bands (Coventry: basic, standard, enhanced)",
+        "grid": "risk grid (Doncaster RAS Grid)",
+        "costed": "costed hours (reference costs of services)",
+    }
+)
+
+
+def _reference_cost(record: AssessmentRecord, policy: PolicyAt, method: str, result: MethodResult) -> Decimal:
+    ref_method = policy.general.reference_method
+    ref = result if ref_method == method else METHOD_FUNCTIONS[ref_method](record, policy)
+    return sum((e.amount for e in ref.elements), ZERO)
+
+
+def calculate(record: AssessmentRecord, policy: PolicyAt, method: str | None = None) -> Allocation:
+    """The allocation for `record` under `policy` (tables in force on one date) and `method`."""
+    method = policy.method_or_default(method)
+    eligibility = adult_eligibility(record, policy)
+    needs = {a: record.areas.get(a) for a in AREA_IDS}
+    general = policy.general
+    steps: list[Step] = [step("eligibility.adult", eligibility.reason)]
+
+    if not eligibility.eligible:
+        elements = tuple(
+            Element.model_construct(
+                area=a,
+                name=policy.areas[a].person_name,
+                amount=ZERO,
+                why="No amount, because the council is not likely to pay for support right now.",
+            )
+            for a in AREA_IDS
+        )
+        steps.append(
+            step(
+                "total.not_eligible",
+                "So there is no amount of money to show. Your answers are saved, and a worker will look at them with you.",
+                ZERO,
+            )
+        )
+        return Allocation.model_construct(
+            schema_="ras-allocation/1",
+            policy=policy.id,
+            policy_effective_from=policy.effective_from.isoformat(),
+            as_of=policy.as_of.isoformat(),
+            method=method,
+            eligible=False,
+            eligibility=eligibility,
+            weekly=ZERO,
+            annual=ZERO,
+            range=MoneyRange.model_construct(low=ZERO, high=ZERO),
+            band=None,
+            reference_cost=ZERO,
+            shortfall=ZERO,
+            elements=elements,
+            explanation=tuple(steps),
+            needs=needs,
+        )
+
+    result = METHOD_FUNCTIONS[method](record, policy)
+    steps.extend(result.steps)
+    weekly = sum((e.amount for e in result.elements), ZERO)
+    annual = pence(weekly * general.weeks_per_year)
+    low = pence(weekly * general.range_low)
+    high_factor = general.range_high_fluctuating if record.fluctuating else general.range_high
+    high = pence(weekly * high_factor)
+    reference_cost = _reference_cost(record, policy, method, result)
+    shortfall = max(ZERO, reference_cost - weekly)
+
+    steps.append(step("total.weekly", f"Added up, that is {pounds(weekly)} a week.", weekly))
+    steps.append(
+        step(
+            "total.annual",
+            f"Over a year of {general.weeks_per_year} weeks, that is {pounds(annual)}.",
+            annual,
+        )
+    )
+    if record.fluctuating:
+        range_text = (
+            f"Your needs change from week to week, so the range is wider: from {pounds(low)} to {pounds(high)} a week."
+        )
+    else:
+        range_text = f"The real amount may be a bit more or less: from about {pounds(low)} to {pounds(high)} a week."
+    steps.append(step("total.range", range_text))
+    if shortfall > 0:
+        steps.append(
+            step(
+                "sufficiency.shortfall",
+                f"We also worked out what the support might cost if the council arranged it: {pounds(reference_cost)} a week. "
+                f"That is {pounds(shortfall)} more than your amount, so a worker will check that the money is enough.",
+                shortfall,
+            )
+        )
+    else:
+        steps.append(
+            step(
+                "sufficiency.ok",
+                f"We also worked out what the support might cost if the council arranged it: {pounds(reference_cost)} a week. "
+                "Your amount is not less than that.",
+            )
+        )
+    steps.append(
+        step(
+            "total.starting_point",
+            "This is a starting point, not a final answer. It can go up or down when you plan your support with a worker.",
+        )
+    )
+    elements = tuple(
+        Element.model_construct(area=e.area, name=policy.areas[e.area].person_name, amount=e.amount, why=e.why)
+        for e in result.elements
+    )
+    return Allocation.model_construct(
+        schema_="ras-allocation/1",
+        policy=policy.id,
+        policy_effective_from=policy.effective_from.isoformat(),
+        as_of=policy.as_of.isoformat(),
+        method=method,
+        eligible=True,
+        eligibility=eligibility,
+        weekly=weekly,
+        annual=annual,
+        range=MoneyRange.model_construct(low=low, high=high),
+        band=result.band,
+        reference_cost=reference_cost,
+        shortfall=shortfall,
+        elements=elements,
+        explanation=tuple(steps),
+        needs=needs,
+    )
+
+
+def compare(record: AssessmentRecord, policy: PolicyAt) -> dict[str, Allocation]:
+    """The record under every method, side by side."""
+    return {m: calculate(record, policy, m) for m in METHOD_FUNCTIONS}

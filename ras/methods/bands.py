@@ -1,0 +1,84 @@
+"""`bands`: Coventry's outcomes-based bands, basic / standard / enhanced (seed 000).
+
+score = sum of (need + risk) over the four areas; the band gives the weekly amount;
+each area's element is its share of that amount in proportion to its (need + risk).
+Unpaid support does not change the band: Coventry assesses carers in a parallel system.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from ras.methods.base import AreaMoney, MethodResult, step
+from ras.models import AREA_IDS, AssessmentRecord
+from ras.money import ZERO, pence, pounds
+from ras.policy.model import BandRule, PolicyAt
+
+
+def band_for(score: int, policy: PolicyAt) -> tuple[BandRule, Decimal]:
+    for rule in policy.bands.bands:
+        if rule.from_ <= score <= rule.to:
+            amount = rule.base + rule.step * (score - rule.from_)
+            if rule.cap is not None:
+                amount = min(rule.cap, amount)
+            return rule, pence(amount)
+    raise ValueError(f"no band covers score {score}")  # the policy loader prevents this
+
+
+def compute(record: AssessmentRecord, policy: PolicyAt) -> MethodResult:
+    parts = {a: record.areas.get(a).need + record.areas.get(a).risk for a in AREA_IDS}
+    score = sum(parts.values())
+    rule, total = band_for(score, policy)
+    band_words = policy.bands.band_names[rule.band]
+    steps = []
+    for area in AREA_IDS:
+        answer = record.areas.get(area)
+        steps.append(
+            step(
+                "bands.area_score",
+                f"{policy.areas[area].person_name}: help needed {answer.need} + risk without help {answer.risk} = {parts[area]}.",
+            )
+        )
+    if rule.band == "none" or total == ZERO:
+        steps.append(step("bands.band", f"Your score is {score}. That is {band_words}, so there is no amount.", ZERO))
+    else:
+        steps.append(
+            step(
+                "bands.band",
+                f"Your score is {score} out of 32. That puts you in the {band_words} group, "
+                f"which gives {pounds(total)} a week.",
+                total,
+            )
+        )
+        steps.append(
+            step(
+                "bands.share",
+                "We share this amount between the parts of your life, by how much each part scored.",
+            )
+        )
+    # each area's share, rounded; the last non-zero area takes the rounding difference
+    elements: list[AreaMoney] = []
+    last_nonzero = max((i for i, a in enumerate(AREA_IDS) if parts[a]), default=None)
+    running = ZERO
+    for i, area in enumerate(AREA_IDS):
+        if not parts[area] or total == ZERO:
+            amount = ZERO
+        elif i == last_nonzero:
+            amount = total - running
+        else:
+            amount = pence(total * parts[area] / score)
+        running += amount
+        name = policy.areas[area].person_name
+        if amount:
+            why = f"{parts[area]} of your {score} points, so {parts[area]}/{score} of the {band_words} amount."
+        else:
+            why = f"No points for {name.lower()}, so no share of the amount."
+        elements.append(AreaMoney(area, amount, why))
+    if record.areas and any(record.areas.get(a).unpaid_support != "none" for a in AREA_IDS) and total:
+        steps.append(
+            step(
+                "bands.carers_separate",
+                "Help from family or friends does not change your group. Carers can have their own talk about their own needs.",
+            )
+        )
+    return MethodResult(elements, steps, band=rule.band)

@@ -1,0 +1,58 @@
+"""`points`: In Control style questionnaire points, Hartlepool's carer handling (seed 001).
+
+area points = need points x area weight + risk points; money = points x price per point
+for the client group; unpaid support takes money off at the end, and the needs stay on
+record unchanged.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from ras.methods.base import AreaMoney, MethodResult, step
+from ras.models import AREA_IDS, AssessmentRecord
+from ras.money import number, pence, pounds, times
+from ras.policy.model import PolicyAt
+
+ONE = Decimal(1)
+
+
+def compute(record: AssessmentRecord, policy: PolicyAt) -> MethodResult:
+    table = policy.points
+    price = table.price_per_point[record.client_group]
+    group = policy.client_groups[record.client_group]
+    steps = [
+        step(
+            "points.price_per_point",
+            f"Each answer gives points. For {group}, each point is worth {pounds(price)} a week.",
+        )
+    ]
+    elements = []
+    for area in AREA_IDS:
+        answer = record.areas.get(area)
+        name = policy.areas[area].person_name
+        need_pts = table.need_points[answer.need] * table.area_weight[area]
+        risk_pts = table.risk_points[answer.risk]
+        points = need_pts + risk_pts
+        cut = table.support_reduction[answer.unpaid_support]
+        amount = pence(points * price * (ONE - cut))
+        if points == 0:
+            why = f"You did not tell us of help needed for {name.lower()}, so there are no points here."
+            steps.append(step("points.area_points", f"{name}: no points.", amount))
+        else:
+            text = (
+                f"{name}: you said \"{policy.scales.need[answer.need]}\" (level {answer.need}). "
+                f"That gives {number(table.need_points[answer.need])} points, {times(table.area_weight[area])}: {number(need_pts)}. "
+                f"Without help: \"{policy.scales.risk[answer.risk]}\" (level {answer.risk}). That adds {number(risk_pts)} points. "
+                f"So {number(points)} points x {pounds(price)} = {pounds(points * price)}."
+            )
+            if cut:
+                text += (
+                    f" Family or friends help with {'most' if answer.unpaid_support == 'most' else 'some'} of this, "
+                    f"so we take off {number(cut * 100)}%: {pounds(amount)}. Your need is still written down in full."
+                )
+            steps.append(step("points.area_points", text, amount))
+            why = f"{number(points)} points for the help you need and the risk without it, at {pounds(price)} a point"
+            why += f", less {number(cut * 100)}% for help from family or friends." if cut else "."
+        elements.append(AreaMoney(area, amount, why))
+    return MethodResult(elements, steps)

@@ -1,0 +1,234 @@
+"""The engine's data: the assessment record going in, the allocation coming out.
+
+Input models forbid unknown fields so a typo is an error that names the field, never a
+silently ignored answer. Every model is frozen: a record is a fact about one moment.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+AREA_IDS: tuple[str, ...] = ("health", "choice", "work", "community")
+"""The four outcome areas (Coventry), in the order every method reports them."""
+
+OUTCOME_IDS: tuple[str, ...] = (
+    "nutrition",
+    "hygiene",
+    "toilet",
+    "clothing",
+    "home_safety",
+    "home_environment",
+    "relationships",
+    "work_education",
+    "community_services",
+    "child_care",
+)
+"""The ten Care Act outcomes, SI 2015/313 reg. 2(2)(a) to (j)."""
+
+CARER_OUTCOME_IDS: tuple[str, ...] = (
+    "child_care",
+    "caring_for_others",
+    "home_habitable",
+    "nutrition",
+    "relationships",
+    "work_education",
+    "community_services",
+    "recreation",
+)
+"""The eight carer outcomes, SI 2015/313 reg. 3(2)(b)(i) to (viii)."""
+
+AreaId = Literal["health", "choice", "work", "community"]
+OutcomeId = Literal[
+    "nutrition",
+    "hygiene",
+    "toilet",
+    "clothing",
+    "home_safety",
+    "home_environment",
+    "relationships",
+    "work_education",
+    "community_services",
+    "child_care",
+]
+CarerOutcomeId = Literal[
+    "child_care",
+    "caring_for_others",
+    "home_habitable",
+    "nutrition",
+    "relationships",
+    "work_education",
+    "community_services",
+    "recreation",
+]
+ClientGroup = Literal["older_people", "physical_disability", "learning_disability", "mental_health"]
+CLIENT_GROUPS: tuple[str, ...] = ("older_people", "physical_disability", "learning_disability", "mental_health")
+UnpaidSupport = Literal["none", "some", "most"]
+SUPPORT_LEVELS: tuple[str, ...] = ("none", "some", "most")
+Level = Annotated[int, Field(ge=0, le=4, strict=True)]
+MethodName = Literal["points", "bands", "grid", "costed"]
+METHODS: tuple[str, ...] = ("points", "bands", "grid", "costed")
+
+# reg. 2(3): the four ways an adult is "unable to achieve" an outcome; carers have three (reg. 3(3)).
+UnableWay = Literal["without_help", "pain_or_distress", "unsafe", "takes_longer"]
+CarerUnableWay = Literal["without_help", "pain_or_distress", "unsafe"]
+
+
+class _Input(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class AreaAnswer(_Input):
+    """What was heard about one area: need (0-4), risk if unmet (0-4), unpaid support."""
+
+    need: Level = 0
+    risk: Level = 0
+    unpaid_support: UnpaidSupport = "none"
+
+
+class Areas(_Input):
+    """The four areas; an area left out counts as need 0, risk 0, no unpaid support."""
+
+    health: AreaAnswer = AreaAnswer()
+    choice: AreaAnswer = AreaAnswer()
+    work: AreaAnswer = AreaAnswer()
+    community: AreaAnswer = AreaAnswer()
+
+    def get(self, area: str) -> AreaAnswer:
+        return getattr(self, area)
+
+
+class AssessmentRecord(_Input):
+    """`ras-assessment/1`: the contract between the conversation and the engine."""
+
+    schema_: Literal["ras-assessment/1"] = Field(alias="schema")
+    client_group: ClientGroup
+    impairment: bool
+    wellbeing_impact: bool
+    unable_outcomes: tuple[OutcomeId, ...] = ()
+    fluctuating: bool = False
+    areas: Areas = Areas()
+    # Optional context: the engine accepts a record without these and never prices them.
+    id: str | None = None
+    unable_reasons: dict[OutcomeId, tuple[UnableWay, ...]] | None = None
+    what_matters: str | None = None
+    area_notes: dict[AreaId, str] | None = None
+    notes: str | None = None
+    flags: tuple[str, ...] | None = None
+
+    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
+
+    @field_validator("unable_outcomes")
+    @classmethod
+    def _no_repeats(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        if len(set(value)) != len(value):
+            raise ValueError("an outcome is listed more than once")
+        return value
+
+    def dump(self) -> dict:
+        """The record as JSON-ready data, with `schema` spelled as in the spec."""
+        return self.model_dump(mode="json", by_alias=True, exclude_none=True)
+
+
+class CarerRecord(_Input):
+    """`ras-carer/1`: a carer's own assessment (SI 2015/313 reg. 3)."""
+
+    schema_: Literal["ras-carer/1"] = Field(alias="schema")
+    needs_from_caring: bool
+    """reg. 3(1)(a): the needs arise from providing necessary care for an adult."""
+    health_at_risk: bool = False
+    """reg. 3(1)(b)(i): the carer's physical or mental health is, or is at risk of, getting worse."""
+    unable_outcomes: tuple[CarerOutcomeId, ...] = ()
+    """reg. 3(1)(b)(ii) and 3(2)(b): the outcomes the carer is unable to achieve."""
+    unable_reasons: dict[CarerOutcomeId, tuple[CarerUnableWay, ...]] | None = None
+    wellbeing_impact: bool
+    """reg. 3(1)(c): as a consequence there is, or is likely to be, a significant impact on wellbeing."""
+    cared_for_relationship: str | None = None
+    hours_caring_per_week: Annotated[float, Field(ge=0, le=168)] | None = None
+    coping: Literal["coping", "struggling", "at_breaking_point"] | None = None
+    willing_to_continue: bool | None = None
+    notes: str | None = None
+
+    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
+
+    @field_validator("unable_outcomes")
+    @classmethod
+    def _no_repeats(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        if len(set(value)) != len(value):
+            raise ValueError("an outcome is listed more than once")
+        return value
+
+    def dump(self) -> dict:
+        return self.model_dump(mode="json", by_alias=True, exclude_none=True)
+
+
+# ----- results -------------------------------------------------------------------------
+
+Money = Decimal
+
+
+class _Output(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+
+class Eligibility(_Output):
+    """Whether the Care Act criteria are met, and why, in plain words."""
+
+    eligible: bool
+    conditions: dict[str, bool]
+    """Each condition of the regulation by name, true when met."""
+    reason: str
+    """One or two plain sentences a person can follow."""
+    rule: str
+    """Where the rule comes from (regulation and paragraph)."""
+
+
+class Element(_Output):
+    area: str
+    name: str
+    """The area's person-facing name from the policy."""
+    amount: Money
+    why: str
+
+
+class Step(_Output):
+    """One step of the explanation, in order, from answers to total."""
+
+    rule: str
+    """A stable id of the rule applied, e.g. `points.area_points`."""
+    text: str
+    amount: Money | None = None
+
+
+class MoneyRange(_Output):
+    low: Money
+    high: Money
+
+
+class Allocation(_Output):
+    """`ras-allocation/1`: what the engine gives back for one record."""
+
+    schema_: Literal["ras-allocation/1"] = Field("ras-allocation/1", alias="schema")
+    policy: str
+    policy_effective_from: str
+    as_of: str
+    method: MethodName
+    eligible: bool
+    eligibility: Eligibility
+    weekly: Money
+    annual: Money
+    range: MoneyRange
+    band: str | None
+    reference_cost: Money
+    shortfall: Money
+    elements: tuple[Element, ...]
+    explanation: tuple[Step, ...]
+    needs: dict[str, AreaAnswer]
+    """The needs as assessed, never changed by unpaid support (only money is)."""
+
+    model_config = ConfigDict(frozen=True, populate_by_name=True, ser_json_inf_nan="constants")
+
+    def dump(self) -> dict:
+        return self.model_dump(mode="json", by_alias=True)

@@ -1,0 +1,206 @@
+"""Find, read and strictly check a policy file; give the tables in force on a date.
+
+This is the only module of the engine that touches files.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from ras.policy.model import (
+    BandsTable,
+    CostedTable,
+    GeneralTable,
+    GridTable,
+    Parameter,
+    PointsTable,
+    PolicyAt,
+    PolicyFile,
+    ValueSource,
+)
+from ras.policy.yamlio import DataFileError, YamlDoc, loc_text, read_yaml
+
+_TABLES = {
+    "general": GeneralTable,
+    "points": PointsTable,
+    "bands": BandsTable,
+    "grid": GridTable,
+    "costed": CostedTable,
+}
+
+
+def builtin_policies() -> dict[str, Path]:
+    """The policies that ship with ras, by name."""
+    folder = resources.files("ras") / "policies"
+    return {
+        Path(str(entry)).stem: Path(str(entry))
+        for entry in folder.iterdir()
+        if str(entry).endswith((".yaml", ".yml"))
+    }
+
+
+def resolve_policy(name_or_path: str | Path) -> Path:
+    text = str(name_or_path)
+    shipped = builtin_policies()
+    if text in shipped:
+        return shipped[text]
+    path = Path(text)
+    if path.suffix in (".yaml", ".yml") or path.exists():
+        return path
+    raise DataFileError(
+        text,
+        f"no such policy: give a file path or one of: {', '.join(sorted(shipped))}",
+    )
+
+
+class Policy:
+    """A loaded, checked policy file. `at(date)` gives the tables in force."""
+
+    def __init__(self, doc: YamlDoc, file: PolicyFile):
+        self.path = doc.path
+        self.file = file
+        self._doc = doc
+        self.id = file.policy.id
+        self.title = file.policy.title
+
+    def dates(self) -> list[dt.date]:
+        """Every date on which some value changes, earliest first."""
+        found: set[dt.date] = set()
+        for _section, _name, param in self._parameters():
+            found.update(param.values)
+        return sorted(found)
+
+    def _parameters(self):
+        params = self.file.parameters
+        for section in _TABLES:
+            group = getattr(params, section)
+            for name in type(group).model_fields:
+                yield section, name, getattr(group, name)
+
+    @functools.lru_cache(maxsize=64)  # noqa: B019 - a policy lives as long as the program
+    def at(self, as_of: dt.date) -> PolicyAt:
+        return self._build(as_of)
+
+    def _error(self, loc: tuple, message: str) -> DataFileError:
+        return DataFileError(self.path, message, line=self._doc.line_of(loc), key=loc_text(loc))
+
+    def _build(self, as_of: dt.date) -> PolicyAt:
+        tables: dict[str, Any] = {}
+        sources: list[ValueSource] = []
+        latest = dt.date.min
+        for section, table_cls in _TABLES.items():
+            raw: dict[str, Any] = {}
+            dates: dict[str, dt.date] = {}
+            for name, param in getattr(self.file.parameters, section):
+                param: Parameter
+                found = param.in_force(as_of)
+                loc = ("parameters", section, name)
+                if found is None:
+                    first = min(param.values)
+                    raise self._error(loc, f"no value in force on {as_of} (the first is from {first})")
+                day, dated = found
+                raw[name] = dated.value
+                dates[name] = day
+                latest = max(latest, day)
+                sources.append(
+                    ValueSource(
+                        path=f"{section}.{name}",
+                        label=param.label,
+                        unit=param.unit,
+                        effective_from=day,
+                        value=dated.value,
+                        references=tuple(self.file.references[r] for r in dated.references()),
+                    )
+                )
+            try:
+                tables[section] = table_cls.model_validate(raw)
+            except ValidationError as exc:
+                err = exc.errors()[0]
+                name = err["loc"][0] if err["loc"] else None
+                if name in dates:
+                    loc = ("parameters", section, name, "values", dates[name], "value", *err["loc"][1:])
+                else:
+                    loc = ("parameters", section)
+                raise self._error(loc, _plain_pydantic(err)) from None
+        return PolicyAt(
+            id=self.file.policy.id,
+            title=self.file.policy.title,
+            council=self.file.policy.council,
+            contact=self.file.policy.contact,
+            as_of=as_of,
+            effective_from=latest,
+            areas=dict(self.file.areas),
+            outcomes=dict(self.file.outcomes),
+            scales=self.file.scales,
+            client_groups=dict(self.file.client_groups),
+            sources=tuple(sources),
+            **tables,
+        )
+
+    def __repr__(self) -> str:
+        return f"Policy({self.id!r}, {str(self.path)!r})"
+
+
+def _plain_pydantic(err: dict) -> str:
+    msg = err.get("msg", "not valid")
+    if err.get("type") == "extra_forbidden":
+        return "unknown key (misspelt, or in the wrong place?)"
+    if err.get("type") == "missing":
+        return "this key is required but missing"
+    return msg[0].lower() + msg[1:] if msg else "not valid"
+
+
+def _check(doc: YamlDoc) -> PolicyFile:
+    if not isinstance(doc.data, dict):
+        raise DataFileError(doc.path, "a policy file must be a mapping of keys (policy, references, areas, ...)", line=1)
+    try:
+        file = PolicyFile.model_validate(doc.data)
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        loc = tuple(p for p in err["loc"] if not (isinstance(p, str) and p.startswith("function-after")))
+        if err.get("type") == "extra_forbidden":
+            message = "unknown key (misspelt, or in the wrong place?)"
+        else:
+            message = _plain_pydantic(err)
+        raise DataFileError(doc.path, message, line=doc.line_of(loc), key=loc_text(loc) or None) from None
+    # every value must name references that exist
+    for section in _TABLES:
+        for name, param in getattr(file.parameters, section):
+            for day, dated in param.values.items():
+                for ref in dated.references():
+                    if ref not in file.references:
+                        loc = ("parameters", section, name, "values", day, "reference")
+                        raise DataFileError(
+                            doc.path,
+                            f"reference `{ref}` is not in the `references` list",
+                            line=doc.line_of(loc),
+                            key=loc_text(loc),
+                        )
+    return file
+
+
+@functools.lru_cache(maxsize=32)
+def _load(path: str, mtime_ns: int) -> Policy:
+    doc = read_yaml(path)
+    policy = Policy(doc, _check(doc))
+    # check the typed tables on every date a value changes, so a bad figure fails at load
+    for day in policy.dates():
+        if all(p.in_force(day) for _s, _n, p in policy._parameters()):
+            policy.at(day)
+    return policy
+
+
+def load_policy(name_or_path: str | Path = "example") -> Policy:
+    """Load a shipped policy by name or a council's file by path. Strict: raises DataFileError."""
+    path = resolve_policy(name_or_path)
+    try:
+        mtime = path.stat().st_mtime_ns
+    except OSError:
+        raise DataFileError(path, "file not found") from None
+    return _load(str(path), mtime)

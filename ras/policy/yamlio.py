@@ -1,0 +1,115 @@
+"""Strict YAML reading shared by policy and dialogue files.
+
+- duplicate keys are an error (PyYAML silently keeps the last one);
+- floats are read as `Decimal` from their written digits, so 4.60 stays exactly 4.60;
+- the composed node tree is kept so an error can name the line of the key at fault.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+from typing import Any, Iterable
+
+import yaml
+
+
+class DataFileError(Exception):
+    """A data file (policy or dialogue) is wrong. The message names file, line and key."""
+
+    def __init__(self, path: str | Path, message: str, line: int | None = None, key: str | None = None):
+        self.path = str(path)
+        self.line = line
+        self.key = key
+        self.detail = message
+        where = self.path + (f", line {line}" if line else "")
+        what = f" at {key}" if key else ""
+        super().__init__(f"{where}{what}: {message}")
+
+
+class _StrictLoader(yaml.SafeLoader):
+    pass
+
+
+def _construct_mapping(loader: _StrictLoader, node: yaml.MappingNode, deep: bool = False) -> dict:
+    loader.flatten_mapping(node)
+    mapping: dict = {}
+    for key_node, value_node in node.value:
+        key = loader.construct_object(key_node, deep=True)
+        try:
+            hash(key)
+        except TypeError as exc:  # pragma: no cover - YAML complex keys
+            raise yaml.constructor.ConstructorError(
+                None, None, "a key that cannot be used as a name", key_node.start_mark
+            ) from exc
+        if key in mapping:
+            raise yaml.constructor.ConstructorError(
+                None, None, f"duplicate key {key!r}", key_node.start_mark
+            )
+        mapping[key] = loader.construct_object(value_node, deep=deep)
+    return mapping
+
+
+def _construct_decimal(loader: _StrictLoader, node: yaml.ScalarNode) -> Decimal:
+    text = loader.construct_scalar(node).replace("_", "")
+    return Decimal(text)
+
+
+_StrictLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+_StrictLoader.add_constructor("tag:yaml.org,2002:float", _construct_decimal)
+
+
+class YamlDoc:
+    """The loaded data and its node tree, for finding the line of a key."""
+
+    def __init__(self, path: Path, data: Any, node: yaml.Node | None):
+        self.path = path
+        self.data = data
+        self.node = node
+
+    def line_of(self, loc: Iterable[Any]) -> int | None:
+        """The 1-based line of the deepest key of `loc` that exists in the file."""
+        node = self.node
+        line = node.start_mark.line + 1 if node is not None else None
+        for part in loc:
+            if isinstance(node, yaml.MappingNode):
+                found = None
+                for key_node, value_node in node.value:
+                    if str(key_node.value) == str(part):
+                        found = (key_node, value_node)
+                        break
+                if found is None:
+                    return line
+                line = found[0].start_mark.line + 1
+                node = found[1]
+            elif isinstance(node, yaml.SequenceNode) and isinstance(part, int) and part < len(node.value):
+                node = node.value[part]
+                line = node.start_mark.line + 1
+            else:
+                return line
+        return line
+
+
+def read_yaml(path: str | Path) -> YamlDoc:
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise DataFileError(path, "file not found") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise DataFileError(path, f"cannot be read ({exc.__class__.__name__}: {exc})") from None
+    try:
+        node = yaml.compose(text, Loader=_StrictLoader)
+        data = yaml.load(text, Loader=_StrictLoader)  # noqa: S506 - a SafeLoader subclass
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else None
+        problem = exc.problem or exc.context or "not valid YAML"
+        raise DataFileError(path, problem, line=line) from None
+    except yaml.YAMLError as exc:  # pragma: no cover - other YAML errors carry no mark
+        raise DataFileError(path, str(exc)) from None
+    return YamlDoc(path, data, node)
+
+
+def loc_text(loc: Iterable[Any]) -> str:
+    return ".".join(str(p) for p in loc)
