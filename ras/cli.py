@@ -1,0 +1,307 @@
+"""The `ras` command: calculate, compare, policy, schema; more commands plug in from
+`ras/commands/` (each module has `register(subparsers)`).
+
+Bad input gives a one-line message naming the field or line and exit code 2, never a
+traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import importlib
+import json
+import pkgutil
+import sys
+from decimal import Decimal
+from pathlib import Path
+from typing import Any, Callable, Iterable
+
+from pydantic import ValidationError
+
+from ras.engine import METHOD_NAMES, calculate, compare
+from ras.models import METHODS, Allocation, AssessmentRecord, CarerRecord
+from ras.money import pounds
+from ras.policy import DataFileError, PolicyAt, load_policy
+
+EXIT_BAD_INPUT = 2
+
+
+class BadInput(Exception):
+    """A problem with what the user gave us: printed as one line, exit code 2."""
+
+
+# ----- helpers shared by command modules ------------------------------------------------
+
+
+def validation_message(exc: ValidationError) -> str:
+    """One line naming the first field at fault."""
+    err = exc.errors()[0]
+    loc = ".".join(str(p) for p in err["loc"] if not str(p).startswith("function-"))
+    loc = loc.replace("schema_", "schema")
+    kind = err.get("type", "")
+    if kind == "extra_forbidden":
+        msg = "unknown field"
+    elif kind == "missing":
+        msg = "required field is missing"
+    elif kind == "literal_error":
+        msg = err["msg"].replace("Input should be", "should be")
+    else:
+        msg = err["msg"][0].lower() + err["msg"][1:]
+    more = len(exc.errors()) - 1
+    tail = f" (and {more} more problem{'s' if more > 1 else ''})" if more else ""
+    return f"{loc}: {msg}{tail}" if loc else f"{msg}{tail}"
+
+
+def parse_record(text: str) -> AssessmentRecord:
+    try:
+        return AssessmentRecord.model_validate_json(text)
+    except ValidationError as exc:
+        raise BadInput(validation_message(exc)) from None
+
+
+def read_text(path: str) -> str:
+    if path == "-":
+        return sys.stdin.read()
+    try:
+        return Path(path).read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise BadInput(f"{path}: file not found") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise BadInput(f"{path}: cannot be read ({exc})") from None
+
+
+def parse_date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date (use YYYY-MM-DD): {text!r}") from None
+
+
+def policy_at(name: str, as_of: dt.date | None) -> PolicyAt:
+    policy = load_policy(name)
+    if as_of is None:
+        # the engine never reads the clock; the command line may, as the user's default
+        as_of = dt.date.today()
+        dates = policy.dates()
+        if dates and as_of < max(dates) and all(as_of < d for d in dates):
+            as_of = max(dates)
+    return policy.at(as_of)
+
+
+def add_policy_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--policy", default="example", help="a shipped policy name or a policy file (default: example)")
+    p.add_argument("--as-of", type=parse_date, default=None, help="use the figures in force on this date (default: today)")
+
+
+def json_default(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    raise TypeError(f"not JSON: {type(value).__name__}")
+
+
+# ----- plain-words output ---------------------------------------------------------------
+
+
+def explain(alloc: Allocation) -> str:
+    lines = [f"How we worked out your budget ({METHOD_NAMES[alloc.method]})", ""]
+    for n, s in enumerate(alloc.explanation, 1):
+        lines.append(f"{n}. {s.text}")
+    if alloc.eligible:
+        lines += ["", "What each part is for:"]
+        for e in alloc.elements:
+            lines.append(f"- {e.name}: {pounds(e.amount)} a week. {e.why}")
+        lines += [
+            "",
+            f"Weekly: {pounds(alloc.weekly)}. Yearly: {pounds(alloc.annual)}. "
+            f"Range: {pounds(alloc.range.low)} to {pounds(alloc.range.high)} a week."
+            + (f" Band: {alloc.band}." if alloc.band else ""),
+        ]
+    return "\n".join(lines)
+
+
+def compare_table(results: dict[str, Allocation], policy: PolicyAt) -> str:
+    methods = list(results)
+    head = ["", *methods]
+    rows: list[list[str]] = []
+    for i, area in enumerate(policy.areas):
+        rows.append([policy.areas[area].person_name, *(str(results[m].elements[i].amount) for m in methods)])
+    rows.append(["Weekly", *(str(results[m].weekly) for m in methods)])
+    rows.append(["Yearly", *(str(results[m].annual) for m in methods)])
+    rows.append(["Range", *(f"{results[m].range.low}-{results[m].range.high}" for m in methods)])
+    rows.append(["Band", *(results[m].band or "-" for m in methods)])
+    rows.append(["Reference cost", *(str(results[m].reference_cost) for m in methods)])
+    rows.append(["Shortfall", *(str(results[m].shortfall) for m in methods)])
+    widths = [max(len(r[c]) for r in [head, *rows]) for c in range(len(head))]
+    out = []
+    for r in [head, *rows]:
+        out.append("  ".join(r[0].ljust(widths[0]) if c == 0 else r[c].rjust(widths[c]) for c in range(len(r))))
+        if r is head:
+            out.append("  ".join("-" * w for w in widths))
+    first = next(iter(results.values()))
+    note = "" if first.eligible else f"\nNot eligible: {first.eligibility.reason}"
+    return "\n".join(out) + note
+
+
+# ----- commands -------------------------------------------------------------------------
+
+
+def iter_batch(path: str) -> Iterable[tuple[int, str]]:
+    if path == "-":
+        stream = sys.stdin
+        for n, line in enumerate(stream, 1):
+            yield n, line
+        return
+    try:
+        with open(path, encoding="utf-8") as stream:
+            for n, line in enumerate(stream, 1):
+                yield n, line
+    except FileNotFoundError:
+        raise BadInput(f"{path}: file not found") from None
+
+
+def cmd_calculate(args: argparse.Namespace) -> int:
+    if args.method is not None and args.method not in METHODS:
+        raise BadInput(f"--method: unknown method {args.method!r} (choose {', '.join(METHODS)})")
+    policy = policy_at(args.policy, args.as_of)
+    if args.batch:
+        out = sys.stdout
+        errors = 0
+        for n, line in iter_batch(args.batch):
+            if not line.strip():
+                continue
+            try:
+                record = AssessmentRecord.model_validate_json(line)
+            except ValidationError as exc:
+                errors += 1
+                print(f"{args.batch}: line {n}: {validation_message(exc)}", file=sys.stderr)
+                continue
+            out.write(calculate(record, policy, args.method).model_dump_json(by_alias=True))
+            out.write("\n")
+        return EXIT_BAD_INPUT if errors else 0
+    if not args.record:
+        raise BadInput("give a record file (RECORD.json), or --batch RECORDS.jsonl")
+    record = parse_record(read_text(args.record))
+    alloc = calculate(record, policy, args.method)
+    if args.json:
+        print(alloc.model_dump_json(by_alias=True, indent=2))
+    else:
+        print(explain(alloc))
+    return 0
+
+
+def cmd_compare(args: argparse.Namespace) -> int:
+    policy = policy_at(args.policy, args.as_of)
+    record = parse_record(read_text(args.record))
+    results = compare(record, policy)
+    if args.json:
+        print(json.dumps({m: a.dump() for m, a in results.items()}, indent=2))
+    else:
+        print(compare_table(results, policy))
+    return 0
+
+
+def cmd_policy(args: argparse.Namespace) -> int:
+    policy = load_policy(args.name)
+    if args.action == "check":
+        dates = policy.dates()
+        print(f"{policy.path}: OK: policy {policy.id!r}, {len(list(policy._parameters()))} parameters, "
+              f"values from {dates[0]} to {dates[-1]}, every value referenced.")
+        return 0
+    at = policy_at(args.name, args.as_of)
+    if args.json:
+        print(json.dumps([s.model_dump(mode="json") for s in at.sources], indent=2, default=json_default))
+        return 0
+    print(f"{at.title} ({at.id}), figures in force on {at.as_of}; default method: {at.general.default_method}")
+    print(f"File: {policy.path}\n")
+    print("Areas:")
+    for area, names in at.areas.items():
+        print(f"  {area}: {names.worker_name} / \"{names.person_name}\"")
+    print()
+    for src in at.sources:
+        refs = "; ".join(f"{r.title} <{r.address}>" for r in src.references)
+        print(f"{src.path} [{src.unit}] from {src.effective_from}: {json.dumps(src.value, default=json_default)}")
+        print(f"    {src.label}")
+        print(f"    source: {refs}")
+    return 0
+
+
+SCHEMAS: dict[str, Callable[[], dict]] = {
+    "assessment": lambda: AssessmentRecord.model_json_schema(by_alias=True),
+    "carer": lambda: CarerRecord.model_json_schema(by_alias=True),
+    "allocation": lambda: Allocation.model_json_schema(by_alias=True, mode="serialization"),
+}
+
+
+def cmd_schema(args: argparse.Namespace) -> int:
+    schema = SCHEMAS[args.which]()
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["$id"] = f"ras-{args.which}/1"
+    print(json.dumps(schema, indent=2))
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="ras",
+        description="The ras-chat allocation engine: eligibility and an indicative personal budget, every pound explained.",
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    p = sub.add_parser("calculate", help="work out the budget for one record (or a batch)")
+    p.add_argument("record", nargs="?", help="an assessment record (JSON); - for standard input")
+    p.add_argument("--batch", metavar="RECORDS.jsonl", help="one record a line; prints one JSON result a line")
+    p.add_argument("--method", default=None, help=f"one of {', '.join(METHODS)} (default: the policy's)")
+    p.add_argument("--json", action="store_true", help="print the result as JSON")
+    add_policy_options(p)
+    p.set_defaults(func=cmd_calculate)
+
+    p = sub.add_parser("compare", help="the four methods side by side for one record")
+    p.add_argument("record")
+    p.add_argument("--json", action="store_true")
+    add_policy_options(p)
+    p.set_defaults(func=cmd_compare)
+
+    p = sub.add_parser("policy", help="show or check a policy")
+    p.add_argument("action", choices=["show", "check"])
+    p.add_argument("name", nargs="?", default="example", help="a shipped policy name or a file path")
+    p.add_argument("--as-of", type=parse_date, default=None)
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_policy)
+
+    p = sub.add_parser("schema", help="print a JSON Schema")
+    p.add_argument("which", choices=sorted(SCHEMAS))
+    p.set_defaults(func=cmd_schema)
+
+    _register_plugins(sub)
+    return parser
+
+
+def _register_plugins(sub: argparse._SubParsersAction) -> None:
+    """Command modules in `ras/commands/` (code in this package, never named by data)."""
+    import ras.commands as pkg
+
+    for info in sorted(pkgutil.iter_modules(pkg.__path__), key=lambda m: m.name):
+        module = importlib.import_module(f"ras.commands.{info.name}")
+        module.register(sub)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return args.func(args)
+    except BadInput as exc:
+        print(f"ras: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except DataFileError as exc:
+        print(f"ras: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except BrokenPipeError:  # pragma: no cover - e.g. piped into head
+        return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

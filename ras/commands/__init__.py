@@ -1,0 +1,1 @@
+"""Extra `ras` commands: each module defines `register(subparsers)`."""

@@ -1,0 +1,56 @@
+"""The `ras-chat` command.
+
+With no subcommand it starts (or resumes) a conversation: the Textual app on a terminal,
+plain line mode with `--plain`, when not on a terminal, or when TERM=dumb.
+Subcommands plug in from `ras_chat/commands/` (each module has `register(subparsers)`).
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import pkgutil
+import sys
+
+from ras.policy import DataFileError
+
+EXIT_BAD_INPUT = 2
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="ras-chat",
+        description="Work out a starting budget for care and support by talking, not by filling in a form.",
+    )
+    parser.add_argument("--plain", action="store_true", help="plain line-by-line mode (screen readers, pipes)")
+    parser.add_argument("--resume", metavar="ID|last", help="carry on a saved conversation")
+    parser.add_argument("--db", metavar="PATH|URL", help="the sessions database (default: in your data folder)")
+    parser.add_argument("--policy", default=None, help="a shipped policy name or a policy file (default: example)")
+    parser.add_argument("--theme", default=None, help="default or high-contrast")
+    parser.set_defaults(func=None)
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    import ras_chat.commands as pkg
+
+    for info in sorted(pkgutil.iter_modules(pkg.__path__), key=lambda m: m.name):
+        importlib.import_module(f"ras_chat.commands.{info.name}").register(sub)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        if args.func is None:
+            from ras_chat.conversation import run_conversation
+
+            return run_conversation(args)
+        return args.func(args)
+    except DataFileError as exc:
+        print(f"ras-chat: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""`ras-chat` subcommands: each module defines `register(subparsers)`; its parser sets `func`."""
