@@ -9,7 +9,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, field_validator
 
 AREA_IDS: tuple[str, ...] = ("health", "choice", "work", "community")
 """The four outcome areas (Coventry), in the order every method reports them."""
@@ -105,10 +105,10 @@ class AssessmentRecord(_Input):
 
     schema_: Literal["ras-assessment/1"] = Field(alias="schema")
     client_group: ClientGroup
-    impairment: bool
-    wellbeing_impact: bool
+    impairment: StrictBool
+    wellbeing_impact: StrictBool
     unable_outcomes: tuple[OutcomeId, ...] = ()
-    fluctuating: bool = False
+    fluctuating: StrictBool = False
     areas: Areas = Areas()
     # Optional context: the engine accepts a record without these and never prices them.
     id: str | None = None
@@ -136,19 +136,19 @@ class CarerRecord(_Input):
     """`ras-carer/1`: a carer's own assessment (SI 2015/313 reg. 3)."""
 
     schema_: Literal["ras-carer/1"] = Field(alias="schema")
-    needs_from_caring: bool
+    needs_from_caring: StrictBool
     """reg. 3(1)(a): the needs arise from providing necessary care for an adult."""
-    health_at_risk: bool = False
+    health_at_risk: StrictBool = False
     """reg. 3(1)(b)(i): the carer's physical or mental health is, or is at risk of, getting worse."""
     unable_outcomes: tuple[CarerOutcomeId, ...] = ()
     """reg. 3(1)(b)(ii) and 3(2)(b): the outcomes the carer is unable to achieve."""
     unable_reasons: dict[CarerOutcomeId, tuple[CarerUnableWay, ...]] | None = None
-    wellbeing_impact: bool
+    wellbeing_impact: StrictBool
     """reg. 3(1)(c): as a consequence there is, or is likely to be, a significant impact on wellbeing."""
     cared_for_relationship: str | None = None
     hours_caring_per_week: Annotated[float, Field(ge=0, le=168)] | None = None
     coping: Literal["coping", "struggling", "at_breaking_point"] | None = None
-    willing_to_continue: bool | None = None
+    willing_to_continue: StrictBool | None = None
     notes: str | None = None
 
     model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)

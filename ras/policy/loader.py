@@ -162,7 +162,8 @@ def _check(doc: YamlDoc) -> PolicyFile:
     try:
         file = PolicyFile.model_validate(doc.data)
     except ValidationError as exc:
-        err = exc.errors()[0]
+        # a misplaced key explains a "missing" one better, so name it first
+        err = sorted(exc.errors(), key=lambda e: e.get("type") != "extra_forbidden")[0]
         loc = tuple(p for p in err["loc"] if not (isinstance(p, str) and p.startswith("function-after")))
         if err.get("type") == "extra_forbidden":
             message = "unknown key (misspelt, or in the wrong place?)"
