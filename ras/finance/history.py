@@ -1,0 +1,285 @@
+"""Reading a history of past cases: JSON lines, each an assessment record
+(`ras-assessment/1`) plus what the agreed support actually cost.
+
+A line may carry, besides the record:
+
+- `actual_weekly_cost`: pounds a week the agreed support plan costs (needed to calibrate);
+- `id`: the case's id (kept for reports; the line number is used when there is none);
+- `synthetic`: true on made-up cases (`ras synth`).
+
+These are taken off before the record is checked, so the record itself is checked
+exactly as the engine checks it. A bad line is never dropped silently: it becomes a
+`Problem` with its line number, and the caller reports it.
+
+Speed: most lines are plain records. A quick check accepts a line only when it is
+certainly valid (exact types, known ids, levels 0 to 4); anything else goes through the
+engine's own pydantic model, which either accepts it or names the field at fault.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterable
+
+import numpy as np
+from pydantic import ValidationError
+
+from ras.models import AREA_IDS, CLIENT_GROUPS, OUTCOME_IDS, SUPPORT_LEVELS, AssessmentRecord
+
+HISTORY_KEYS = ("id", "actual_weekly_cost", "synthetic")
+"""Keys a history line may carry that are not part of the assessment record."""
+
+_GROUP_INDEX = {g: i for i, g in enumerate(CLIENT_GROUPS)}
+_SUPPORT_INDEX = {s: i for i, s in enumerate(SUPPORT_LEVELS)}
+_AREA_INDEX = {a: i for i, a in enumerate(AREA_IDS)}
+_OUTCOMES = frozenset(OUTCOME_IDS)
+_CORE_KEYS = frozenset(
+    {"schema", "client_group", "impairment", "wellbeing_impact", "unable_outcomes", "fluctuating", "areas"}
+)
+_ANSWER_KEYS = frozenset({"need", "risk", "unpaid_support"})
+_LEVELS = frozenset(range(5))
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """A line that was skipped, and why (one line, naming the field)."""
+
+    line: int
+    message: str
+
+
+@dataclass(slots=True)
+class History:
+    """Past cases as arrays, one row a case, areas in the order of `AREA_IDS`.
+
+    `group` indexes `CLIENT_GROUPS`; `support` indexes `SUPPORT_LEVELS`;
+    `cost` is pounds a week (NaN where a line gave none).
+    """
+
+    need: np.ndarray  # (n, 4) int8
+    risk: np.ndarray  # (n, 4) int8
+    support: np.ndarray  # (n, 4) int8
+    group: np.ndarray  # (n,) int8
+    impairment: np.ndarray  # (n,) bool
+    wellbeing: np.ndarray  # (n,) bool
+    unable: np.ndarray  # (n,) int16: how many outcomes the person cannot achieve
+    fluctuating: np.ndarray  # (n,) bool
+    cost: np.ndarray  # (n,) float64
+    ids: list[str]
+    lines: np.ndarray  # (n,) int64: the line each case came from
+    synthetic: int = 0
+    """How many cases are marked as made up."""
+    problems: list[Problem] = field(default_factory=list)
+    source: str = ""
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def subset(self, mask: np.ndarray) -> "History":
+        """The cases where `mask` is true (problems and source kept)."""
+        index = np.flatnonzero(mask)
+        return History(
+            need=self.need[index],
+            risk=self.risk[index],
+            support=self.support[index],
+            group=self.group[index],
+            impairment=self.impairment[index],
+            wellbeing=self.wellbeing[index],
+            unable=self.unable[index],
+            fluctuating=self.fluctuating[index],
+            cost=self.cost[index],
+            ids=[self.ids[i] for i in index],
+            lines=self.lines[index],
+            synthetic=self.synthetic,
+            problems=self.problems,
+            source=self.source,
+        )
+
+
+def _quick(rec: dict) -> tuple | None:
+    """The record's answers when it is certainly valid; None when pydantic must decide."""
+    if not _CORE_KEYS.issuperset(rec):
+        return None
+    if rec.get("schema") != "ras-assessment/1":
+        return None
+    group = rec.get("client_group")
+    impairment = rec.get("impairment")
+    wellbeing = rec.get("wellbeing_impact")
+    fluctuating = rec.get("fluctuating", False)
+    if type(group) is not str or group not in _GROUP_INDEX:
+        return None
+    if type(impairment) is not bool or type(wellbeing) is not bool or type(fluctuating) is not bool:
+        return None
+    unable = rec.get("unable_outcomes", [])
+    if type(unable) is not list:
+        return None
+    for outcome in unable:
+        if type(outcome) is not str or outcome not in _OUTCOMES:
+            return None
+    if len(set(unable)) != len(unable):
+        return None
+    areas = rec.get("areas", {})
+    if type(areas) is not dict:
+        return None
+    need = [0, 0, 0, 0]
+    risk = [0, 0, 0, 0]
+    support = [0, 0, 0, 0]
+    for area, answer in areas.items():
+        i = _AREA_INDEX.get(area)
+        if i is None or type(answer) is not dict or not _ANSWER_KEYS.issuperset(answer):
+            return None
+        n = answer.get("need", 0)
+        r = answer.get("risk", 0)
+        s = answer.get("unpaid_support", "none")
+        if type(n) is not int or type(r) is not int or n not in _LEVELS or r not in _LEVELS:
+            return None
+        if type(s) is not str or s not in _SUPPORT_INDEX:
+            return None
+        need[i], risk[i], support[i] = n, r, _SUPPORT_INDEX[s]
+    return (need, risk, support, _GROUP_INDEX[group], impairment, wellbeing, len(unable), fluctuating)
+
+
+def _from_model(record: AssessmentRecord) -> tuple:
+    answers = [record.areas.get(a) for a in AREA_IDS]
+    return (
+        [a.need for a in answers],
+        [a.risk for a in answers],
+        [_SUPPORT_INDEX[a.unpaid_support] for a in answers],
+        _GROUP_INDEX[record.client_group],
+        record.impairment,
+        record.wellbeing_impact,
+        len(record.unable_outcomes),
+        record.fluctuating,
+    )
+
+
+def _validation_line(exc: ValidationError) -> str:
+    err = exc.errors()[0]
+    loc = ".".join(str(p) for p in err["loc"] if not str(p).startswith("function-"))
+    loc = loc.replace("schema_", "schema")
+    kind = err.get("type", "")
+    if kind == "extra_forbidden":
+        msg = "unknown field"
+    elif kind == "missing":
+        msg = "required field is missing"
+    else:
+        msg = err["msg"].replace("Input should be", "should be")
+        msg = msg[0].lower() + msg[1:]
+    return f"{loc}: {msg}" if loc else msg
+
+
+def _cost(value: object) -> float | str:
+    """Pounds a week as a float, or a message saying what is wrong."""
+    if isinstance(value, bool) or not isinstance(value, (int, float, str)):
+        return "actual_weekly_cost: should be a number of pounds a week"
+    try:
+        cost = float(value)
+    except ValueError:
+        return "actual_weekly_cost: should be a number of pounds a week"
+    if not math.isfinite(cost) or cost < 0:
+        return "actual_weekly_cost: should be 0 or more"
+    return cost
+
+
+def parse_history(lines: Iterable[str], *, require_cost: bool = False, source: str = "") -> History:
+    """Read history lines (numbered from 1). Bad lines become `Problem`s, never vanish."""
+    rows: list[tuple] = []
+    costs: list[float] = []
+    ids: list[str] = []
+    numbers: list[int] = []
+    problems: list[Problem] = []
+    synthetic = 0
+    loads = json.loads
+    for number, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        try:
+            rec = loads(line)
+        except ValueError as exc:
+            problems.append(Problem(number, f"not valid JSON ({exc.msg}, column {exc.colno})"))
+            continue
+        if type(rec) is not dict:
+            problems.append(Problem(number, "each line must be one JSON object (a record)"))
+            continue
+        case_id = rec.pop("id", None)
+        raw_cost = rec.pop("actual_weekly_cost", None)
+        is_synthetic = rec.pop("synthetic", False)
+        if raw_cost is None:
+            if require_cost:
+                problems.append(Problem(number, "actual_weekly_cost: required to calibrate (what the support costs a week)"))
+                continue
+            cost: float | str = math.nan
+        else:
+            cost = _cost(raw_cost)
+            if isinstance(cost, str):
+                problems.append(Problem(number, cost))
+                continue
+        if isinstance(case_id, bool) or (case_id is not None and not isinstance(case_id, (str, int))):
+            problems.append(Problem(number, "id: should be a string or a whole number"))
+            continue
+        if type(is_synthetic) is not bool:
+            problems.append(Problem(number, "synthetic: should be true or false"))
+            continue
+        row = _quick(rec)
+        if row is None:
+            try:
+                row = _from_model(AssessmentRecord.model_validate_json(json.dumps(rec)))
+            except ValidationError as exc:
+                problems.append(Problem(number, _validation_line(exc)))
+                continue
+        rows.append(row)
+        costs.append(cost)
+        ids.append(str(case_id) if case_id is not None else f"line-{number}")
+        numbers.append(number)
+        synthetic += is_synthetic
+    n = len(rows)
+    if n:
+        need, risk, support, group, impairment, wellbeing, unable, fluctuating = zip(*rows)
+    else:
+        need = risk = support = np.zeros((0, 4))
+        group = impairment = wellbeing = unable = fluctuating = ()
+    return History(
+        need=np.asarray(need, dtype=np.int8).reshape(n, 4),
+        risk=np.asarray(risk, dtype=np.int8).reshape(n, 4),
+        support=np.asarray(support, dtype=np.int8).reshape(n, 4),
+        group=np.asarray(group, dtype=np.int8),
+        impairment=np.asarray(impairment, dtype=bool),
+        wellbeing=np.asarray(wellbeing, dtype=bool),
+        unable=np.asarray(unable, dtype=np.int16),
+        fluctuating=np.asarray(fluctuating, dtype=bool),
+        cost=np.asarray(costs, dtype=np.float64),
+        ids=ids,
+        lines=np.asarray(numbers, dtype=np.int64),
+        synthetic=synthetic,
+        problems=problems,
+        source=source,
+    )
+
+
+def read_history(path: str | Path, *, require_cost: bool = False) -> History:
+    """Read a history file. Raises FileNotFoundError / OSError / UnicodeDecodeError for the caller to word."""
+    with open(path, encoding="utf-8") as stream:
+        return parse_history(stream, require_cost=require_cost, source=str(path))
+
+
+def record_dict(history: History, i: int) -> dict:
+    """Case `i` as a `ras-assessment/1` record (for checks and examples); unable outcomes are placeholders."""
+    return {
+        "schema": "ras-assessment/1",
+        "client_group": CLIENT_GROUPS[history.group[i]],
+        "impairment": bool(history.impairment[i]),
+        "wellbeing_impact": bool(history.wellbeing[i]),
+        "unable_outcomes": list(OUTCOME_IDS[: int(history.unable[i])]),
+        "fluctuating": bool(history.fluctuating[i]),
+        "areas": {
+            a: {
+                "need": int(history.need[i, k]),
+                "risk": int(history.risk[i, k]),
+                "unpaid_support": SUPPORT_LEVELS[history.support[i, k]],
+            }
+            for k, a in enumerate(AREA_IDS)
+        },
+    }
