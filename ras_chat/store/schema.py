@@ -1,0 +1,94 @@
+"""The tables, as numbered migrations applied in order on open (`schema_version` records them).
+
+Add a migration by appending to `MIGRATIONS`; never edit one that has shipped.
+Each entry maps a dialect name (or "*" for both) to a list of statements.
+"""
+
+from __future__ import annotations
+
+SCHEMA_VERSION_TABLE = """
+CREATE TABLE IF NOT EXISTS schema_version (
+    version INTEGER PRIMARY KEY,
+    applied TEXT NOT NULL
+)
+"""
+
+_V1_COMMON = [
+    """
+    CREATE TABLE sessions (
+        id TEXT PRIMARY KEY,
+        created TEXT NOT NULL,
+        updated TEXT NOT NULL,
+        who TEXT,
+        status TEXT NOT NULL,
+        policy TEXT,
+        state TEXT,
+        weekly TEXT,
+        message_count INTEGER NOT NULL DEFAULT 0,
+        snapshot {json} NOT NULL,
+        record {json},
+        result {json}
+    )
+    """,
+    "CREATE INDEX sessions_updated ON sessions (updated)",
+    """
+    CREATE TABLE messages (
+        session_id TEXT NOT NULL REFERENCES sessions (id) ON DELETE CASCADE,
+        seq INTEGER NOT NULL,
+        role TEXT NOT NULL,
+        text TEXT NOT NULL,
+        at TEXT,
+        kind TEXT,
+        body {json} NOT NULL,
+        PRIMARY KEY (session_id, seq)
+    )
+    """,
+    # `what` is the exact canonical JSON text that was hashed, so it is TEXT on both servers.
+    """
+    CREATE TABLE audit (
+        seq {bigint} PRIMARY KEY,
+        session_id TEXT NOT NULL REFERENCES sessions (id),
+        at TEXT NOT NULL,
+        who TEXT NOT NULL,
+        what TEXT NOT NULL,
+        why TEXT NOT NULL,
+        prev_hash TEXT NOT NULL,
+        hash TEXT NOT NULL
+    )
+    """,
+    "CREATE INDEX audit_session ON audit (session_id, seq)",
+]
+
+_V1_SQLITE = [
+    """
+    CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit
+    BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END
+    """,
+    """
+    CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit
+    BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END
+    """,
+]
+
+_V1_POSTGRESQL = [
+    """
+    CREATE FUNCTION ras_audit_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN RAISE EXCEPTION 'the audit trail is append-only'; END
+    $$
+    """,
+    """
+    CREATE TRIGGER audit_append_only BEFORE UPDATE OR DELETE ON audit
+    FOR EACH ROW EXECUTE FUNCTION ras_audit_append_only()
+    """,
+]
+
+MIGRATIONS: list[dict[str, list[str]]] = [
+    {"*": _V1_COMMON, "sqlite": _V1_SQLITE, "postgresql": _V1_POSTGRESQL},
+]
+
+LATEST = len(MIGRATIONS)
+
+
+def statements(version: int, dialect: str) -> list[str]:
+    step = MIGRATIONS[version - 1]
+    return [*step.get("*", []), *step.get(dialect, [])]

@@ -1,0 +1,101 @@
+"""Helpers for tests and the benchmark: sample sessions and throwaway PostgreSQL schemas.
+
+Only tests and scripts import this module.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import os
+import uuid
+from typing import Iterator
+from urllib.parse import quote
+
+PG_ENV = "RAS_CHAT_TEST_PG"
+
+T0 = dt.datetime(2026, 4, 1, 9, 0, tzinfo=dt.timezone.utc)
+
+
+def at(minutes: float) -> str:
+    return (T0 + dt.timedelta(minutes=minutes)).isoformat()
+
+
+def message(i: int, role: str | None = None, text: str | None = None, **extra: object) -> dict:
+    role = role or ("assistant" if i % 2 == 0 else "person")
+    return {
+        "role": role,
+        "text": text if text is not None else f"message {i}",
+        "at": at(i),
+        "state": f"q{i // 2}",
+        "kind": "question" if role == "assistant" else "answer",
+        "choices": [],
+        **extra,
+    }
+
+
+def snapshot(session_id: str, n_messages: int = 0, **extra: object) -> dict:
+    """A SessionState-shaped dict whose answers record how many messages it has seen."""
+    return {
+        "id": session_id,
+        "policy": "example",
+        "created": at(0),
+        "updated": at(n_messages),
+        "status": "in_progress",
+        "state": f"q{n_messages // 2}",
+        "answers": {"seen": n_messages},
+        "history": [f"q{i}" for i in range(n_messages // 2)],
+        "transcript": [],
+        "flags": [],
+        "who": "Mary Example",
+        **extra,
+    }
+
+
+def sample_record(**extra: object) -> dict:
+    return {
+        "schema": "ras-assessment/1",
+        "client_group": "older_people",
+        "impairment": True,
+        "wellbeing_impact": True,
+        "unable_outcomes": ["nutrition", "hygiene"],
+        "fluctuating": False,
+        "areas": {
+            "health": {"need": 3, "risk": 3, "unpaid_support": "some"},
+            "choice": {"need": 1, "risk": 1, "unpaid_support": "none"},
+            "community": {"need": 2, "risk": 2, "unpaid_support": "most"},
+        },
+        "what_matters": "Seeing my grandson on Sundays and keeping my garden.",
+        **extra,
+    }
+
+
+def sample_result(record: dict | None = None) -> dict:
+    """The engine's allocation for `record` under the example policy (figures of 2026-06-01)."""
+    from ras.engine import calculate
+    from ras.models import AssessmentRecord
+    from ras.policy import load_policy
+
+    policy = load_policy("example").at(dt.date(2026, 6, 1))
+    return calculate(AssessmentRecord.model_validate(record or sample_record()), policy).dump()
+
+
+@contextlib.contextmanager
+def postgres_schema(base_url: str) -> Iterator[str]:
+    """A fresh, empty schema on the server at `base_url`; yields an address that uses it."""
+    import psycopg
+
+    name = "ras_test_" + uuid.uuid4().hex[:12]
+    with psycopg.connect(base_url, autocommit=True) as conn:
+        conn.execute(f"CREATE SCHEMA {name}")
+    sep = "&" if "?" in base_url else "?"
+    url = f"{base_url}{sep}options={quote(f'-csearch_path={name}')}"
+    try:
+        yield url
+    finally:
+        with psycopg.connect(base_url, autocommit=True) as conn:
+            conn.execute(f"DROP SCHEMA {name} CASCADE")
+
+
+def postgres_url() -> str | None:
+    return os.environ.get(PG_ENV) or None
