@@ -37,7 +37,11 @@ def replace(policy: PolicyAt, method: str, value: Any) -> PolicyAt:
     data = table.model_dump(by_alias=True)
     data[name] = value
     new_table = type(table).model_validate(data)
-    return policy.model_copy(update={section: new_table})
+    # build a new PolicyAt (not model_copy): anything the old one remembered about its
+    # own figures must not follow it into the new one
+    fields = {name: getattr(policy, name) for name in type(policy).model_fields}
+    fields[section] = new_table
+    return type(policy)(**fields)
 
 
 def scale(policy: PolicyAt, method: str, factor: Decimal | float | str) -> PolicyAt:

@@ -21,12 +21,17 @@ from ras.finance.vectorised import pounds, weekly_pence
 from ras.models import AREA_IDS, CLIENT_GROUPS, OUTCOME_IDS, SUPPORT_LEVELS
 from ras.policy.model import PolicyAt
 
-# How the made-up people are spread: shares, not policy figures (they price nothing).
-GROUP_SHARES = (0.45, 0.2, 0.2, 0.15)
-SUPPORT_SHARES = (0.55, 0.3, 0.15)
+# How the made-up people are spread (relative weights): not policy figures, they price nothing.
+GROUP_WEIGHTS = (9, 4, 4, 3)
+SUPPORT_WEIGHTS = (11, 6, 3)
 RISK_SHIFT = (-1, 0, 0, 1)
 UNABLE_COUNTS = (0, 1, 2, 3, 4, 5, 6)
-UNABLE_SHARES = (0.02, 0.03, 0.25, 0.25, 0.2, 0.15, 0.1)
+UNABLE_WEIGHTS = (2, 3, 25, 25, 20, 15, 10)
+
+
+def _shares(weights: tuple[int, ...]) -> np.ndarray:
+    w = np.asarray(weights, dtype=np.float64)
+    return w / w.sum()
 
 
 def make_cases(n: int, seed: int) -> History:
@@ -37,11 +42,11 @@ def make_cases(n: int, seed: int) -> History:
     severity = rng.random(n)
     need = rng.binomial(4, severity[:, None], size=(n, len(AREA_IDS))).astype(np.int8)
     risk = np.clip(need + rng.choice(RISK_SHIFT, size=need.shape), 0, 4).astype(np.int8)
-    support = rng.choice(len(SUPPORT_LEVELS), size=need.shape, p=SUPPORT_SHARES).astype(np.int8)
-    group = rng.choice(len(CLIENT_GROUPS), size=n, p=GROUP_SHARES).astype(np.int8)
+    support = rng.choice(len(SUPPORT_LEVELS), size=need.shape, p=_shares(SUPPORT_WEIGHTS)).astype(np.int8)
+    group = rng.choice(len(CLIENT_GROUPS), size=n, p=_shares(GROUP_WEIGHTS)).astype(np.int8)
     impairment = rng.random(n) < 0.97
     wellbeing = rng.random(n) < 0.97
-    unable = rng.choice(UNABLE_COUNTS, size=n, p=UNABLE_SHARES).astype(np.int16)
+    unable = rng.choice(UNABLE_COUNTS, size=n, p=_shares(UNABLE_WEIGHTS)).astype(np.int16)
     fluctuating = rng.random(n) < 0.1
     return History(
         need=need,
