@@ -11,7 +11,7 @@ from types import MappingProxyType
 
 from ras.eligibility import adult_eligibility
 from ras.methods import bands, costed, grid, points
-from ras.methods.base import MethodResult, step
+from ras.methods.base import MethodResult, built, step
 from ras.models import AREA_IDS, Allocation, AssessmentRecord, Element, MoneyRange, Step
 from ras.money import ZERO, pence, pounds
 from ras.policy.model import PolicyAt
@@ -32,21 +32,24 @@ METHOD_NAMES = MappingProxyType(
 
 def _reference_cost(record: AssessmentRecord, policy: PolicyAt, method: str, result: MethodResult) -> Decimal:
     ref_method = policy.general.reference_method
-    ref = result if ref_method == method else METHOD_FUNCTIONS[ref_method](record, policy)
+    ref = result if ref_method == method else METHOD_FUNCTIONS[ref_method](record, policy, explain=False)
     return sum((e.amount for e in ref.elements), ZERO)
 
 
 def calculate(record: AssessmentRecord, policy: PolicyAt, method: str | None = None) -> Allocation:
     """The allocation for `record` under `policy` (tables in force on one date) and `method`."""
     method = policy.method_or_default(method)
-    eligibility = adult_eligibility(record, policy)
+    eligibility = policy.memo(
+        ("eligibility", record.impairment, record.wellbeing_impact, record.unable_outcomes),
+        lambda: adult_eligibility(record, policy),
+    )
     needs = {a: record.areas.get(a) for a in AREA_IDS}
     general = policy.general
     steps: list[Step] = [step("eligibility.adult", eligibility.reason)]
 
     if not eligibility.eligible:
         elements = tuple(
-            Element.model_construct(
+            built(Element, 
                 area=a,
                 name=policy.areas[a].person_name,
                 amount=ZERO,
@@ -61,7 +64,7 @@ def calculate(record: AssessmentRecord, policy: PolicyAt, method: str | None = N
                 ZERO,
             )
         )
-        return Allocation.model_construct(
+        return built(Allocation, 
             schema_="ras-allocation/1",
             policy=policy.id,
             policy_effective_from=policy.effective_from.isoformat(),
@@ -71,7 +74,7 @@ def calculate(record: AssessmentRecord, policy: PolicyAt, method: str | None = N
             eligibility=eligibility,
             weekly=ZERO,
             annual=ZERO,
-            range=MoneyRange.model_construct(low=ZERO, high=ZERO),
+            range=built(MoneyRange, low=ZERO, high=ZERO),
             band=None,
             reference_cost=ZERO,
             shortfall=ZERO,
@@ -123,16 +126,16 @@ def calculate(record: AssessmentRecord, policy: PolicyAt, method: str | None = N
             )
         )
     steps.append(
-        step(
-            "total.starting_point",
-            "This is a starting point, not a final answer. It can go up or down when you plan your support with a worker.",
+        policy.memo(
+            ("step", "total.starting_point"),
+            lambda: step(
+                "total.starting_point",
+                "This is a starting point, not a final answer. It can go up or down when you plan your support with a worker.",
+            ),
         )
     )
-    elements = tuple(
-        Element.model_construct(area=e.area, name=policy.areas[e.area].person_name, amount=e.amount, why=e.why)
-        for e in result.elements
-    )
-    return Allocation.model_construct(
+    elements = tuple(result.elements)
+    return built(Allocation, 
         schema_="ras-allocation/1",
         policy=policy.id,
         policy_effective_from=policy.effective_from.isoformat(),
@@ -142,7 +145,7 @@ def calculate(record: AssessmentRecord, policy: PolicyAt, method: str | None = N
         eligibility=eligibility,
         weekly=weekly,
         annual=annual,
-        range=MoneyRange.model_construct(low=low, high=high),
+        range=built(MoneyRange, low=low, high=high),
         band=result.band,
         reference_cost=reference_cost,
         shortfall=shortfall,

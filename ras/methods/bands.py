@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from ras.methods.base import AreaMoney, MethodResult, step
+from ras.methods.base import MethodResult, element, step
 from ras.models import AREA_IDS, AssessmentRecord
 from ras.money import ZERO, pence, pounds
 from ras.policy.model import BandRule, PolicyAt
@@ -25,18 +25,21 @@ def band_for(score: int, policy: PolicyAt) -> tuple[BandRule, Decimal]:
     raise ValueError(f"no band covers score {score}")  # the policy loader prevents this
 
 
-def compute(record: AssessmentRecord, policy: PolicyAt) -> MethodResult:
+def compute(record: AssessmentRecord, policy: PolicyAt, explain: bool = True) -> MethodResult:
     parts = {a: record.areas.get(a).need + record.areas.get(a).risk for a in AREA_IDS}
     score = sum(parts.values())
-    rule, total = band_for(score, policy)
+    rule, total = policy.memo(("bands.band", score), lambda: band_for(score, policy))
     band_words = policy.bands.band_names[rule.band]
     steps = []
     for area in AREA_IDS:
         answer = record.areas.get(area)
         steps.append(
-            step(
-                "bands.area_score",
-                f"{policy.areas[area].person_name}: help needed {answer.need} + risk without help {answer.risk} = {parts[area]}.",
+            policy.memo(
+                ("bands.area", area, answer.need, answer.risk),
+                lambda: step(
+                    "bands.area_score",
+                    f"{policy.areas[area].person_name}: help needed {answer.need} + risk without help {answer.risk} = {parts[area]}.",
+                ),
             )
         )
     if rule.band == "none" or total == ZERO:
@@ -57,7 +60,7 @@ def compute(record: AssessmentRecord, policy: PolicyAt) -> MethodResult:
             )
         )
     # each area's share, rounded; the last non-zero area takes the rounding difference
-    elements: list[AreaMoney] = []
+    elements: list[Element] = []
     last_nonzero = max((i for i, a in enumerate(AREA_IDS) if parts[a]), default=None)
     running = ZERO
     for i, area in enumerate(AREA_IDS):
@@ -69,12 +72,14 @@ def compute(record: AssessmentRecord, policy: PolicyAt) -> MethodResult:
             amount = pence(total * parts[area] / score)
         running += amount
         name = policy.areas[area].person_name
-        if amount:
+        if not explain:
+            why = ""
+        elif amount:
             why = f"{parts[area]} of your {score} points, so {parts[area]}/{score} of the {band_words} amount."
         else:
             why = f"No points for {name.lower()}, so no share of the amount."
-        elements.append(AreaMoney(area, amount, why))
-    if record.areas and any(record.areas.get(a).unpaid_support != "none" for a in AREA_IDS) and total:
+        elements.append(element(policy.areas, area, amount, why))
+    if total and any(record.areas.get(a).unpaid_support != "none" for a in AREA_IDS):
         steps.append(
             step(
                 "bands.carers_separate",

@@ -7,47 +7,48 @@ grid's amount for the risk if the need is not met, times a factor for unpaid sup
 
 from __future__ import annotations
 
-from ras.methods.base import AreaMoney, MethodResult, step
-from ras.models import AREA_IDS, AssessmentRecord
+from ras.methods.base import MethodResult, element, step
+from ras.models import AREA_IDS, AreaAnswer, AssessmentRecord, Element, Step
 from ras.money import ZERO, number, pence, pounds
 from ras.policy.model import PolicyAt
 
-_SUPPORT_WORDS = {"some": "some", "most": "most"}
 
-
-def compute(record: AssessmentRecord, policy: PolicyAt) -> MethodResult:
+def _area(policy: PolicyAt, area: str, answer: AreaAnswer) -> tuple[Element, Step]:
     table = policy.grid
-    steps = [
-        step(
-            "grid.start",
-            "First we look at what you, your family and friends already do. Then, for each part of your life, "
-            "we ask what would happen if the help you still need was not there.",
+    name = policy.areas[area].person_name
+    if answer.need < table.min_need:
+        why = f"No help needed with {name.lower()}, so nothing here."
+        return element(policy.areas, area, ZERO, why), step("grid.no_need", f"{name}: no help needed.", ZERO)
+    base = table.amount_by_risk[answer.risk]
+    factor = table.support_factor[answer.unpaid_support]
+    amount = pence(base * factor)
+    text = (
+        f"{name}: without help, you said \"{policy.scales.risk[answer.risk]}\" (level {answer.risk}). "
+        f"That gives {pounds(base)} a week."
+    )
+    if answer.unpaid_support != "none":
+        text += (
+            f" Family or friends meet {answer.unpaid_support} of this need, "
+            f"so the council pays {number(factor * 100)}%: {pounds(amount)}."
         )
-    ]
-    elements = []
+    why = f"Risk level {answer.risk} without help: {pounds(base)} a week"
+    why += f", {number(factor * 100)}% of it because family or friends help." if factor != 1 else "."
+    return element(policy.areas, area, amount, why), step("grid.area", text, amount)
+
+
+def compute(record: AssessmentRecord, policy: PolicyAt, explain: bool = True) -> MethodResult:
+    elements, steps = [], []
     for area in AREA_IDS:
         answer = record.areas.get(area)
-        name = policy.areas[area].person_name
-        if answer.need < table.min_need:
-            amount = ZERO
-            why = f"No help needed with {name.lower()}, so nothing here."
-            steps.append(step("grid.no_need", f"{name}: no help needed.", amount))
-        else:
-            base = table.amount_by_risk[answer.risk]
-            factor = table.support_factor[answer.unpaid_support]
-            amount = pence(base * factor)
-            text = (
-                f"{name}: without help, you said \"{policy.scales.risk[answer.risk]}\" (level {answer.risk}). "
-                f"That gives {pounds(base)} a week."
-            )
-            if answer.unpaid_support != "none":
-                share = number(factor * 100)
-                text += (
-                    f" Family or friends meet {_SUPPORT_WORDS[answer.unpaid_support]} of this need, "
-                    f"so the council pays {share}%: {pounds(amount)}."
-                )
-            steps.append(step("grid.area", text, amount))
-            why = f"Risk level {answer.risk} without help: {pounds(base)} a week"
-            why += f", {number(factor * 100)}% of it because family or friends help." if factor != 1 else "."
-        elements.append(AreaMoney(area, amount, why))
-    return MethodResult(elements, steps)
+        key = ("grid", area, answer.need >= policy.grid.min_need, answer.risk, answer.unpaid_support)
+        element, area_step = policy.memo(key, lambda: _area(policy, area, answer))
+        elements.append(element)
+        steps.append(area_step)
+    if not explain:
+        return MethodResult(elements)
+    start = step(
+        "grid.start",
+        "First we look at what you, your family and friends already do. Then, for each part of your life, "
+        "we ask what would happen if the help you still need was not there.",
+    )
+    return MethodResult(elements, [start, *steps])

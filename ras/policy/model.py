@@ -9,8 +9,9 @@ reads the clock: the caller says which date.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from decimal import Decimal
-from typing import Any, Literal
+from typing import Any, Callable, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -290,6 +291,22 @@ class PolicyAt(_Strict):
     grid: GridTable
     costed: CostedTable
     sources: tuple[ValueSource, ...]
+
+    @functools.cached_property
+    def _memo(self) -> dict:
+        return {}
+
+    def memo(self, key: tuple, make: Callable[[], Any]) -> Any:
+        """Remember a pure result that depends only on these tables and `key`.
+
+        The key space is small (area x need x risk x support x group), so this is bounded.
+        """
+        memo = self._memo
+        try:
+            return memo[key]
+        except KeyError:
+            value = memo[key] = make()
+            return value
 
     def method_or_default(self, method: str | None) -> str:
         if method is None:

@@ -1,0 +1,77 @@
+"""Benchmark: records per second for `ras calculate --batch` on generated records.
+
+Prints figures; asserts nothing (targets live here, not in tests).
+Target (issue 2): at least 20,000 records/s per method on one core.
+
+    python scripts/bench_engine.py [--n 20000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import json
+import os
+import random
+import subprocess
+import sys
+import tempfile
+import time
+from contextlib import redirect_stdout
+
+from ras.cli import main as ras_main
+from ras.models import AREA_IDS, CLIENT_GROUPS, METHODS, OUTCOME_IDS
+
+
+def generate(n: int, seed: int = 1) -> list[str]:
+    rng = random.Random(seed)
+    lines = []
+    for _ in range(n):
+        lines.append(
+            json.dumps(
+                {
+                    "schema": "ras-assessment/1",
+                    "client_group": rng.choice(CLIENT_GROUPS),
+                    "impairment": rng.random() < 0.95,
+                    "wellbeing_impact": rng.random() < 0.9,
+                    "unable_outcomes": rng.sample(OUTCOME_IDS, rng.randint(0, 6)),
+                    "fluctuating": rng.random() < 0.2,
+                    "areas": {
+                        a: {"need": rng.randint(0, 4), "risk": rng.randint(0, 4), "unpaid_support": rng.choice(["none", "some", "most"])}
+                        for a in AREA_IDS
+                    },
+                }
+            )
+        )
+    return lines
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--n", type=int, default=20_000)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        path = os.path.join(tmp, "records.jsonl")
+        with open(path, "w") as f:
+            f.write("\n".join(generate(args.n)) + "\n")
+        print(f"ras calculate --batch on {args.n:,} generated records (one core, in process)")
+        ras_main(["calculate", "--batch", path, "--as-of", "2026-06-01"])  # warm: policy load, imports
+        for method in METHODS:
+            buf = io.StringIO()
+            start = time.perf_counter()
+            with redirect_stdout(buf):
+                ras_main(["calculate", "--batch", path, "--method", method, "--as-of", "2026-06-01"])
+            took = time.perf_counter() - start
+            print(f"  {method:7s} {args.n / took:>10,.0f} records/s  ({took:.2f} s)  target >= 20,000")
+        start = time.perf_counter()
+        subprocess.run(
+            [sys.executable, "-m", "ras.cli", "calculate", "--batch", path, "--method", "points", "--as-of", "2026-06-01"],
+            stdout=subprocess.DEVNULL,
+            check=True,
+        )
+        took = time.perf_counter() - start
+        print(f"  whole command, points, with start-up: {args.n / took:,.0f} records/s ({took:.2f} s)")
+
+
+if __name__ == "__main__":
+    main()
