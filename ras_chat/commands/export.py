@@ -1,0 +1,66 @@
+"""`ras-chat export ID|last --format json|md|html|fhir [--redact] [--out FILE]`: the hand-off record.
+
+json: `ras-handoff/1` (schema: `ras-chat export --schema`); md and html: a letter in plain
+words for the person and a summary for the worker; fhir: a FHIR R4B QuestionnaireResponse.
+`--redact` removes names and free text (for trainers and analysts).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from ras_chat.store.cli import BadInput, add_db_option, guarded, open_from_args, write_private
+
+FORMATS = ("json", "md", "html", "fhir")
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    p = subparsers.add_parser("export", help="export a session's hand-off record", description=__doc__)
+    p.add_argument("session", nargs="?", metavar="ID|last", help="a session id, the start of one, or `last`")
+    p.add_argument("--format", default="json", help="json (default), md, html or fhir")
+    p.add_argument("--redact", action="store_true", help="remove names and free text")
+    p.add_argument("--out", metavar="FILE", help="write to FILE (readable by you only) instead of the screen")
+    p.add_argument("--schema", action="store_true", help="print the JSON Schema of the json format and stop")
+    add_db_option(p)
+    p.set_defaults(func=run)
+
+
+def render(handoff, fmt: str) -> str:
+    if fmt == "json":
+        return handoff.dump_json() + "\n"
+    if fmt == "md":
+        from ras_chat.store.letter import letter_markdown
+
+        return letter_markdown(handoff)
+    if fmt == "html":
+        from ras_chat.store.letter import letter_html
+
+        return letter_html(handoff)
+    from ras_chat.store.fhir import questionnaire_response
+
+    return questionnaire_response(handoff).model_dump_json(exclude_none=True, indent=2) + "\n"
+
+
+@guarded
+def run(args: argparse.Namespace) -> int:
+    from ras_chat.store.handoff import build_handoff, handoff_schema_text, redact
+
+    if args.schema:
+        text = handoff_schema_text()
+    else:
+        if args.format not in FORMATS:
+            raise BadInput(f"--format: should be one of {', '.join(FORMATS)}, not {args.format!r}")
+        if not args.session:
+            raise BadInput("give a session id, the start of one, or `last` (see `ras-chat sessions`)")
+        with open_from_args(args) as store:
+            sid = store.resolve(args.session)
+            handoff = build_handoff(store.details(sid), audit_chain_intact=not store.verify_audit())
+        if args.redact:
+            handoff = redact(handoff)
+        text = render(handoff, args.format)
+    if args.out:
+        write_private(args.out, text)
+    else:
+        sys.stdout.write(text)
+    return 0

@@ -1,0 +1,46 @@
+"""`ras-chat sessions`: the saved sessions, newest first (id, when, who, status, amount)."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+
+from ras_chat.store.cli import add_db_option, clean, guarded, open_from_args
+
+STATUS = {"in_progress": "in progress", "handed_off": "handed off", "agreed": "agreed"}
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    p = subparsers.add_parser("sessions", help="list saved sessions", description=__doc__)
+    add_db_option(p)
+    p.add_argument("--json", action="store_true", help="one JSON array (for scripts)")
+    p.add_argument("--limit", type=int, default=None, metavar="N", help="only the newest N")
+    p.set_defaults(func=run)
+
+
+def _when(text: str) -> str:
+    try:
+        return dt.datetime.fromisoformat(text.replace("Z", "+00:00")).astimezone().strftime("%Y-%m-%d %H:%M")
+    except ValueError:
+        return text
+
+
+@guarded
+def run(args: argparse.Namespace) -> int:
+    with open_from_args(args) as store:
+        rows = store.list_sessions(limit=args.limit)
+    if args.json:
+        print(json.dumps([r.as_dict() for r in rows], indent=2, ensure_ascii=False))
+        return 0
+    if not rows:
+        print("No saved sessions yet.")
+        return 0
+    table = [["ID", "WHEN", "WHO", "STATUS", "AMOUNT"]]
+    for r in rows:
+        amount = f"£{r.weekly}/week" if r.weekly is not None else "-"
+        table.append([r.id, _when(r.updated), clean(r.who) or "-", STATUS.get(r.status, r.status), amount])
+    widths = [max(len(row[c]) for row in table) for c in range(len(table[0]))]
+    for row in table:
+        print("  ".join(cell.ljust(widths[c]) for c, cell in enumerate(row)).rstrip())
+    return 0

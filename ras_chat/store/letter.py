@@ -1,0 +1,251 @@
+"""The hand-off as a letter for the person ("How we worked out your budget") and a summary
+for the worker, in Markdown or HTML.
+
+The letter is in plain words: short sentences, no jargon, written for a reading age of
+about nine. The worker's summary uses professional terms. Both are built once as a list
+of blocks and rendered twice, so every piece of text passes through one escaping
+function per format (person text can never become markup).
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass, field
+
+from ras.money import pounds
+from ras_chat.store.handoff import Handoff
+
+AREA_WORDS = {"health": "Health", "choice": "Choice and control", "work": "Work and learning", "community": "Community"}
+SUPPORT_WORDS = {"none": "none", "some": "some", "most": "most"}
+STATUS_WORDS = {"in_progress": "not finished yet", "handed_off": "sent to a worker", "agreed": "agreed with a worker"}
+STATUS_TERMS = {"in_progress": "In progress", "handed_off": "Handed off for review", "agreed": "Agreed / signed off"}
+
+
+@dataclass
+class Block:
+    kind: str  # h1 h2 p quote ol ul table
+    text: str = ""
+    items: list[str] = field(default_factory=list)
+    rows: list[list[str]] = field(default_factory=list)
+
+
+def letter_blocks(h: Handoff) -> list[Block]:
+    """The letter for the person."""
+    out: list[Block] = [Block("h1", "How we worked out your budget")]
+    first = (h.session.who or "").split()[0] if h.session.who else ""
+    out.append(Block("p", f"Dear {first}," if first else "Hello,"))
+    out.append(Block("p", "Thank you for talking with us. This letter says what you told us. It also says how we worked out your budget."))
+    r = h.result
+    if r is None:
+        out.append(Block("p", "We have not finished yet. Your answers are saved. You can carry on when you are ready."))
+    elif not r.eligible:
+        out.append(Block("h2", "What we found"))
+        out.append(Block("p", r.eligibility.reason))
+        out.append(Block("p", "So we cannot show an amount of money yet. Your answers are saved. A worker will look at them with you."))
+    else:
+        out.append(Block("h2", "Your budget"))
+        out.append(Block("p", f"We think about {pounds(r.weekly)} a week could pay for your support."))
+        out.append(Block("p", f"That is about {pounds(r.annual)} a year."))
+        out.append(Block("p", f"It may end up between {pounds(r.range.low)} and {pounds(r.range.high)} a week."))
+        out.append(Block("p", "This is a first guess. It is not the final amount. A worker will go through it with you."))
+        out.append(Block("h2", "How we worked it out"))
+        out.append(Block("ol", items=[s.text for s in r.explanation]))
+        out.append(Block("h2", "What each part is for"))
+        out.append(Block("ul", items=[f"{e.name}: {pounds(e.amount)} a week. {e.why}" for e in r.elements]))
+    words = h.own_words
+    if words.what_matters or words.area_notes:
+        out.append(Block("h2", "What matters to you"))
+        out.append(Block("p", "You told us:"))
+        if words.what_matters:
+            out.append(Block("quote", words.what_matters))
+        for note in words.area_notes.values():
+            out.append(Block("quote", note))
+    if h.audit:
+        out.append(Block("h2", "Changes a worker made"))
+        out.append(Block("p", "A worker changed some things after talking with you. This is what they changed, and why."))
+        out.append(Block("ul", items=[f"{_what_words(a.what)} Why: {a.why}" for a in h.audit]))
+    out.append(Block("h2", "What happens next"))
+    out.append(Block("p", "A worker will look at this with you. You can ask them to change anything that is wrong."))
+    out.append(Block("p", "You can ask for this letter in large print or in another language. Someone can read it to you."))
+    return out
+
+
+def summary_blocks(h: Handoff) -> list[Block]:
+    """The summary for the worker, in professional terms."""
+    out: list[Block] = [Block("h1", "Summary for the worker")]
+    s = h.session
+    rows = [
+        ["Session", s.id],
+        ["Status", STATUS_TERMS[h.status]],
+        ["Started / last updated", f"{s.created or '-'} / {s.updated or '-'}"],
+        ["Dialogue state", s.state or "-"],
+        ["Policy", s.policy or "-"],
+    ]
+    if h.redacted:
+        rows.append(["Redacted", "yes: names and free text removed"])
+    out.append(Block("table", rows=[["Field", "Value"], *rows]))
+    a = h.assessment
+    if a is not None:
+        out.append(Block("h2", "Assessment record (ras-assessment/1)"))
+        out.append(
+            Block(
+                "table",
+                rows=[
+                    ["Field", "Value"],
+                    ["Client group", a.client_group.replace("_", " ")],
+                    ["Impairment or illness (reg. 2(1)(a))", _yes(a.impairment)],
+                    ["Unable to achieve outcomes (reg. 2(1)(b))", ", ".join(o.replace("_", " ") for o in a.unable_outcomes) or "none"],
+                    ["Significant impact on wellbeing (reg. 2(1)(c))", _yes(a.wellbeing_impact)],
+                    ["Fluctuating needs", _yes(a.fluctuating)],
+                ],
+            )
+        )
+        area_rows = [["Area", "Need (0-4)", "Risk (0-4)", "Unpaid support"]]
+        for area in ("health", "choice", "work", "community"):
+            ans = a.areas.get(area)
+            area_rows.append([AREA_WORDS[area], str(ans.need), str(ans.risk), SUPPORT_WORDS[ans.unpaid_support]])
+        out.append(Block("table", rows=area_rows))
+    r = h.result
+    if r is not None:
+        out.append(Block("h2", "Indicative allocation (ras-allocation/1)"))
+        rows = [
+            ["Field", "Value"],
+            ["Method", r.method],
+            ["Policy in force", f"{r.policy}, effective {r.policy_effective_from}, as of {r.as_of}"],
+            ["Eligible (Care Act, reg. 2)", _yes(r.eligible) + "; " + ", ".join(f"{k.replace('_', ' ')}: {_yes(v)}" for k, v in r.eligibility.conditions.items())],
+            ["Indicative weekly amount", pounds(r.weekly)],
+            ["Annual", pounds(r.annual)],
+            ["Range (weekly)", f"{pounds(r.range.low)} to {pounds(r.range.high)}"],
+            ["Band", r.band or "-"],
+            ["Reference cost (weekly)", pounds(r.reference_cost)],
+            ["Shortfall against reference cost", pounds(r.shortfall)],
+        ]
+        out.append(Block("table", rows=rows))
+        out.append(Block("ol", items=[f"[{st.rule}] {st.text}" for st in r.explanation]))
+    if h.own_words.what_matters or h.own_words.notes:
+        out.append(Block("h2", "What matters to the person (own words)"))
+        for text in (h.own_words.what_matters, h.own_words.notes):
+            if text:
+                out.append(Block("quote", text))
+    out.append(Block("h2", "Flags"))
+    out.append(Block("ul", items=h.flags) if h.flags else Block("p", "None raised."))
+    out.append(Block("h2", "Audit trail of worker changes"))
+    if h.audit:
+        table = [["#", "When", "Who", "What", "Why", "Hash"]]
+        table += [[str(e.seq), e.at, e.who, _what_terms(e.what), e.why, e.hash[:12]] for e in h.audit]
+        out.append(Block("table", rows=table))
+    else:
+        out.append(Block("p", "No changes recorded."))
+    out.append(
+        Block("p", "Audit chain verified intact." if h.audit_chain_intact else "WARNING: the audit chain has breaks; run `ras-chat audit verify`.")
+    )
+    out.append(Block("h2", "Transcript"))
+    n_person = sum(1 for m in h.transcript if m.role == "person")
+    out.append(Block("p", f"{len(h.transcript)} messages ({n_person} from the person)."))
+    out.append(Block("table", rows=[["When", "Who", "Text"], *[[m.at or "-", m.role, m.text] for m in h.transcript]]))
+    return out
+
+
+def _yes(value: bool) -> str:
+    return "yes" if value else "no"
+
+
+def _what_words(what: dict) -> str:
+    parts = []
+    for key, value in what.items():
+        if key in ("from", "to", "field"):
+            continue
+        parts.append(f"{key.replace('_', ' ')}: {value}")
+    if "field" in what:
+        name = str(what["field"]).replace("areas.", "").replace(".", " ").replace("_", " ")
+        parts.insert(0, f"{name}: {what.get('from', '-')} to {what.get('to', '-')}.")
+    text = " ".join(parts) or "A change."
+    return text if text.endswith(".") else text + "."
+
+
+def _what_terms(what: dict) -> str:
+    return "; ".join(f"{k}={v}" for k, v in what.items())
+
+
+# ----- rendering ------------------------------------------------------------------------------
+
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]|#])")
+
+
+def md_escape(text: str) -> str:
+    """Inline text that Markdown shows as written: no emphasis, links, tables or raw HTML."""
+    text = _MD_SPECIAL.sub(r"\\\1", text).replace("<", "&lt;").replace(">", "&gt;")
+    return text.replace("\r", " ").replace("\n", " ")
+
+
+def to_markdown(blocks: list[Block]) -> str:
+    out: list[str] = []
+    for b in blocks:
+        if b.kind == "h1":
+            out += [f"# {md_escape(b.text)}", ""]
+        elif b.kind == "h2":
+            out += [f"## {md_escape(b.text)}", ""]
+        elif b.kind == "p":
+            out += [md_escape(b.text), ""]
+        elif b.kind == "quote":
+            out += [f"> {md_escape(b.text)}", ""]
+        elif b.kind == "ol":
+            out += [f"{n}. {md_escape(t)}" for n, t in enumerate(b.items, 1)] + [""]
+        elif b.kind == "ul":
+            out += [f"- {md_escape(t)}" for t in b.items] + [""]
+        elif b.kind == "table":
+            head, *rows = b.rows
+            out.append("| " + " | ".join(md_escape(c) for c in head) + " |")
+            out.append("|" + "|".join("---" for _ in head) + "|")
+            out += ["| " + " | ".join(md_escape(c) for c in row) + " |" for row in rows]
+            out.append("")
+    return "\n".join(out)
+
+
+def to_html_body(blocks: list[Block]) -> str:
+    e = html.escape
+    out: list[str] = []
+    for b in blocks:
+        if b.kind in ("h1", "h2", "p"):
+            out.append(f"<{b.kind}>{e(b.text)}</{b.kind}>")
+        elif b.kind == "quote":
+            out.append(f"<blockquote>{e(b.text)}</blockquote>")
+        elif b.kind in ("ol", "ul"):
+            out.append(f"<{b.kind}>" + "".join(f"<li>{e(t)}</li>" for t in b.items) + f"</{b.kind}>")
+        elif b.kind == "table":
+            head, *rows = b.rows
+            out.append(
+                "<table><thead><tr>"
+                + "".join(f'<th scope="col">{e(c)}</th>' for c in head)
+                + "</tr></thead><tbody>"
+                + "".join("<tr>" + "".join(f"<td>{e(c)}</td>" for c in row) + "</tr>" for row in rows)
+                + "</tbody></table>"
+            )
+    return "\n".join(out)
+
+
+_CSS = (
+    "body{font-family:system-ui,sans-serif;font-size:1.15rem;line-height:1.6;max-width:42rem;margin:2rem auto;padding:0 1rem;color:#111}"
+    "blockquote{border-left:4px solid #555;margin:1rem 0;padding:.25rem 1rem;background:#f4f4f4}"
+    "table{border-collapse:collapse;font-size:1rem}td,th{border:1px solid #999;padding:.25rem .5rem;text-align:left;vertical-align:top}"
+    "section.worker{border-top:3px double #333;margin-top:3rem;font-size:1rem}"
+    "@media print{section.worker{break-before:page}}"
+)
+
+
+def letter_markdown(h: Handoff) -> str:
+    return to_markdown(letter_blocks(h)) + "\n---\n\n" + to_markdown(summary_blocks(h))
+
+
+def letter_html(h: Handoff) -> str:
+    return (
+        '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+        "<title>How we worked out your budget</title>\n"
+        f"<style>{_CSS}</style>\n</head>\n<body>\n<main>\n<section class=\"letter\">\n"
+        + to_html_body(letter_blocks(h))
+        + '\n</section>\n<section class="worker">\n'
+        + to_html_body(summary_blocks(h))
+        + "\n</section>\n</main>\n</body>\n</html>\n"
+    )
