@@ -19,6 +19,7 @@ from typing import Any, Callable, Iterable
 
 from pydantic import ValidationError
 
+from ras.charging import finance_schema
 from ras.engine import METHOD_NAMES, calculate, compare
 from ras.models import METHODS, Allocation, AssessmentRecord, CarerRecord
 from ras.money import pounds
@@ -232,6 +233,7 @@ SCHEMAS: dict[str, Callable[[], dict]] = {
     "assessment": lambda: AssessmentRecord.model_json_schema(by_alias=True),
     "carer": lambda: CarerRecord.model_json_schema(by_alias=True),
     "allocation": lambda: Allocation.model_json_schema(by_alias=True, mode="serialization"),
+    "finance": lambda: finance_schema(),
 }
 
 
