@@ -1,0 +1,89 @@
+"""`ras-chat` with no subcommand: start (or resume) a conversation.
+
+The Textual app on a terminal (when `ras_chat.ui.app.run_app` exists); plain line mode
+with `--plain`, when stdin or stdout is not a terminal, or when TERM=dumb.
+
+Saving plugs in at one place, `persistence(args)`: it gives the `on_turn(session,
+new_messages)` callback run after every turn, a way to load a saved session for
+`--resume`, and the words that tell a person how to carry on. Until the store is wired
+in, conversations run in memory and nothing is saved.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import sys
+from dataclasses import dataclass
+from typing import Callable, TextIO
+
+from ras_chat.dialogue.session import Message, Session, SessionState
+from ras_chat.plain import run_plain
+
+EXIT_BAD_INPUT = 2
+
+
+@dataclass
+class Persistence:
+    on_turn: Callable[[Session, list[Message]], None] | None = None
+    """Called after every turn with the session and the new messages: save `session.state` here."""
+    load: Callable[[str], SessionState | None] | None = None
+    """Gives the saved state for a `--resume` id (or "last"), or None."""
+    resume_hint: Callable[[Session], str] | None = None
+    """What to tell a person who stops, so they can carry on."""
+
+
+def persistence(args: argparse.Namespace) -> Persistence:
+    """The single place where the sessions store plugs in. In memory for now."""
+    return Persistence()
+
+
+def wants_plain(args: argparse.Namespace, stdin: TextIO, stdout: TextIO) -> bool:
+    if getattr(args, "plain", False):
+        return True
+    if os.environ.get("TERM", "") == "dumb":
+        return True
+    try:
+        return not (stdin.isatty() and stdout.isatty())
+    except (AttributeError, ValueError):
+        return True
+
+
+def make_session(args: argparse.Namespace, store: Persistence, clock: Callable[[], dt.datetime] | None = None) -> Session:
+    """A new session, or the saved one named by `--resume`. Raises LookupError when not found."""
+    policy = getattr(args, "policy", None) or os.environ.get("RAS_CHAT_POLICY") or "example"
+    kwargs = {"clock": clock} if clock else {}
+    resume = getattr(args, "resume", None)
+    if resume:
+        saved = store.load(resume) if store.load else None
+        if saved is None:
+            raise LookupError(resume)
+        return Session.restore(saved, **kwargs)
+    return Session.start(policy_name=policy, **kwargs)
+
+
+def run_conversation(
+    args: argparse.Namespace,
+    *,
+    stdin: TextIO | None = None,
+    stdout: TextIO | None = None,
+    store: Persistence | None = None,
+) -> int:
+    stdin = stdin or sys.stdin
+    stdout = stdout or sys.stdout
+    if not wants_plain(args, stdin, stdout):
+        try:
+            from ras_chat.ui.app import run_app  # type: ignore[import-not-found]
+        except ImportError:
+            run_app = None
+        if run_app is not None:
+            return run_app(args)
+    store = store or persistence(args)
+    try:
+        session = make_session(args, store)
+    except LookupError as exc:
+        print(f"ras-chat: no saved conversation {exc.args[0]!r} to carry on", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    hint = store.resume_hint(session) if store.resume_hint else None
+    return run_plain(session, stdin=stdin, stdout=stdout, on_turn=store.on_turn, resume_hint=hint)

@@ -1,0 +1,116 @@
+"""`ras-chat dialogue check`: what makes a dialogue file wrong, found before a person meets it.
+
+- every state can be reached from the start;
+- every state can reach an end, and every non-end state has an unconditional last way on
+  (so a person can never be stuck);
+- every callback named is in the registry (the loader already refuses unknown names);
+- every question has a help text;
+- no jargon and no sentence over 25 words in anything a person sees.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from dataclasses import dataclass
+
+from ras_chat.dialogue.loader import Dialogue
+from ras_chat.dialogue.machine import SAFETY_STATE
+from ras_chat.dialogue import registry
+from ras_chat.dialogue.text import MAX_SENTENCE_WORDS, jargon_in, person_lines, sentences, words
+
+
+@dataclass(frozen=True)
+class Problem:
+    rule: str
+    where: str
+    message: str
+    line: int | None = None
+
+    def __str__(self) -> str:
+        at = f"line {self.line}, " if self.line else ""
+        return f"{at}{self.where}: {self.message} [{self.rule}]"
+
+
+def edges(dialogue: Dialogue) -> dict[str, list[str]]:
+    out = {name: [r.to for r in state.routes()] for name, state in dialogue.states.items()}
+    if SAFETY_STATE in dialogue.states:
+        for name, state in dialogue.states.items():
+            if state.is_question and SAFETY_STATE not in out[name]:
+                out[name].append(SAFETY_STATE)
+    return out
+
+
+def reachable(dialogue: Dialogue) -> set[str]:
+    graph = edges(dialogue)
+    seen = {dialogue.start}
+    todo = deque([dialogue.start])
+    while todo:
+        for nxt in graph[todo.popleft()]:
+            if nxt not in seen:
+                seen.add(nxt)
+                todo.append(nxt)
+    return seen
+
+
+def reaches_end(dialogue: Dialogue) -> set[str]:
+    graph = edges(dialogue)
+    good = {n for n, s in dialogue.states.items() if s.kind == "end"}
+    changed = True
+    while changed:
+        changed = False
+        for name, nexts in graph.items():
+            if name not in good and any(n in good for n in nexts):
+                good.add(name)
+                changed = True
+    return good
+
+
+def check(dialogue: Dialogue, session=None) -> list[Problem]:
+    problems: list[Problem] = []
+    line = dialogue.line_of
+
+    reach = reachable(dialogue)
+    for name in dialogue.states:
+        if name not in reach:
+            problems.append(Problem("reachable", f"states.{name}", "no way to get to this state from the start", line("states", name)))
+
+    ends = reaches_end(dialogue)
+    for name, state in dialogue.states.items():
+        if state.kind == "end":
+            continue
+        routes = state.routes()
+        if not routes:
+            problems.append(Problem("dead-end", f"states.{name}", "this state goes nowhere (add `next` or `transitions`)", line("states", name)))
+            continue
+        last = routes[-1]
+        if last.when or last.unless or last.when_answer is not None:
+            problems.append(
+                Problem("dead-end", f"states.{name}.transitions", "the last transition has a condition: a person could be stuck here", line("states", name, "transitions"))
+            )
+        if name not in ends:
+            problems.append(Problem("dead-end", f"states.{name}", "no path from here reaches an end", line("states", name)))
+        for i, r in enumerate(state.transitions):
+            for cb in (*r.when, *r.unless):
+                if cb not in registry.CONDITIONS:
+                    problems.append(Problem("callback", f"states.{name}.transitions.{i}", f"unknown condition `{cb}`", line("states", name, "transitions", i)))
+            for cb in r.do:
+                if cb not in registry.ACTIONS:
+                    problems.append(Problem("callback", f"states.{name}.transitions.{i}", f"unknown action `{cb}`", line("states", name, "transitions", i)))
+        if state.choices_from and state.choices_from not in registry.CHOICES:
+            problems.append(Problem("callback", f"states.{name}.choices_from", f"unknown choice list `{state.choices_from}`", line("states", name, "choices_from")))
+        if state.is_question and not (state.help or "").strip():
+            problems.append(Problem("help", f"states.{name}", "a question needs a help text", line("states", name)))
+
+    if not any(s.kind == "end" for s in dialogue.states.values()):
+        problems.append(Problem("dead-end", "states", "the dialogue has no `end` state"))
+
+    for item in person_lines(dialogue, session):
+        loc = tuple(int(p) if p.isdigit() else p for p in item.where.split(".")) if not item.where.startswith("policy") else ()
+        where_line = line(*loc) if loc else None
+        for word in jargon_in(item.text):
+            problems.append(Problem("jargon", item.where, f"`{word}` is a word people may not know: {item.text!r}", where_line))
+        for sentence in sentences(item.text):
+            n = words(sentence)
+            if n > MAX_SENTENCE_WORDS:
+                problems.append(Problem("sentence-length", item.where, f"{n} words (at most {MAX_SENTENCE_WORDS}): {sentence!r}", where_line))
+    return problems

@@ -1,0 +1,140 @@
+"""Find, read and strictly check a dialogue file.
+
+Errors are `DataFileError`s naming file, line and key, as for policy files. Every
+condition, action and choice provider a file names must be in the registry.
+"""
+
+from __future__ import annotations
+
+import functools
+from importlib import resources
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from ras.policy.yamlio import DataFileError, YamlDoc, loc_text, read_yaml
+
+from ras_chat.dialogue import registry
+from ras_chat.dialogue.schema import DialogueFile, StateSpec
+
+DEFAULT_DIALOGUE = "assessment"
+
+
+def builtin_dialogues() -> dict[str, Path]:
+    folder = resources.files("dialogues")
+    return {
+        Path(str(e)).stem: Path(str(e))
+        for e in folder.iterdir()
+        if str(e).endswith((".yaml", ".yml"))
+    }
+
+
+def resolve_dialogue(name_or_path: str | Path) -> Path:
+    text = str(name_or_path)
+    shipped = builtin_dialogues()
+    if text in shipped:
+        return shipped[text]
+    path = Path(text)
+    if path.suffix in (".yaml", ".yml") or path.exists():
+        return path
+    raise DataFileError(text, f"no such dialogue: give a file path or one of: {', '.join(sorted(shipped))}")
+
+
+class Dialogue:
+    """A checked dialogue: the spec, plus where each key is in its file."""
+
+    def __init__(self, doc: YamlDoc, spec: DialogueFile):
+        self.path = doc.path
+        self.spec = spec
+        self.doc = doc
+        self.id = spec.dialogue.id
+
+    @property
+    def states(self) -> dict[str, StateSpec]:
+        return self.spec.states
+
+    @property
+    def start(self) -> str:
+        return self.spec.dialogue.start
+
+    def line_of(self, *loc: object) -> int | None:
+        return self.doc.line_of(loc)
+
+    def __repr__(self) -> str:
+        return f"Dialogue({self.id!r}, {str(self.path)!r})"
+
+
+def _plain(err: dict) -> str:
+    if err.get("type") == "extra_forbidden":
+        return "unknown key (misspelt, or in the wrong place?)"
+    if err.get("type") == "missing":
+        return "this key is required but missing"
+    msg = err.get("msg", "not valid")
+    msg = msg.removeprefix("Value error, ")
+    return msg[0].lower() + msg[1:] if msg else "not valid"
+
+
+def check_names(doc: YamlDoc, spec: DialogueFile) -> None:
+    """Cross-references: states named exist; callbacks named are in the registry."""
+
+    def fail(loc: tuple, message: str) -> None:
+        raise DataFileError(doc.path, message, line=doc.line_of(loc), key=loc_text(loc))
+
+    if spec.dialogue.start not in spec.states:
+        fail(("dialogue", "start"), f"`{spec.dialogue.start}` is not a state")
+    for name, state in spec.states.items():
+        if state.next is not None and state.next not in spec.states:
+            fail(("states", name, "next"), f"`{state.next}` is not a state")
+        for i, t in enumerate(state.transitions):
+            if t.to not in spec.states:
+                fail(("states", name, "transitions", i, "to"), f"`{t.to}` is not a state")
+            for field, table in (("when", registry.CONDITIONS), ("unless", registry.CONDITIONS), ("do", registry.ACTIONS)):
+                for cb in getattr(t, field):
+                    if cb not in table:
+                        fail(
+                            ("states", name, "transitions", i, field),
+                            f"unknown {'action' if field == 'do' else 'condition'} `{cb}` "
+                            f"(known: {', '.join(sorted(table))})",
+                        )
+        if not isinstance(state.prompt, (str, type(None))):
+            for i, variant in enumerate(state.prompt):
+                for cb in variant.when:
+                    if cb not in registry.CONDITIONS:
+                        fail(("states", name, "prompt", i, "when"), f"unknown condition `{cb}`")
+        if state.choices_from is not None and state.choices_from not in registry.CHOICES:
+            fail(
+                ("states", name, "choices_from"),
+                f"unknown choice list `{state.choices_from}` (known: {', '.join(sorted(registry.CHOICES))})",
+            )
+        for cleared in state.clears:
+            if cleared not in spec.states:
+                fail(("states", name, "clears"), f"`{cleared}` is not a state")
+
+
+def parse(doc: YamlDoc) -> DialogueFile:
+    if not isinstance(doc.data, dict):
+        raise DataFileError(doc.path, "a dialogue file must be a mapping (dialogue, commands, texts, states, ...)", line=1)
+    try:
+        spec = DialogueFile.model_validate(doc.data)
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        loc = tuple(p for p in err["loc"] if not (isinstance(p, str) and (p.startswith("function-") or p in ("str", "tuple[PromptVariant, ...]"))))
+        raise DataFileError(doc.path, _plain(err), line=doc.line_of(loc), key=loc_text(loc) or None) from None
+    check_names(doc, spec)
+    return spec
+
+
+@functools.lru_cache(maxsize=16)
+def _load(path: str, mtime_ns: int) -> Dialogue:
+    doc = read_yaml(path)
+    return Dialogue(doc, parse(doc))
+
+
+def load_dialogue(name_or_path: str | Path = DEFAULT_DIALOGUE) -> Dialogue:
+    """Load a shipped dialogue by name or a council's file by path. Strict: raises DataFileError."""
+    path = resolve_dialogue(name_or_path)
+    try:
+        mtime = path.stat().st_mtime_ns
+    except OSError:
+        raise DataFileError(path, "file not found") from None
+    return _load(str(path), mtime)

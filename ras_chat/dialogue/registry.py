@@ -1,0 +1,292 @@
+"""The only Python a dialogue file can name: conditions, actions and choice providers.
+
+A dialogue file refers to these by name (`when: [need_is_zero]`); the loader rejects any
+name not listed here. Nothing is ever imported from a dotted path written in data.
+
+Each function takes the session (`ras_chat.dialogue.session.Session`) and reads or
+changes only its model (`session.state`); none touches the UI, storage or the clock.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Callable
+
+from ras.eligibility import CARER_OUTCOME_WORDS
+from ras.models import AREA_IDS, CARER_OUTCOME_IDS, OUTCOME_IDS
+
+from ras_chat.dialogue.match import Option, contains_phrase, normalise
+
+if TYPE_CHECKING:  # pragma: no cover
+    from ras_chat.dialogue.session import Session
+
+Condition = Callable[["Session"], bool]
+Action = Callable[["Session"], None]
+ChoiceProvider = Callable[["Session"], list[Option]]
+
+CONDITIONS: dict[str, Condition] = {}
+ACTIONS: dict[str, Action] = {}
+CHOICES: dict[str, ChoiceProvider] = {}
+
+
+def condition(fn: Condition) -> Condition:
+    CONDITIONS[fn.__name__] = fn
+    return fn
+
+
+def action(fn: Action) -> Action:
+    ACTIONS[fn.__name__] = fn
+    return fn
+
+
+def choices(fn: ChoiceProvider) -> ChoiceProvider:
+    CHOICES[fn.__name__] = fn
+    return fn
+
+
+# ----- helpers -----------------------------------------------------------------------
+
+
+def area_order(s: Session) -> list[str]:
+    return list(s.state.area_order) or list(AREA_IDS)
+
+
+def area_outcome_ids(s: Session, area: str | None) -> list[str]:
+    return [o for o in OUTCOME_IDS if s.policy_at.outcomes[o].area == area]
+
+
+def picked_outcomes(s: Session, area: str | None = None) -> list[str]:
+    """The everyday things the person said are hard in `area` (a part of life with only one
+    is asked about directly, so that one is always "picked")."""
+    area = area or s.state.cursor.get("area")
+    ids = area_outcome_ids(s, area)
+    if len(ids) == 1:
+        return ids
+    value = s.state.answers.get(f"area_outcomes:{area}")
+    if not isinstance(value, list):
+        return []
+    return [v for v in value if v in OUTCOME_IDS]
+
+
+def suggest_areas_for(text: str, area_words: dict[str, tuple[str, ...]]) -> list[str]:
+    """The areas a free-text answer touches, most phrases first (ties in the policy's order)."""
+    norm = normalise(text)
+    counts = {a: sum(1 for w in area_words.get(a, ()) if contains_phrase(norm, w)) for a in AREA_IDS}
+    found = [a for a in AREA_IDS if counts[a]]
+    return sorted(found, key=lambda a: (-counts[a], AREA_IDS.index(a)))
+
+
+# ----- conditions --------------------------------------------------------------------
+
+
+@condition
+def has_suggestion(s: Session) -> bool:
+    return bool(s.state.suggested)
+
+
+@condition
+def is_first_area(s: Session) -> bool:
+    order = area_order(s)
+    return bool(order) and s.state.cursor.get("area") == order[0]
+
+
+@condition
+def single_outcome_area(s: Session) -> bool:
+    return len(area_outcome_ids(s, s.state.cursor.get("area"))) == 1
+
+
+@condition
+def need_is_zero(s: Session) -> bool:
+    value = s.state.answers.get(f"area_need:{s.state.cursor.get('area')}")
+    return value == "0"
+
+
+@condition
+def has_picked_outcomes(s: Session) -> bool:
+    return bool(picked_outcomes(s))
+
+
+@condition
+def more_picked_outcomes(s: Session) -> bool:
+    picked = picked_outcomes(s)
+    current = s.state.cursor.get("outcome")
+    return current in picked and picked.index(current) < len(picked) - 1
+
+
+@condition
+def more_areas(s: Session) -> bool:
+    order = area_order(s)
+    current = s.state.cursor.get("area")
+    return current in order and order.index(current) < len(order) - 1
+
+
+@condition
+def is_eligible(s: Session) -> bool:
+    alloc = s.result(force=True)
+    return alloc is not None and alloc.eligible
+
+
+@condition
+def has_carer(s: Session) -> bool:
+    return s.state.answers.get("has_carer") == "yes"
+
+
+@condition
+def carer_talk_now(s: Session) -> bool:
+    return s.state.answers.get("carer_offer") == "now"
+
+
+@condition
+def carer_ready(s: Session) -> bool:
+    return s.state.answers.get("carer_ready") == "yes"
+
+
+# ----- actions -----------------------------------------------------------------------
+
+
+@action
+def note_who(s: Session) -> None:
+    value = s.state.answers.get("who")
+    s.state.who = value if isinstance(value, str) else None
+
+
+@action
+def suggest_areas(s: Session) -> None:
+    text = s.state.answers.get("what_matters_most")
+    s.state.suggested = suggest_areas_for(text, s.dialogue.spec.area_words) if isinstance(text, str) else []
+
+
+@action
+def start_areas(s: Session) -> None:
+    chosen = s.state.answers.get("confirm_areas")
+    if chosen not in AREA_IDS:
+        chosen = (s.state.suggested or list(AREA_IDS))[0]
+    rest = [a for a in s.state.suggested if a != chosen] + [a for a in AREA_IDS if a not in s.state.suggested and a != chosen]
+    s.state.area_order = [chosen, *rest]
+    s.state.cursor = {"area": chosen, "outcome": None}
+
+
+@action
+def next_area(s: Session) -> None:
+    order = area_order(s)
+    current = s.state.cursor.get("area")
+    i = order.index(current) + 1 if current in order else 0
+    s.state.cursor = {"area": order[min(i, len(order) - 1)], "outcome": None}
+
+
+@action
+def first_picked_outcome(s: Session) -> None:
+    picked = picked_outcomes(s)
+    s.state.cursor = {**s.state.cursor, "outcome": picked[0] if picked else None}
+
+
+@action
+def next_picked_outcome(s: Session) -> None:
+    picked = picked_outcomes(s)
+    current = s.state.cursor.get("outcome")
+    i = picked.index(current) + 1 if current in picked else 0
+    s.state.cursor = {**s.state.cursor, "outcome": picked[min(i, len(picked) - 1)] if picked else None}
+
+
+@action
+def note_carer_coping(s: Session) -> None:
+    coping = s.state.answers.get("carer_coping")
+    if coping in ("struggling", "at_breaking_point"):
+        words = {"struggling": "is finding caring hard", "at_breaking_point": "cannot carry on caring like this"}[coping]
+        s.flag_once(
+            "carer_struggling",
+            "attention" if coping == "struggling" else "urgent",
+            f"The family carer {words} (as told by the person). Offer a carer's assessment (Care Act s.10).",
+        )
+
+
+@action
+def compute_result(s: Session) -> None:
+    s.state.checked = True
+
+
+SECTION_KEYS = {
+    "start": ("what_matters_most", "confirm_areas"),
+    "about": ("client_group", "fluctuating"),
+    "carer": ("has_carer", "carer_coping", "carer_offer"),
+}
+AREA_SECTION = ("area_matters", "area_going_well", "area_need", "area_support", "area_risk", "area_outcomes")
+
+
+@action
+def review_section(s: Session) -> None:
+    """Mark one part's answers to be asked again (the rest are kept and skipped over)."""
+    section = s.state.last_choice
+    if section in AREA_IDS:
+        s.state.cursor = {"area": section, "outcome": None}
+        keys = [f"{k}:{section}" for k in AREA_SECTION]
+        keys += [f"outcome_ways:{section}:{o}" for o in picked_outcomes(s, section)]
+    else:
+        keys = list(SECTION_KEYS.get(section or "", ()))
+    s.state.review = sorted(set(s.state.review) | set(keys))
+
+
+# ----- choice providers --------------------------------------------------------------
+
+
+def _with_numbers(items: list[tuple[str, str, tuple[str, ...], bool]]) -> list[Option]:
+    return [Option(i + 1, value, label, words, only) for i, (value, label, words, only) in enumerate(items)]
+
+
+@choices
+def areas(s: Session) -> list[Option]:
+    order = list(s.state.suggested) + [a for a in AREA_IDS if a not in s.state.suggested]
+    words = s.dialogue.spec.area_words
+    return _with_numbers([(a, s.policy_at.areas[a].person_name, tuple(words.get(a, ())), False) for a in order])
+
+
+def _scale(s: Session, name: str) -> list[Option]:
+    labels = getattr(s.policy_at.scales, name)
+    words = getattr(s.dialogue.spec.scale_words, name)
+    return _with_numbers([(str(i), label, tuple(words.get(i, ())), False) for i, label in enumerate(labels)])
+
+
+@choices
+def need_scale(s: Session) -> list[Option]:
+    return _scale(s, "need")
+
+
+@choices
+def risk_scale(s: Session) -> list[Option]:
+    return _scale(s, "risk")
+
+
+@choices
+def support_scale(s: Session) -> list[Option]:
+    labels = s.policy_at.scales.unpaid_support
+    words = s.dialogue.spec.scale_words.unpaid_support
+    return _with_numbers([(k, labels[k], tuple(words.get(k, ())), False) for k in ("none", "some", "most")])
+
+
+@choices
+def area_outcomes(s: Session) -> list[Option]:
+    area = s.state.cursor.get("area")
+    words = s.dialogue.spec.outcome_words
+    items = [
+        (o, s.policy_at.outcomes[o].person_name.capitalize(), tuple(words.get(o, ())), False)
+        for o in OUTCOME_IDS
+        if s.policy_at.outcomes[o].area == area
+    ]
+    items.append(("none", s.dialogue.spec.texts.none_hard, ("none", "none of these", "nothing", "no"), True))
+    return _with_numbers(items)
+
+
+@choices
+def carer_outcomes(s: Session) -> list[Option]:
+    items = [(o, CARER_OUTCOME_WORDS[o].capitalize(), (CARER_OUTCOME_WORDS[o],), False) for o in CARER_OUTCOME_IDS]
+    items.append(("none", s.dialogue.spec.texts.none_hard, ("none", "none of these", "nothing", "no"), True))
+    return _with_numbers(items)
+
+
+@choices
+def change_sections(s: Session) -> list[Option]:
+    t = s.dialogue.spec.texts
+    items = [("start", t.change_start, ("what matters", "matters most", "start"), False)]
+    items += [(a, s.policy_at.areas[a].person_name, (), False) for a in area_order(s)]
+    items += [("about", t.change_about, ("about me", "changes", "week to week", "group"), False)]
+    items += [("carer", t.change_carer, ("carer", "family carer"), False)]
+    return _with_numbers(items)

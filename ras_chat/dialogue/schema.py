@@ -1,0 +1,228 @@
+"""The strict shape of a dialogue file (`dialogues/*.yaml`).
+
+Every model forbids unknown keys, so a misspelt key is an error naming file, line and
+key (see loader.py). Callback names are plain strings here; the loader checks each one
+against the registry in code (`registry.py`), never importing anything named in data.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+StateKind = Literal["question", "choice", "multi", "text", "say", "pass", "end"]
+QUESTION_KINDS = ("choice", "multi", "text")
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class ChoiceSpec(_Strict):
+    value: str
+    label: str = Field(min_length=1)
+    words: tuple[str, ...] = ()
+    """Other words or phrases that pick this choice when typed."""
+    only: bool = False
+    """In a `multi` question: this choice cannot be picked with others (e.g. "none of these")."""
+    reply: str | None = None
+    """Said straight after this choice is picked."""
+
+    @field_validator("words", mode="before")
+    @classmethod
+    def _words_are_text(cls, value: object) -> object:
+        if isinstance(value, (list, tuple)):
+            for w in value:
+                if isinstance(w, bool):
+                    raise ValueError('write yes and no in quotes ("yes"): YAML reads them as true and false')
+            return tuple(str(w) if isinstance(w, int) else w for w in value)
+        return value
+
+
+class PromptVariant(_Strict):
+    when: tuple[str, ...] = ()
+    text: str = Field(min_length=1)
+
+
+class TransitionSpec(_Strict):
+    to: str
+    when: tuple[str, ...] = ()
+    """Registry conditions that must all hold."""
+    unless: tuple[str, ...] = ()
+    """Registry conditions that must all fail."""
+    when_answer: str | None = None
+    """Holds when the answer just given to this state equals this value."""
+    do: tuple[str, ...] = ()
+    """Registry actions run after moving."""
+
+
+class StateSpec(_Strict):
+    kind: StateKind
+    prompt: str | tuple[PromptVariant, ...] | None = None
+    help: str | None = None
+    say: tuple[str, ...] = ()
+    choices: tuple[ChoiceSpec, ...] = ()
+    choices_from: str | None = None
+    """A registry choice provider (choices that come from the policy, e.g. `need_scale`)."""
+    scope: Literal["once", "area", "outcome"] = "once"
+    part: Literal["area"] | None = None
+    """Marks a state with no scope as part of the per-area questions (for progress)."""
+    next: str | None = None
+    transitions: tuple[TransitionSpec, ...] = ()
+    clears: tuple[str, ...] = ()
+    """States whose answers (same scope) are forgotten when this answer changes."""
+    remember: bool = True
+    """False for questions asked afresh each time (e.g. "is this right?")."""
+    summary: bool = False
+    """Show the plain summary of every answer before the prompt."""
+    result: bool = False
+    """Show the engine's result, explained step by step, after the `say` lines."""
+    status: Literal["handed_off", "agreed"] | None = None
+    """For `end` states: the session status when the conversation ends here."""
+
+    @field_validator("kind", mode="before")
+    @classmethod
+    def _question_means_choice(cls, value: str) -> str:
+        return "choice" if value == "question" else value
+
+    @model_validator(mode="after")
+    def _consistent(self) -> "StateSpec":
+        if self.next is not None and self.transitions:
+            raise ValueError("give either `next` or `transitions`, not both")
+        if self.kind in QUESTION_KINDS:
+            if not self.prompt:
+                raise ValueError(f"a {self.kind} question needs a `prompt`")
+            if self.kind in ("choice", "multi") and not (self.choices or self.choices_from):
+                raise ValueError(f"a {self.kind} question needs `choices` or `choices_from`")
+            if self.choices and self.choices_from:
+                raise ValueError("give either `choices` or `choices_from`, not both")
+            values = [c.value for c in self.choices]
+            if len(set(values)) != len(values):
+                raise ValueError("two choices have the same value")
+        else:
+            if self.choices or self.choices_from:
+                raise ValueError(f"a `{self.kind}` state has no choices")
+            if self.kind != "end" and self.prompt:
+                raise ValueError(f"a `{self.kind}` state has no prompt: use `say`")
+        if self.kind == "end" and (self.next or self.transitions):
+            raise ValueError("an `end` state goes nowhere")
+        if self.kind != "end" and self.status is not None:
+            raise ValueError("only an `end` state has a `status`")
+        return self
+
+    @property
+    def is_question(self) -> bool:
+        return self.kind in QUESTION_KINDS
+
+    def routes(self) -> tuple[TransitionSpec, ...]:
+        """The ways on from this state, `next` written as a single unconditional transition."""
+        if self.next is not None:
+            return (TransitionSpec(to=self.next),)
+        return self.transitions
+
+    def prompt_texts(self) -> tuple[str, ...]:
+        if self.prompt is None:
+            return ()
+        if isinstance(self.prompt, str):
+            return (self.prompt,)
+        return tuple(v.text for v in self.prompt)
+
+
+class DialogueMeta(_Strict):
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9_-]*$")
+    title: str
+    version: int = Field(ge=1)
+    start: str
+
+
+class Settings(_Strict):
+    miss_limit: int = Field(3, ge=1, le=10)
+    text_limit: int = Field(2000, ge=50)
+    wellbeing_impact_min_risk: int = Field(2, ge=0, le=4)
+    client_group_if_unknown: Literal[
+        "older_people", "physical_disability", "learning_disability", "mental_health"
+    ] = "physical_disability"
+
+
+class Commands(_Strict):
+    back: tuple[str, ...] = Field(min_length=1)
+    help: tuple[str, ...] = Field(min_length=1)
+    repeat: tuple[str, ...] = Field(min_length=1)
+    skip: tuple[str, ...] = Field(min_length=1)
+    dont_know: tuple[str, ...] = Field(min_length=1)
+
+
+class Texts(_Strict):
+    not_understood: str
+    not_understood_free: str
+    numbered_offer: str
+    gave_up: str
+    skipped: str
+    dont_know: str
+    first_question: str
+    going_back: str
+    before_you_said: str
+    no_help: str
+    finished: str
+    welcome_back: str
+    pick_many: str
+    none_hard: str
+    change_start: str
+    change_about: str
+    change_carer: str
+    yes_label: str
+    no_label: str
+    not_known: str
+    skipped_answer: str
+    summary_intro: str
+    summary_matters: str
+    summary_area: str
+    summary_area_more: str
+    summary_hard: str
+    summary_nothing_hard: str
+    summary_group: str
+    summary_changes: str
+    summary_carer: str
+    result_parts: str
+    result_part: str
+
+
+class Safety(_Strict):
+    phrases: tuple[str, ...] = Field(min_length=1)
+    message: tuple[str, ...] = Field(min_length=1)
+
+
+class ScaleWords(_Strict):
+    need: dict[int, tuple[str, ...]]
+    risk: dict[int, tuple[str, ...]]
+    unpaid_support: dict[Literal["none", "some", "most"], tuple[str, ...]]
+
+
+AreaKey = Literal["health", "choice", "work", "community"]
+OutcomeKey = Literal[
+    "nutrition",
+    "hygiene",
+    "toilet",
+    "clothing",
+    "home_safety",
+    "home_environment",
+    "relationships",
+    "work_education",
+    "community_services",
+    "child_care",
+]
+
+
+class DialogueFile(_Strict):
+    dialogue: DialogueMeta
+    settings: Settings = Settings()
+    commands: Commands
+    texts: Texts
+    safety: Safety
+    area_words: dict[AreaKey, tuple[str, ...]]
+    outcome_words: dict[OutcomeKey, tuple[str, ...]] = {}
+    scale_words: ScaleWords
+    yes_words: tuple[str, ...] = ()
+    no_words: tuple[str, ...] = ()
+    states: dict[str, StateSpec] = Field(min_length=1)

@@ -1,0 +1,102 @@
+"""Person-facing text: collect every line a person can see, and check it.
+
+The checks are the plain-English rules of the project: no jargon, sentences of at
+most 25 words, and (measured, reported) a reading grade near age 9.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Iterator
+
+from ras.models import AREA_IDS
+
+from ras_chat.dialogue import registry
+from ras_chat.dialogue.loader import Dialogue
+from ras_chat.dialogue.match import normalise
+
+MAX_SENTENCE_WORDS = 25
+
+JARGON: tuple[str, ...] = (
+    "eligibility", "eligible", "ineligible", "outcome", "outcomes", "domain", "domains",
+    "indicative", "ras", "assessment", "assessments", "assess", "assessed", "allocation",
+    "criteria", "resource", "resources", "provision", "service user", "client", "client group",
+    "fluctuating", "fluctuate", "impairment", "wellbeing", "well-being", "statutory", "threshold",
+    "care act", "unpaid support", "safeguarding", "personal budget", "commissioning", "deficit",
+    "eligibility criteria", "facilitate", "utilise", "reablement", "substantial", "critical",
+)  # fmt: skip
+"""Words people may not know. A council can add words in its dialogue file's texts only by
+changing this list (it lives with the checker, so a council cannot switch the check off)."""
+
+
+@dataclass(frozen=True)
+class Line:
+    where: str
+    """state or section and key, e.g. `states.area_need.help`."""
+    text: str
+
+
+def person_lines(dialogue: Dialogue, session=None) -> Iterator[Line]:
+    """Every person-facing string, with where it comes from. With a session, the choices
+    that come from the policy (scales, areas, everyday things) are included too."""
+    spec = dialogue.spec
+    for name, text in spec.texts.model_dump().items():
+        yield Line(f"texts.{name}", text)
+    for i, text in enumerate(spec.safety.message):
+        yield Line(f"safety.message.{i}", text)
+    for name, state in dialogue.states.items():
+        for i, text in enumerate(state.say):
+            yield Line(f"states.{name}.say.{i}", text)
+        for i, text in enumerate(state.prompt_texts()):
+            yield Line(f"states.{name}.prompt" + (f".{i}" if i or not isinstance(state.prompt, str) else ""), text)
+        if state.help:
+            yield Line(f"states.{name}.help", state.help)
+        for c in state.choices:
+            yield Line(f"states.{name}.choices.{c.value}", c.label)
+            if c.reply:
+                yield Line(f"states.{name}.choices.{c.value}.reply", c.reply)
+    if session is not None:
+        seen: set[str] = set()
+        for name, state in dialogue.states.items():
+            if not state.choices_from:
+                continue
+            for area in AREA_IDS:
+                session.state.cursor = {"area": area, "outcome": None}
+                for o in registry.CHOICES[state.choices_from](session):
+                    if o.label not in seen:
+                        seen.add(o.label)
+                        yield Line(f"policy choices ({state.choices_from})", o.label)
+
+
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
+_PLACEHOLDER = re.compile(r"\{[a-z_]+\}")
+
+
+def sentences(text: str) -> list[str]:
+    return [s for s in _SENTENCE_END.split(text.strip()) if s]
+
+
+def words(sentence: str) -> int:
+    return len(_PLACEHOLDER.sub("word word word", sentence).split())
+
+
+def jargon_in(text: str, jargon: tuple[str, ...] = JARGON) -> list[str]:
+    norm = normalise(_PLACEHOLDER.sub(" ", text))
+    padded = f" {norm} "
+    return [j for j in jargon if f" {normalise(j)} " in padded]
+
+
+def reading_grade(lines: list[str]) -> float:
+    """Flesch-Kincaid grade of all the lines together (textstat), placeholders read as short words.
+
+    Syllables are counted with textstat's Pyphen hyphenation for British English ("en-GB"):
+    textstat's default also wants NLTK's CMU dictionary, which it downloads on first use;
+    Pyphen ships with it, so the figure is the same offline and on every machine.
+    """
+    from textstat.textstat import textstatistics
+
+    ts = textstatistics()
+    ts.set_lang("en-GB")
+    text = " ".join(_PLACEHOLDER.sub("your home", t) for t in lines)
+    return float(ts.flesch_kincaid_grade(text))

@@ -1,0 +1,101 @@
+"""Plain line mode: the whole conversation as lines of text, for screen readers and pipes.
+
+No colour, no cursor movement, no box drawing. "Assistant:" and "You:" labels; choices
+as numbered lines, answered by number or by words. End of input stops politely and says
+how to carry on; at the hand-off the summary is printed and the program exits 0.
+"""
+
+from __future__ import annotations
+
+from typing import Callable, Iterable, TextIO
+
+from ras_chat.dialogue.session import Message, Session
+
+OnTurn = Callable[[Session, list[Message]], None]
+
+
+def format_message(message: Message) -> list[str]:
+    """The lines for one message (no escapes, no colour)."""
+    if message.role == "person":
+        return []  # the person's own line is already on screen (or in the pipe)
+    lines = [f"Assistant: {message.text}"]
+    for choice in message.choices:
+        lines.append(f"  {choice.number}. {choice.label}")
+    return lines
+
+
+def handoff_summary(session: Session) -> list[str]:
+    """What the person leaves with: the amount and what happens next, in a few plain lines."""
+    lines = ["", "Summary"]
+    alloc = session.result()
+    flags = session.state.flags
+    if any(f.code == "safety" for f in flags):
+        lines.append("A worker has been asked to contact you urgently. If you are in danger now, call 999.")
+    elif alloc is not None:
+        from ras.money import pounds
+
+        if alloc.eligible:
+            lines.append(f"Starting amount: {pounds(alloc.weekly)} a week ({pounds(alloc.annual)} a year).")
+            lines.append(f"It could be from {pounds(alloc.range.low)} to {pounds(alloc.range.high)} a week.")
+        else:
+            lines.append("The council is not likely to pay for support right now. A worker will check this with you.")
+    carer = session.carer_record()
+    if carer is not None:
+        lines.append("Your carer's answers are saved too.")
+    lines.append(f"Your reference: {session.state.id}")
+    return lines
+
+
+def run_plain(
+    session: Session,
+    *,
+    stdin: TextIO,
+    stdout: TextIO,
+    on_turn: OnTurn | None = None,
+    resume_hint: str | None = None,
+    echo: bool | None = None,
+) -> int:
+    """Drive `session` line by line. `on_turn(session, new_messages)` is called after every turn
+    (the opening included): that is where saving plugs in. Returns the exit status.
+
+    `echo` repeats each answer after "You: " (default: when input is not a terminal, so a
+    piped transcript reads as a conversation)."""
+    if echo is None:
+        try:
+            echo = not stdin.isatty()
+        except (AttributeError, ValueError):
+            echo = True
+
+    def emit(lines: Iterable[str]) -> None:
+        for line in lines:
+            stdout.write(line + "\n")
+        stdout.flush()
+
+    opening = session.opening()
+    if on_turn:
+        on_turn(session, opening)
+    for m in opening:
+        emit(format_message(m))
+    while not session.finished:
+        stdout.write("You: ")
+        stdout.flush()
+        line = stdin.readline()
+        if line == "":  # end of input: stop, keep what we have, say how to carry on
+            stdout.write("\n")
+            emit(
+                [
+                    "Assistant: We will stop here for now.",
+                    f"Assistant: {resume_hint}" if resume_hint else "Assistant: Your answers were not saved this time.",
+                ]
+            )
+            return 0
+        answer = line.rstrip("\r\n")
+        if echo:
+            stdout.write(answer + "\n")
+        replies = session.send(answer)
+        if on_turn:
+            on_turn(session, replies)
+        for m in replies:
+            emit(format_message(m))
+    emit(handoff_summary(session))
+    return 0
