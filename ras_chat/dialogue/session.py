@@ -359,6 +359,10 @@ class Session:
         if not self.state.history:
             return [self._msg(d.texts.first_question, now), self._question_message(now)]
         frame = self.state.history.pop()
+        # leaving a question we had come back to, unchanged: keep its answer, do not ask again
+        here = self._key(self.state.state)
+        if here in self.state.review and here in self.state.answers:
+            self.state.review.remove(here)
         self.state.cursor = {"area": frame.area, "outcome": frame.outcome}
         self._machine.set_state(frame.state, model=self._model)
         self.state.state = frame.state

@@ -1,0 +1,224 @@
+"""The headless session: deterministic, saved and restored as data, kind at every question."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+from ras_chat.dialogue.session import Message, Session, SessionState
+
+T0 = dt.datetime(2026, 5, 4, 9, 30, tzinfo=dt.timezone.utc)
+FARZANA_START = ["1", "I want to go to college", "yes", "I like people", "some help most days", "no one", "3"]
+
+
+def clock():
+    return T0
+
+
+def new(**kw) -> Session:
+    s = Session.start(session_id="s1", clock=clock, **kw)
+    s.opening()
+    return s
+
+
+def drive(inputs, session=None) -> Session:
+    s = session or new()
+    for text in inputs:
+        s.send(text)
+    return s
+
+
+def questions(messages: list[Message]) -> list[Message]:
+    return [m for m in messages if m.kind == "question"]
+
+
+def test_same_answers_and_same_clock_give_the_same_state():
+    a = drive(FARZANA_START).state.model_dump(mode="json")
+    b = drive(FARZANA_START).state.model_dump(mode="json")
+    assert a == b
+
+
+def test_a_session_saved_as_json_and_restored_carries_on_exactly_the_same():
+    whole = drive(FARZANA_START + ["1 and 4", "I like toast", "3"])
+    half = drive(FARZANA_START)
+    saved = json.loads(json.dumps(half.state.model_dump(mode="json")))
+    restored = Session.restore(SessionState.model_validate(saved), clock=clock)
+    drive(["1 and 4", "I like toast", "3"], restored)
+    assert restored.state.model_dump(mode="json") == whole.state.model_dump(mode="json")
+
+
+def test_a_restored_session_opens_by_asking_the_current_question_again():
+    s = drive(FARZANA_START[:3])
+    restored = Session.restore(s.state.model_dump(mode="json"), clock=clock)
+    out = restored.opening()
+    assert out[0].text.startswith("Welcome back")
+    assert out[-1].kind == "question" and out[-1].state == s.state.state
+
+
+def test_the_opening_welcomes_and_asks_who_is_answering():
+    s = Session.start(session_id="s1", clock=clock)
+    out = s.opening()
+    assert "Hello" in out[0].text
+    assert out[-1].kind == "question" and [c.number for c in out[-1].choices] == [1, 2, 3]
+    assert s.current_question.text == out[-1].text
+    assert s.state.transcript == out
+
+
+def test_every_send_records_the_persons_words_and_at_least_one_reply():
+    s = new()
+    out = s.send("1")
+    assert out[0].role == "person" and out[0].text == "1"
+    assert any(m.role == "assistant" for m in out)
+    assert s.state.transcript[-len(out):] == out
+
+
+def test_help_explains_then_asks_the_same_question_again():
+    s = drive(["1"])
+    out = s.help()
+    assert out[1].kind == "help"
+    assert questions(out)[0].state == "what_matters_most"
+    assert s.state.state == "what_matters_most" and s.state.answer_count == 1
+
+
+def test_what_does_this_mean_is_help_too():
+    s = drive(["1"])
+    assert s.send("What does this mean?")[1].kind == "help"
+
+
+def test_repeat_asks_the_same_question_again_and_records_nothing():
+    s = drive(["1"])
+    before = dict(s.state.answers)
+    out = s.repeat()
+    assert questions(out)[0].state == "what_matters_most" and s.state.answers == before
+
+
+def test_back_at_the_first_question_says_so_kindly():
+    s = new()
+    out = s.go_back()
+    assert "first question" in out[1].text and s.state.state == "who"
+
+
+def test_back_returns_to_the_last_question_and_shows_the_earlier_answer():
+    s = drive(FARZANA_START[:5])
+    assert s.state.state == "area_support"
+    out = s.go_back()
+    assert s.state.state == "area_need"
+    assert any("Before, you said: Some help most days" in m.text for m in out)
+
+
+def test_changing_an_answer_after_going_back_keeps_the_later_answers():
+    s = drive(FARZANA_START)  # now at the work outcome question
+    s.go_back()
+    s.go_back()
+    s.go_back()  # back at need
+    s.send("a lot of help every day")
+    # support and risk were answered already: we are straight back where we were
+    assert s.state.state == "outcome_ways"
+    assert s.state.answers["area_need:work"] == "3"
+    assert s.state.answers["area_support:work"] == "none"
+
+
+def test_a_need_changed_to_none_skips_that_areas_other_questions():
+    s = drive(["1", "college", "yes", "I like people", "no help needed"])
+    assert s.state.state == "area_intro" or s.state.cursor["area"] != "work"
+    assert "area_support:work" not in s.state.answers
+
+
+def test_skip_is_recorded_as_skipped_and_flagged_never_as_an_answer():
+    s = drive(["1", "college", "yes", "I like people", "skip"])
+    assert s.state.answers["area_need:work"] == {"unknown": "skipped"}
+    assert s.state.flags[-1].code == "skipped" and "Economic" in s.state.flags[-1].text
+
+
+def test_i_dont_know_is_recorded_as_such_and_flagged():
+    s = drive(["1", "college", "yes", "I like people", "I don't know"])
+    assert s.state.answers["area_need:work"] == {"unknown": "dont_know"}
+    assert s.state.flags[-1].code == "dont_know"
+
+
+def test_three_misses_offer_numbers_and_a_fourth_moves_on_never_a_loop():
+    s = drive(["1", "college", "yes", "I like people"])
+    first = s.send("purple")
+    assert first[1].kind == "error"
+    s.send("green")
+    third = s.send("orange")
+    assert "number" in third[1].text
+    assert any(f.code == "hard_to_match" for f in s.state.flags)
+    s.send("blue")
+    assert s.state.state != "area_need"
+    assert s.state.answers["area_need:work"] == {"unknown": "gave_up"}
+
+
+def test_an_empty_answer_is_asked_again_kindly():
+    s = drive(["1"])
+    out = s.send("   ")
+    assert out[1].kind == "error" and s.state.state == "what_matters_most"
+
+
+def test_control_characters_are_removed_and_very_long_text_is_cut():
+    s = drive(["1"])
+    s.send("college\x00\x1b[31m" + "x" * 10_000)
+    text = s.state.answers["what_matters_most"]
+    assert "\x00" not in text and "\x1b" not in text
+    assert len(text) <= 2003
+
+
+def test_free_text_is_matched_to_an_option_by_its_words():
+    s = drive(["1", "college", "yes", "I like people"])
+    s.send("I need a lot of help")
+    assert s.state.answers["area_need:work"] == "3"
+
+
+def test_a_choice_label_that_mentions_danger_is_not_a_safety_disclosure():
+    s = drive(FARZANA_START[:6])
+    assert s.state.state == "area_risk"
+    s.send("I would be in danger straight away")
+    assert s.state.answers["area_risk:work"] == "4"
+    assert not any(f.code == "safety" for f in s.state.flags)
+
+
+def test_a_safety_disclosure_ends_questioning_with_an_urgent_flag():
+    s = drive(["1"])
+    out = s.send("sometimes I want to end my life")
+    assert s.finished and s.state.status == "handed_off"
+    assert any("999" in m.text for m in out) and all(m.kind != "question" for m in out)
+    flag = s.state.flags[-1]
+    assert flag.code == "safety" and flag.level == "urgent"
+    assert s.current_question is None
+
+
+def test_a_finished_session_answers_kindly_and_changes_nothing():
+    s = drive(["1"])
+    s.send("he hits me")
+    before = s.state.state
+    out = s.send("hello?")
+    assert out[-1].role == "assistant" and s.state.state == before
+
+
+def test_progress_names_the_part_of_life_in_the_persons_words():
+    s = drive(FARZANA_START[:4])
+    assert s.progress() == (2, 6, "Part 2 of 6: Work, learning and money")
+    assert new().progress()[0] == 1
+
+
+def test_worker_view_uses_professional_terms_and_a_running_allocation():
+    s = drive(FARZANA_START + ["1 and 4"])
+    view = s.worker_view()
+    work = view["areas"]["work"]
+    assert work["worker_name"] == "Economic and educational participation"
+    assert work["need"] == 2 and work["risk"] == 2 and work["unpaid_support"] == "none"
+    assert work["outcomes"][0]["ways"] == ["without_help", "takes_longer"]
+    assert work["outcomes"][0]["regulation"].startswith("reg. 2(2)(h)")
+    assert view["allocation"]["method"] == "bands" and view["allocation"]["elements"]
+    assert view["eligibility"]["draft"] is True
+    json.dumps(view)  # ready for any panel or API
+
+
+def test_no_result_is_shown_before_the_person_has_checked_their_answers():
+    s = drive(FARZANA_START)
+    assert s.result() is None
+    assert s.record() is not None
+
+
+def test_a_record_is_none_before_any_part_of_life_is_answered():
+    assert drive(["1", "college"]).record() is None
