@@ -53,7 +53,9 @@ def test_no_policy_figure_appears_in_engine_code():
 
     figures = {Decimal(f) for f in ("4.60", "5.20", "5.60", "4.40", "32.14", "0.15", "0.30", "0.75", "1.25", "0.90", "1.10", "700", "350", "115", "295", "675", "3.5")}
     root = Path(__file__).parents[1] / "ras"
-    for path in root.rglob("*.py"):
+    engine = [root / "engine.py", root / "eligibility.py", root / "models.py", root / "money.py", root / "cli.py"]
+    engine += [*(root / "methods").glob("*.py"), *(root / "policy").glob("*.py")]
+    for path in engine:
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             value = None
             if isinstance(node, ast.Constant) and type(node.value) in (int, float):
