@@ -12,7 +12,7 @@ import uuid
 from decimal import Decimal
 from typing import Any, Callable, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict
 
 from ras.eligibility import CARER_OUTCOME_WORDS, carer_eligibility
 from ras.engine import calculate
@@ -95,7 +95,7 @@ class Frame(BaseModel):
 class SessionState(BaseModel):
     """Everything needed to rebuild a session. JSON-ready: `model_dump(mode="json")`."""
 
-    schema_: Literal["ras-chat-session/1"] = Field(SESSION_SCHEMA, alias="schema")
+    format: Literal["ras-chat-session/1"] = SESSION_SCHEMA
     id: str
     policy: str
     dialogue: str = "assessment"
@@ -121,8 +121,6 @@ class SessionState(BaseModel):
     checked: bool = False
     answer_count: int = 0
     """How many answers the person gave (not counting help, repeat or back)."""
-
-    model_config = ConfigDict(populate_by_name=True)
 
 
 # ----- the session -------------------------------------------------------------------
