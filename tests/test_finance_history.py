@@ -62,3 +62,17 @@ def test_records_the_quick_check_passes_on_are_still_read_by_the_engine_model():
     assert not history.problems
     assert history.need[0].tolist() == [3, 0, 0, 0]
     assert history.support[0].tolist() == [1, 0, 0, 0]
+
+
+def test_odd_types_where_levels_should_be_are_named_not_crashed_on():
+    lines = [
+        line(areas={"health": {"need": [1], "risk": 0, "unpaid_support": "none"}}),
+        line(areas={"health": {"need": True, "risk": 0, "unpaid_support": "none"}}),
+        line(areas={"health": {"need": 1.0, "risk": 0, "unpaid_support": "none"}}),
+        line(areas={"health": {"need": 1, "risk": 0, "unpaid_support": {"a": 1}}}),
+        line(areas={"health": {"need": 1, "risk": 0, "unpaid_support": "none"}}),
+    ]
+    history = parse_history(lines)
+    assert [p.line for p in history.problems] == [1, 2, 3, 4]
+    assert all(p.message.startswith("areas.health.") for p in history.problems)
+    assert history.need[0].tolist() == [1, 0, 0, 0]
