@@ -222,3 +222,41 @@ def test_no_result_is_shown_before_the_person_has_checked_their_answers():
 
 def test_a_record_is_none_before_any_part_of_life_is_answered():
     assert drive(["1", "college"]).record() is None
+
+
+def test_when_nothing_matches_what_matters_most_the_person_picks_where_to_start():
+    s = drive(["1", "hmm"])
+    q = s.current_question
+    assert q.text == "Thank you. Which part of your life shall we start with?"
+    assert [c.value for c in q.choices] == ["health", "choice", "work", "community"]
+
+
+def test_the_result_is_never_a_bare_number():
+    from ras_chat.dialogue.testplan import run_plan
+    from pathlib import Path
+
+    run = run_plan(Path(__file__).parent / "plans" / "farzana.plan")
+    results = [m.text for m in run.session.state.transcript if m.kind == "result"]
+    money = [t for t in results if "£" in t]
+    assert money and all(len(t.split()) >= 6 for t in money)
+    joined = " ".join(results)
+    for words in ("a week", "Over a year", "from about", "starting point", "each part of the money"):
+        assert words in joined
+
+
+def test_the_carer_talk_offered_for_later_is_flagged_for_the_worker():
+    from ras_chat.dialogue.testplan import run_plan
+    from pathlib import Path
+
+    run = run_plan(Path(__file__).parent / "plans" / "farzana.plan")
+    assert [f.level for f in run.session.state.flags if f.code == "carer_later"] == ["info"]
+
+
+def test_resume_without_a_saved_session_is_a_clear_error():
+    import argparse
+    import io
+
+    from ras_chat.conversation import run_conversation
+
+    args = argparse.Namespace(plain=True, resume="nope", db=None, policy=None, theme=None)
+    assert run_conversation(args, stdin=io.StringIO(""), stdout=io.StringIO()) == 2

@@ -200,6 +200,19 @@ def note_carer_coping(s: Session) -> None:
 
 
 @action
+def note_carer_offer(s: Session) -> None:
+    """A carer who would like their own talk later (or was not ready) is flagged for the worker."""
+    offer = s.state.answers.get("carer_offer")
+    ready = s.state.answers.get("carer_ready")
+    if offer == "later" or (offer == "now" and ready == "no"):
+        s.flag_once(
+            "carer_later",
+            "info",
+            "The family carer would like a carer's assessment of their own later (Care Act s.10): arrange it.",
+        )
+
+
+@action
 def compute_result(s: Session) -> None:
     s.state.checked = True
 

@@ -74,7 +74,7 @@ class Flag(BaseModel):
 
     model_config = ConfigDict(frozen=True)
 
-    code: Literal["safety", "skipped", "dont_know", "hard_to_match", "gave_up", "assumed", "carer_struggling"]
+    code: Literal["safety", "skipped", "dont_know", "hard_to_match", "gave_up", "carer_struggling", "carer_later"]
     level: Literal["urgent", "attention", "info"]
     text: str
     state: str
