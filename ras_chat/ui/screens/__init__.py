@@ -1,0 +1,1 @@
+"""Screens: the chat (with the worker's side panel) and the result."""

@@ -1,0 +1,57 @@
+"""The chat screen: progress line, the conversation, the answer bar, the worker's panel."""
+
+from __future__ import annotations
+
+from typing import Iterable
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.widgets import Footer, Static
+
+from ras_chat.dialogue.session import Message
+from ras_chat.ui.events import ChatMounted
+from ras_chat.ui.widgets.answers import AnswerBar
+from ras_chat.ui.widgets.chat import ChatLog
+from ras_chat.ui.widgets.worker import WorkerPanel
+
+
+class ChatScreen(Screen):
+    """Renders what the app hands it; the app talks to the session."""
+
+    BINDINGS = [Binding(str(n), f"pick({n})", show=False) for n in range(1, 10)]
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(id="main"):
+            with Vertical(id="conversation"):
+                yield Static("", id="progress")
+                yield ChatLog(id="chat")
+                yield AnswerBar(id="answers")
+            yield WorkerPanel(id="worker")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.post_message(ChatMounted())
+
+    # -- rendering, called by the app --
+
+    async def show_turn(self, messages: Iterable[Message], question: Message | None, progress: str) -> None:
+        self.query_one(ChatLog).add_messages(messages)
+        self.query_one("#progress", Static).update(progress)
+        await self.query_one(AnswerBar).show_question(question)
+
+    def show_worker_view(self, view: dict) -> None:
+        self.query_one(WorkerPanel).show_view(view)
+
+    @property
+    def worker_shown(self) -> bool:
+        return self.query_one(WorkerPanel).display
+
+    def set_worker_shown(self, shown: bool) -> None:
+        self.query_one(WorkerPanel).display = shown
+
+    # -- keys --
+
+    def action_pick(self, number: int) -> None:
+        self.query_one(AnswerBar).action_pick(number)

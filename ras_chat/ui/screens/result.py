@@ -1,0 +1,52 @@
+"""The result: the explanation as messages, and a table to look at as well as read."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Static
+
+from ras.models import Allocation
+from ras.money import pounds
+from ras_chat.ui.widgets.chat import Bubble, MessageRow
+
+
+class ResultScreen(Screen):
+    """Shows an allocation the session worked out. Escape goes back to the chat."""
+
+    BINDINGS = [Binding("escape", "app.pop_screen", "Back to the chat")]
+
+    def __init__(self, allocation: Allocation, reference: str) -> None:
+        super().__init__()
+        self.allocation = allocation
+        self.reference = reference
+
+    def compose(self) -> ComposeResult:
+        a = self.allocation
+        with Vertical(id="result"):
+            yield Static(f"Your starting amount: {pounds(a.weekly)} a week", id="result-title")
+            with VerticalScroll(id="explanation"):
+                for step in a.explanation:
+                    yield MessageRow(Bubble(step.text, role="assistant", kind="result"), "assistant")
+            yield DataTable(id="amounts", cursor_type="row", zebra_stripes=False)
+            yield Static(
+                f"Your reference: {self.reference}. A worker will check this with you. "
+                "Press Escape to see the chat again, ctrl+q to close.",
+                id="result-note",
+            )
+        yield Footer()
+
+    def on_mount(self) -> None:
+        a = self.allocation
+        table = self.query_one(DataTable)
+        table.add_column("Part of the money", key="part")
+        table.add_column("A week", key="weekly")
+        table.add_column("What it is for", key="why")
+        for e in a.elements:
+            table.add_row(e.name, pounds(e.amount), e.why, key=f"element-{e.area}")
+        table.add_row("Total a week", pounds(a.weekly), "", key="weekly")
+        table.add_row("Total a year", pounds(a.annual), "", key="annual")
+        table.add_row("Range a week", f"{pounds(a.range.low)} to {pounds(a.range.high)}", "It can go up or down", key="range")
+        table.focus()

@@ -1,0 +1,59 @@
+"""Helpers for tests and the start-up benchmark: a session with a fixed clock and id, and
+a simple way to answer any question (chosen by the question's state, not its wording)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from ras_chat.dialogue.session import Message, Session
+
+FIXED_NOW = dt.datetime(2026, 6, 1, 10, 0, tzinfo=dt.timezone.utc)
+FIXED_DAY = FIXED_NOW.date()
+FIXED_ID = "test-session"
+
+SINGLE = {
+    "who": 1,
+    "confirm_areas": 1,
+    "area_need": 4,  # "A lot of help every day": need 3
+    "area_support": 2,  # some unpaid support
+    "area_risk": 4,  # "I could get hurt or ill...": risk 3
+    "client_group": 1,
+    "fluctuating": 2,
+    "has_carer": 2,
+    "check_answers": 1,
+}
+MULTI = {"area_outcomes": (1, 2), "outcome_ways": (1,)}
+TEXT = "Time in my garden, and seeing my grandchildren"
+
+
+def fixed_clock() -> dt.datetime:
+    return FIXED_NOW
+
+
+def fixed_session(**kwargs) -> Session:
+    """A new session that gives the same screens every time (fixed clock, day and id)."""
+    kwargs.setdefault("policy_name", "example")
+    return Session.start(as_of=FIXED_DAY, session_id=FIXED_ID, clock=fixed_clock, **kwargs)
+
+
+def planned_answer(question: Message) -> tuple[int, ...] | str:
+    """The numbers to pick (or the words to type) for `question`."""
+    if not question.choices:
+        return TEXT
+    numbers = [c.number for c in question.choices]
+    if question.multiple:
+        wanted = MULTI.get(question.state, (1,))
+        picked = tuple(n for n in wanted if n in numbers)
+        return picked or (numbers[0],)
+    wanted = SINGLE.get(question.state, 1)
+    return (wanted if wanted in numbers else numbers[0],)
+
+
+def keys_for(question: Message) -> list[str]:
+    """The keys a person would press to give the planned answer."""
+    answer = planned_answer(question)
+    if isinstance(answer, str):
+        return [*answer, "enter"]
+    if question.multiple:
+        return [str(n) for n in answer] + ["enter"]
+    return [str(answer[0])]

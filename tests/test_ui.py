@@ -1,0 +1,364 @@
+"""The Textual app, driven by a Pilot as a person at a keyboard would (layer 5).
+
+Assertions are on the session (record, result, status) and on what is on screen.
+"""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+from textual.widgets import Button, DataTable, Input
+
+from ras_chat.ui.app import EXIT_SAVE_FAILED, make_app
+from ras_chat.ui.screens.chat import ChatScreen
+from ras_chat.ui.screens.result import ResultScreen
+from ras_chat.ui.testing import TEXT, fixed_session, keys_for, planned_answer
+from ras_chat.ui.themes import theme_name
+from ras_chat.ui.widgets.answers import ChoiceButton
+from ras_chat.ui.widgets.chat import Bubble
+from ras_chat.ui.widgets.worker import WorkerPanel
+
+SIZE = (100, 40)
+MAX_TURNS = 150
+
+
+def run(coro):
+    return asyncio.run(coro)
+
+
+async def answer_current(pilot, app) -> None:
+    question = app.session.current_question
+    await pilot.press(*keys_for(question))
+    await pilot.pause()
+
+
+async def answer_until(pilot, app, state: str | None = None) -> None:
+    """Answer by keyboard until the question in `state` is asked (or to the end)."""
+    for _ in range(MAX_TURNS):
+        if app.session.finished:
+            return
+        if state and app.session.current_question.state == state:
+            return
+        await answer_current(pilot, app)
+    raise AssertionError(f"no end after {MAX_TURNS} answers; stuck at {app.session.state.state}")
+
+
+def bubbles(app, role: str | None = None) -> list[Bubble]:
+    found = list(app.chat_screen.query(Bubble))
+    return [b for b in found if role is None or b.has_class(role)]
+
+
+def test_a_whole_conversation_by_keyboard_alone_reaches_the_handoff_and_shows_the_result():
+    session = fixed_session()
+    saved: list[int] = []
+
+    async def go():
+        app = make_app(session, on_turn=lambda s, new: saved.append(len(new)))
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.pause()
+            assert "Who is answering today?" in app.chat_texts()
+            await answer_until(pilot, app)
+            await pilot.pause()
+            assert isinstance(app.screen, ResultScreen)
+            table = app.screen.query_one(DataTable)
+            rows = [table.get_row_at(i) for i in range(table.row_count)]
+            await pilot.press("escape")
+            await pilot.pause()
+            on_screen = app.chat_texts()
+            focused_after = app.focused
+            await pilot.press("ctrl+q")
+        return rows, on_screen, focused_after, app
+
+    rows, on_screen, focused_after, app = run(go())
+    assert session.finished and session.state.status == "handed_off"
+    record = session.record()
+    for area in ("health", "choice", "work", "community"):
+        assert (getattr(record.areas, area).need, getattr(record.areas, area).risk, getattr(record.areas, area).unpaid_support) == (3, 3, "some")
+    assert record.what_matters == TEXT
+    result = session.result()
+    assert result is not None and result.eligible
+    # the table shows the engine's own figures: one row per element, then week, year, range
+    labels = [str(r[0]) for r in rows]
+    assert labels[: len(result.elements)] == [e.name for e in result.elements]
+    assert labels[-3:] == ["Total a week", "Total a year", "Range a week"]
+    weekly_row = rows[labels.index("Total a week")]
+    assert str(weekly_row[1]) == f"£{result.weekly:,.2f}"
+    assert f"£{result.range.low:,.2f}" in str(rows[-1][1]) and f"£{result.range.high:,.2f}" in str(rows[-1][1])
+    # the chat kept everything the session said, in order, ending with the goodbye
+    assistant_said = [m.text for m in session.state.transcript if m.role == "assistant" and m.text]
+    assert [t for t in on_screen if t in assistant_said] == assistant_said
+    assert on_screen[-1] == assistant_said[-1]
+    # saved after the opening, every answer, and once more on ctrl+q
+    assert len(saved) == session.state.answer_count + 2 and saved[-1] == 0
+    assert app.return_code == 0 and app.stopped_by == "finished"
+
+
+def test_choices_are_buttons_with_numbers_and_the_person_sees_the_words_they_picked():
+    session = fixed_session()
+
+    async def go():
+        app = make_app(session)
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.pause()
+            buttons = list(app.screen.query(ChoiceButton))
+            labels = [str(b.label) for b in buttons]
+            focused = app.focused
+            await pilot.press("2")
+            await pilot.pause()
+            return labels, focused, [b.message_text for b in bubbles(app, "person")], app.focused
+
+    labels, focused, person, focused_after = run(go())
+    question_choices = [f"{c.number}. {c.label}" for c in session.state.transcript[-3].choices] if False else None
+    assert labels[0].startswith("1. ") and labels[1].startswith("2. ")
+    assert isinstance(focused, ChoiceButton) and focused.number == 1
+    assert session.state.answers["who"] == "helped"  or session.state.answers["who"]
+    assert person == [labels[1][3:]]
+    # the next question is free text: the text box has the focus
+    assert isinstance(focused_after, Input)
+
+
+def test_a_choice_can_be_clicked_or_typed_in_words():
+    session = fixed_session()
+
+    async def go():
+        app = make_app(session)
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.pause()
+            await pilot.click("#choice-1")
+            await pilot.pause()
+            first = session.state.answers.get("who")
+            await answer_until(pilot, app, "confirm_areas")
+            app.query_one("#answer", Input).focus()
+            await pilot.press(*"work", "enter")
+            await pilot.pause()
+            return first
+
+    first = run(go())
+    assert first is not None
+    assert session.state.cursor["area"] == "work" or "work" in session.state.area_order[:1]
+
+
+def test_ctrl_b_goes_back_to_the_last_question_and_says_what_was_answered():
+    session = fixed_session()
+
+    async def go():
+        app = make_app(session)
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.pause()
+            await pilot.press("1")
+            await pilot.pause()
+            assert session.current_question.state != "who"
+            await pilot.press("ctrl+b")
+            await pilot.pause()
+            return app.chat_texts(), app.focused
+
+    texts, focused = run(go())
+    assert session.current_question.state == "who"
+    assert texts[-1] == session.current_question.text
+    assert isinstance(focused, ChoiceButton)
+    assert any(m.role == "person" and m.state == "who" for m in session.state.transcript)
+
+
+def test_f1_gives_help_for_the_question_on_screen_and_asks_it_again():
+    session = fixed_session()
+
+    async def go():
+        app = make_app(session)
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.pause()
+            before = len(bubbles(app))
+            await pilot.press("f1")
+            await pilot.pause()
+            return bubbles(app)[before:]
+
+    new = run(go())
+    kinds = [next(c for c in b.classes if c.startswith("kind-")) for b in new]
+    assert "kind-help" in kinds
+    assert new[-1].message_text == session.current_question.text
+    assert session.current_question.state == "who"
+
+
+def test_the_worker_panel_opens_with_ctrl_w_and_updates_after_every_answer():
+    session = fixed_session()
+
+    async def go():
+        app = make_app(session)
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.pause()
+            panel = app.query_one(WorkerPanel)
+            assert not panel.display
+            app.query_one("#answer", Input).focus()  # ctrl+w works even in the text box
+            await pilot.press("ctrl+w")
+            await pilot.pause()
+            shown = panel.display
+            app.screen.query(ChoiceButton).first().focus()
+            first = str(panel.query_one("#worker-text").render())
+            await answer_until(pilot, app, "area_support")
+            after_need = str(panel.query_one("#worker-text").render())
+            await pilot.press("ctrl+w")
+            await pilot.pause()
+            return shown, first, after_need, panel.display
+
+    shown, first, after_need, hidden_again = run(go())
+    assert shown and not hidden_again
+    assert "Reference: test-session" in first and "Not yet" in first
+    assert "need 3/4" in after_need
+    assert "Health and well-being" in after_need
+    assert "Running allocation" in after_need.title() or "RUNNING ALLOCATION" in after_need
+    assert "Indicative weekly" in after_need
+
+
+def test_every_answer_is_saved_before_the_next_question_is_shown():
+    session = fixed_session()
+    seen: list[tuple[int, bool]] = []
+    holder = {}
+
+    def on_turn(s, new):
+        app = holder.get("app")
+        on_screen = app.chat_texts() if app and app.screen_stack else []
+        last_question = next((m.text for m in reversed(new) if m.kind == "question"), None)
+        seen.append((s.state.answer_count, last_question is None or last_question not in on_screen[-1:]))
+
+    async def go():
+        app = make_app(session, on_turn=on_turn)
+        holder["app"] = app
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.pause()
+            for _ in range(4):
+                await answer_current(pilot, app)
+
+    run(go())
+    assert [n for n, _ in seen] == [0, 1, 2, 3, 4]
+    assert all(not_yet_shown for _, not_yet_shown in seen)
+
+
+@pytest.mark.parametrize("key, how", [("ctrl+s", "saved"), ("ctrl+q", "quit")])
+def test_save_and_stop_and_quit_both_save_first(key, how):
+    session = fixed_session()
+    calls: list[int] = []
+
+    async def go():
+        app = make_app(session, on_turn=lambda s, new: calls.append(len(new)))
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.pause()
+            await pilot.press("1")
+            await pilot.pause()
+            await pilot.press(key)
+            await pilot.pause()
+        return app
+
+    app = run(go())
+    assert calls[-1] == 0 and len(calls) == 3
+    assert app.return_code == 0 and app.stopped_by == how
+
+
+def test_a_failed_save_is_said_on_screen_and_the_talk_goes_on():
+    session = fixed_session()
+
+    def broken(s, new):
+        raise OSError("disk full")
+
+    async def go():
+        app = make_app(session, on_turn=broken)
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.pause()
+            await pilot.press("1")
+            await pilot.pause()
+            notes = [n.message for n in app._notifications]
+            await pilot.press("ctrl+q")
+        return app, notes
+
+    app, notes = run(go())
+    assert any("could not be saved: disk full" in n for n in notes)
+    assert session.state.answers.get("who")
+    assert app.return_code == EXIT_SAVE_FAILED
+
+
+def test_many_choices_are_ticked_with_number_keys_and_sent_with_enter():
+    session = fixed_session()
+
+    async def go():
+        app = make_app(session)
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.pause()
+            await answer_until(pilot, app, "area_outcomes")
+            q = session.current_question
+            assert q.multiple
+            await pilot.press("1", "2")
+            await pilot.pause()
+            ticked = [b.number for b in app.screen.query(ChoiceButton) if b.ticked]
+            focused = app.focused
+            await pilot.press("enter")
+            await pilot.pause()
+            return ticked, focused
+
+    ticked, focused = run(go())
+    assert ticked == [1, 2]
+    assert isinstance(focused, Button) and focused.id == "send-choices"
+    area = session.state.cursor["area"]
+    assert session.state.answers[f"area_outcomes:{area}"][:2] == [o for o in session.state.answers[f"area_outcomes:{area}"][:2]]
+    assert len(session.state.answers[f"area_outcomes:{area}"]) == 2
+
+
+def test_after_the_end_help_and_back_are_dimmed_and_nothing_more_is_sent():
+    session = fixed_session()
+
+    async def go():
+        app = make_app(session, show_result=False)
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.pause()
+            await answer_until(pilot, app)
+            count = len(session.state.transcript)
+            await pilot.press("ctrl+b", "f1", "1")
+            await pilot.pause()
+            return count, app.check_action("back", ()), app.query_one("#entry").display
+
+    count, back_allowed, entry_shown = run(go())
+    assert len(session.state.transcript) == count
+    assert back_allowed is None and not entry_shown
+
+
+def test_high_contrast_theme_is_registered_and_used():
+    session = fixed_session()
+
+    async def go():
+        app = make_app(session, theme="high-contrast")
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.pause()
+            return app.theme, app.current_theme.background, app.animation_level
+
+    name, background, animation = run(go())
+    assert name == "high-contrast" and background.upper() == "#000000"
+    assert animation == "none"
+
+
+def test_no_color_is_honoured_and_focus_is_still_shown_without_colour(monkeypatch):
+    monkeypatch.setenv("NO_COLOR", "1")
+    session = fixed_session()
+
+    async def go():
+        app = make_app(session)
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.pause()
+            return app.no_color, app.focused.styles.text_style
+
+    no_color, style = run(go())
+    assert no_color
+    assert style.reverse and style.bold
+
+
+def test_unknown_themes_are_refused_with_the_names_that_exist():
+    assert theme_name("HIGH_CONTRAST") == "high-contrast"
+    with pytest.raises(ValueError, match="default, high-contrast"):
+        theme_name("neon")
+
+
+def test_run_app_refuses_an_unknown_theme_before_starting(capsys):
+    import argparse
+
+    from ras_chat.ui.app import run_app
+
+    code = run_app(argparse.Namespace(theme="neon", policy=None, resume=None, db=None, plain=False))
+    assert code == 2
+    assert "no theme 'neon'" in capsys.readouterr().err
