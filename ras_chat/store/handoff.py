@@ -169,7 +169,13 @@ def _flags(value: Any) -> list[str]:
         return []
     if isinstance(value, dict):
         return [str(k) for k, v in value.items() if v]
-    return [f if isinstance(f, str) else json.dumps(f, sort_keys=True) for f in value]
+    out = []
+    for f in value:
+        if isinstance(f, dict) and "code" in f:  # the dialogue's Flag: level, code, text for the worker
+            out.append(": ".join(str(f[k]) for k in ("level", "code", "text") if f.get(k)))
+        else:
+            out.append(f if isinstance(f, str) else json.dumps(f, sort_keys=True))
+    return out
 
 
 # ----- redaction ------------------------------------------------------------------------------
@@ -186,25 +192,50 @@ def redact(h: Handoff) -> Handoff:
     flags and the audit chain's hashes (so it still verifies against the database).
     """
     names = _name_parts(h.session.who)
-    transcript: list[TranscriptMessage] = []
+    # first pass: which person messages were typed rather than picked from the choices offered
+    typed: list[str] = []
     offered: set[str] = set()
+    keep: list[bool] = []
     for m in h.transcript:
         if m.role == "assistant":
             offered = {_choice_label(c) for c in m.choices}
-            text = _scrub(m.text, names)
+            offered |= {str(c[k]) for c in m.choices if isinstance(c, dict) for k in ("number", "value") if k in c}
+            keep.append(True)
         else:
-            text = m.text if m.text in offered else REMOVED
+            picked = m.text.strip() in offered
+            keep.append(picked)
+            if not picked and m.text.strip():
+                typed.append(m.text.strip())
+    words = h.own_words
+    typed += [t for t in (words.what_matters, words.notes, *words.area_notes.values()) if t]
+    # the assistant may quote what was typed (a summary to check): remove it there too
+    typed.sort(key=len, reverse=True)
+    transcript: list[TranscriptMessage] = []
+    for m, kept in zip(h.transcript, keep):
+        if m.role == "assistant":
+            text = _scrub(_remove_quotes(m.text, typed), names)
+        else:
+            text = m.text if kept else REMOVED
         choices = [_scrub(_choice_label(c), names) if isinstance(c, str) else c for c in m.choices]
         transcript.append(m.model_copy(update={"text": text, "choices": choices}))
     assessment = h.assessment
     if assessment is not None:
-        assessment = assessment.model_copy(update={"what_matters": None, "area_notes": None, "notes": None})
+        assessment = assessment.model_copy(
+            update={
+                "what_matters": None,
+                "area_notes": None,
+                "notes": None,
+                "flags": tuple(": ".join(f.split(": ")[:2]) for f in assessment.flags) if assessment.flags else None,
+            }
+        )
     audit = [
         a.model_copy(update={"who": "worker", "why": REMOVED, "what": _redact_what(a.what)}) for a in h.audit
     ]
+    flags = [": ".join(f.split(": ")[:2]) for f in h.flags]  # level and code; the text may quote the person
     return h.model_copy(
         update={
             "redacted": True,
+            "flags": flags,
             "session": h.session.model_copy(update={"who": None}),
             "assessment": assessment,
             "own_words": OwnWords(),
@@ -239,6 +270,13 @@ def _name_parts(who: str | None) -> list[str]:
         return []
     parts = [who, *re.split(r"[\s,]+", who)]
     return sorted({p for p in parts if len(p) >= 2}, key=len, reverse=True)
+
+
+def _remove_quotes(text: str, typed: list[str]) -> str:
+    for t in typed:
+        if len(t) >= 3:
+            text = text.replace(t, REMOVED)
+    return text
 
 
 def _scrub(text: str, names: list[str]) -> str:
