@@ -89,10 +89,9 @@ def run_plain(
                 ]
             )
             return 0
-        answer = line.rstrip("\r\n")
-        if echo:
-            stdout.write(answer + "\n")
-        replies = session.send(answer)
+        replies = session.send(line.rstrip("\r\n"))
+        if echo:  # the words as the session kept them: control characters removed
+            stdout.write(replies[0].text + "\n")
         if on_turn:
             on_turn(session, replies)
         for m in replies:

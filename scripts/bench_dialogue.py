@@ -75,6 +75,10 @@ def main() -> int:
     sample = Session.start(session_id="bench", clock=lambda: T0)
     lines = [as_sentence(i.text) for i in person_lines(dialogue, sample)]
     print("\nReading grade (Flesch-Kincaid, textstat, Pyphen syllables)")
+    prose = [as_sentence(i.text) for i in person_lines(dialogue, sample)
+             if ".choices." not in i.where and not i.where.startswith("policy")]
+    print(f"  prompts, help and messages only (no choice labels), {len(prose)} lines: {reading_grade(prose):.1f}; "
+          f"vowel-group cross-check {vowel_group_grade(prose):.1f}")
     said = [as_sentence(t) for t in transcript_text]
     print(f"  dialogue file, {len(lines)} person-facing lines: {reading_grade(lines):.1f} (target <= 6); "
           f"vowel-group cross-check {vowel_group_grade(lines):.1f}")

@@ -260,3 +260,25 @@ def test_resume_without_a_saved_session_is_a_clear_error():
 
     args = argparse.Namespace(plain=True, resume="nope", db=None, policy=None, theme=None)
     assert run_conversation(args, stdin=io.StringIO(""), stdout=io.StringIO()) == 2
+
+
+def test_changing_what_matters_most_at_the_check_asks_again_where_to_start_and_keeps_the_rest():
+    from ras_chat.dialogue.testplan import run_plan
+    from pathlib import Path
+
+    plan = Path(__file__).parent / "plans" / "farzana.plan"
+    answers = [ln.strip()[1:].strip() for ln in plan.read_text().splitlines() if ln.strip().startswith(">")]
+    s = drive(answers[:-1])  # up to "Is this right?"
+    assert s.state.state == "check_answers"
+    before = {k: v for k, v in s.state.answers.items() if k.startswith("area_")}
+    s.send("change")
+    s.send("what matters most to me")
+    assert s.state.state == "what_matters_most"
+    s.send("Seeing my friends more")
+    assert s.state.state == "confirm_areas" and s.current_question.choices[0].value == "community"
+    s.send("yes")
+    # the parts of life were all answered: straight back to the check
+    assert s.state.state == "check_answers"
+    assert {k: v for k, v in s.state.answers.items() if k.startswith("area_")} == before
+    s.send("yes")
+    assert s.finished and str(s.result().weekly) == "195.00"

@@ -73,3 +73,8 @@ def test_a_safety_disclosure_in_plain_mode_ends_with_999_and_exits_zero():
     assert out.returncode == 0
     assert "call 999" in out.stdout
     assert "A worker has been asked to contact you urgently" in out.stdout
+
+
+def test_escape_sequences_typed_by_the_person_are_not_echoed_back():
+    out = run("\x1b[31m1\x1b[0m\n\x1b[2Jcollege\n", "--plain")
+    assert "\x1b" not in out.stdout

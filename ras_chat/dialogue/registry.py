@@ -90,6 +90,19 @@ def is_first_area(s: Session) -> bool:
 
 
 @condition
+def going_well_only(s: Session) -> bool:
+    """The first part of life only asks what is going well (what matters was just said).
+    After a change of where to start, a part keeps whichever of the two it was asked."""
+    area = s.state.cursor.get("area")
+    answers = s.state.answers
+    if f"area_going_well:{area}" in answers:
+        return True
+    if f"area_matters:{area}" in answers:
+        return False
+    return is_first_area(s)
+
+
+@condition
 def single_outcome_area(s: Session) -> bool:
     return len(area_outcome_ids(s, s.state.cursor.get("area"))) == 1
 

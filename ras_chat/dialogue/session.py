@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from decimal import Decimal
 from typing import Any, Callable, Literal
 
 from pydantic import BaseModel, ConfigDict
@@ -224,11 +223,11 @@ class Session:
         """Welcome and the first question; on a restored session, the current question again."""
         now = self._clock()
         if self.finished:
-            out = [self._say(self.dialogue.spec.texts.finished, now)]
+            out = [self._msg(self.dialogue.spec.texts.finished, now)]
         elif not self.state.transcript and self.state.state == self.dialogue.start:
             out = self._forward(now)
         else:
-            out = [self._say(self.dialogue.spec.texts.welcome_back, now)]
+            out = [self._msg(self.dialogue.spec.texts.welcome_back, now)]
             out += self._forward(now) if not self.spec.is_question else [self._question_message(now)]
         return self._commit(out, now)
 
@@ -239,7 +238,7 @@ class Session:
         clean = clean_input(text if isinstance(text, str) else str(text), self.dialogue.spec.settings.text_limit)
         out = [Message(role="person", text=clean, at=now, state=self.state.state, kind="answer")]
         if self.finished:
-            out.append(self._say(texts.finished, now))
+            out.append(self._msg(texts.finished, now))
             return self._commit(out, now)
         if not self.spec.is_question:  # a session built but never opened
             out += self._forward(now)
@@ -507,9 +506,6 @@ class Session:
 
     def _msg(self, text: str, now: dt.datetime, kind: str = "say") -> Message:
         return Message(role="assistant", text=text, at=now, state=self.state.state, kind=kind)
-
-    def _say(self, text: str, now: dt.datetime) -> Message:
-        return self._msg(text, now)
 
     def _commit(self, out: list[Message], now: dt.datetime) -> list[Message]:
         if self.spec.is_question and self.spec.summary and out and out[-1].kind == "question":
@@ -834,4 +830,4 @@ def _dialogue(value: Dialogue | str | None) -> Dialogue:
     return load_dialogue(value or "assessment")
 
 
-__all__ = ["Choice", "Flag", "Frame", "Message", "Session", "SessionState", "Decimal"]
+__all__ = ["Choice", "Flag", "Frame", "Message", "Session", "SessionState"]

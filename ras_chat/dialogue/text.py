@@ -77,8 +77,13 @@ def sentences(text: str) -> list[str]:
     return [s for s in _SENTENCE_END.split(text.strip()) if s]
 
 
+# How many words a placeholder may stand for, at most, with the example policy's names
+# ("keeping your home clean and safe to live in" is 9; two parts of life about 13).
+_PLACEHOLDER_WORDS = {"{area}": 6, "{first_area}": 6, "{outcome}": 9, "{suggested}": 13}
+
+
 def words(sentence: str) -> int:
-    return len(_PLACEHOLDER.sub("word word word", sentence).split())
+    return len(_PLACEHOLDER.sub(lambda m: " w" * _PLACEHOLDER_WORDS.get(m.group(0), 3), sentence).split())
 
 
 def jargon_in(text: str, jargon: tuple[str, ...] = JARGON) -> list[str]:
@@ -88,7 +93,7 @@ def jargon_in(text: str, jargon: tuple[str, ...] = JARGON) -> list[str]:
 
 
 def reading_grade(lines: list[str]) -> float:
-    """Flesch-Kincaid grade of all the lines together (textstat), placeholders read as short words.
+    """Flesch-Kincaid grade of all the lines together (textstat), placeholders read as "your home".
 
     Syllables are counted with textstat's Pyphen hyphenation for British English ("en-GB"):
     textstat's default also wants NLTK's CMU dictionary, which it downloads on first use;
@@ -98,5 +103,7 @@ def reading_grade(lines: list[str]) -> float:
 
     ts = textstatistics()
     ts.set_lang("en-GB")
-    text = " ".join(_PLACEHOLDER.sub("your home", t) for t in lines)
+    # each line is read as ending a sentence (a choice label has no full stop of its own)
+    ended = [t.strip() if t.strip().endswith((".", "?", "!", ":")) else t.strip() + "." for t in lines if t.strip()]
+    text = " ".join(_PLACEHOLDER.sub("your home", t) for t in ended)
     return float(ts.flesch_kincaid_grade(text))
