@@ -126,7 +126,7 @@ def draw(folder: str, result, report: dict) -> str:
     return "\n\n".join(
         [
             plots.text_scatter(
-                b, a, x_label="amount against", y_label="amount under the policy", curves=[same],
+                b, a, x_label="amount against", y_label="amount under the policy", curves=[same], line_label="no change",
                 summary=f"Picture 1: each case's amount under the policy against the other; {w:,} above the * line gain, {lo:,} below lose.",
             ),
             plots.text_histogram(

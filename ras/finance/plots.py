@@ -49,6 +49,7 @@ def text_scatter(
     width: int = 60,
     height: int = 18,
     summary: str = "",
+    line_label: str = "fitted",
 ) -> str:
     """A scatter in characters: denser cells darker (` .:+#`), fitted lines as `*`."""
     x = np.asarray(x, dtype=np.float64)
@@ -79,7 +80,7 @@ def text_scatter(
             if 0 <= c < width and 0 <= r < height:
                 grid[r][c] = LINE
     label_w = max(len(_money(y_hi)), len(_money(y_lo)))
-    lines = [head, f"{y_label} (up), {x_label} (across); darker = more cases, {LINE} = fitted"]
+    lines = [head, f"{y_label} (up), {x_label} (across); darker = more cases, {LINE} = {line_label}"]
     for r in range(height - 1, -1, -1):
         tag = _money(y_hi) if r == height - 1 else _money(y_lo) if r == 0 else ""
         lines.append(f"{tag:>{label_w}} |" + "".join(grid[r]))
