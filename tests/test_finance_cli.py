@@ -143,3 +143,28 @@ def test_simulate_text_report_and_pictures(history, tmp_path, capsys):
     out = capsys.readouterr().out
     assert "gain (more under the policy)" in out and "By client group" in out and "Total a year" in out
     assert (pics / "simulate-scatter.png").exists() and (pics / "simulate-change.png").exists()
+
+
+def test_a_policy_with_figures_after_the_date_used_gets_a_note(history, tmp_path, capsys):
+    out = tmp_path / "calibrated.yaml"
+    run_json(capsys, ["calibrate", str(history), "--method", "points", "--json", "--out", str(out),
+                      "--effective-from", "2099-04-01"])
+    report, err = run_json(capsys, ["simulate", str(history), "--policy", str(out), "--against", "example",
+                                    "--method", "points", "--json"])
+    assert "has figures from 2099-04-01" in err and "--as-of 2099-04-01" in err
+    assert report["winners"]["count"] == 0
+
+
+def test_the_ras_command_starts_without_numpy_or_matplotlib():
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; from ras.cli import build_parser; build_parser(); import ras.finance.plots; "
+        "print('numpy' in sys.modules and 'ras.finance.plots' in sys.modules, 'matplotlib' in sys.modules)"
+    )
+    # building the parser (all plug-in commands registered) imports neither; plots imports matplotlib only when drawing
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
+    assert out == ["True", "False"]
+    code = "import sys; from ras.cli import build_parser; build_parser(); print('numpy' in sys.modules)"
+    assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip() == "False"

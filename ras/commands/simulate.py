@@ -37,6 +37,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     from ras.finance.report import simulation_text
     from ras.finance.simulate import simulate
+    from ras.policy import load_policy
 
     check_method(args.method)
     check_method(args.against_method)
@@ -44,6 +45,11 @@ def run(args: argparse.Namespace) -> int:
     against = policy_at(args.against, args.against_as_of or args.as_of)
     method = policy.method_or_default(args.method)
     against_method = args.against_method or method
+    for name, used in ((args.policy, policy.as_of), (args.against, against.as_of)):
+        later = [d for d in load_policy(name).dates() if d > used]
+        if later:
+            print(f"ras: note: {name} has figures from {min(later)}, after the date used ({used}); "
+                  f"add --as-of {min(later)} (or --against-as-of) to use them", file=sys.stderr)
     history = read_history_or_fail(args.history, require_cost=False, strict=args.strict)
     result = simulate(history, policy, against, method, against_method)
     report = result.report()
