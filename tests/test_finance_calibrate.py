@@ -18,7 +18,7 @@ from ras.finance.vectorised import weekly_pence
 from ras.models import AssessmentRecord
 from ras.policy import load_policy
 
-N = 5000
+N = 10_000  # made-up cases per recovery test: arrays only (no file), so cheap
 NOISE = 0.05
 
 
