@@ -282,3 +282,12 @@ def test_changing_what_matters_most_at_the_check_asks_again_where_to_start_and_k
     assert {k: v for k, v in s.state.answers.items() if k.startswith("area_")} == before
     s.send("yes")
     assert s.finished and str(s.result().weekly) == "195.00"
+
+
+def test_the_summary_keeps_a_capital_i_inside_a_sentence():
+    from ras_chat.dialogue.testplan import run_plan
+    from pathlib import Path
+
+    run = run_plan(Path(__file__).parent / "plans" / "carer_mr_and_mrs_okafor.plan")
+    summary = [m.text for m in run.session.state.transcript if m.kind == "summary"]
+    assert any("Without help: I would be in danger straight away." in t for t in summary)

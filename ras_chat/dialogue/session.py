@@ -131,7 +131,10 @@ class _Blank(dict):
 
 
 def _lower_first(text: str) -> str:
-    return text[:1].lower() + text[1:] if text else text
+    """For a label inside a sentence: "Help all the time" -> "help all the time"; "I ..." stays."""
+    if not text or text == "I" or text.startswith(("I ", "I'", "I\u2019")):
+        return text
+    return text[:1].lower() + text[1:]
 
 
 def _listing(items: list[str]) -> str:
