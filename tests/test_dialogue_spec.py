@@ -203,3 +203,29 @@ def test_the_dialogue_never_imports_textual():
     code = "import sys, ras_chat.dialogue.session, ras_chat.plain, ras_chat.conversation; print(sorted(sys.modules))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60)
     assert "'textual'" not in out.stdout
+
+
+def test_check_finds_two_choices_that_share_words(tmp_path):
+    path = broken(tmp_path, 'words: [same, steady, "no", about the same]', 'words: [same, steady, "no", changes]')
+    problems = check(load_dialogue(path))
+    assert [p.rule for p in problems] == ["ambiguous-choice"]
+
+
+def test_every_choice_is_picked_by_its_number_and_by_its_own_label(dialogue):
+    from ras.models import AREA_IDS
+    from ras_chat.dialogue.match import match_many, match_one
+
+    s = sample_session(dialogue)
+    for name, state in dialogue.states.items():
+        if state.kind not in ("choice", "multi"):
+            continue
+        for area in AREA_IDS:
+            s.state.cursor = {"area": area, "outcome": None}
+            options = s._options(state)
+            for o in options:
+                if state.kind == "choice":
+                    assert match_one(str(o.number), options) == o, (name, o)
+                    assert match_one(o.label, options) == o, (name, o)
+                else:
+                    assert match_many(str(o.number), options) == [o], (name, o)
+                    assert match_many(o.label, options) == [o], (name, o)

@@ -5,6 +5,7 @@
   (so a person can never be stuck);
 - every callback named is in the registry (the loader already refuses unknown names);
 - every question has a help text;
+- no two choices of a question share the same words;
 - no jargon and no sentence over 25 words in anything a person sees.
 """
 
@@ -16,6 +17,7 @@ from dataclasses import dataclass
 from ras_chat.dialogue.loader import Dialogue
 from ras_chat.dialogue.machine import SAFETY_STATE
 from ras_chat.dialogue import registry
+from ras_chat.dialogue.match import normalise
 from ras_chat.dialogue.text import MAX_SENTENCE_WORDS, jargon_in, person_lines, sentences, words
 
 
@@ -100,6 +102,21 @@ def check(dialogue: Dialogue, session=None) -> list[Problem]:
             problems.append(Problem("callback", f"states.{name}.choices_from", f"unknown choice list `{state.choices_from}`", line("states", name, "choices_from")))
         if state.is_question and not (state.help or "").strip():
             problems.append(Problem("help", f"states.{name}", "a question needs a help text", line("states", name)))
+
+        if state.choices:
+            owner: dict[str, str] = {}
+            for c in state.choices:
+                for w in dict.fromkeys(normalise(x) for x in (c.label, *c.words)):
+                    if w in owner and owner[w] != c.value:
+                        problems.append(
+                            Problem(
+                                "ambiguous-choice",
+                                f"states.{name}.choices.{c.value}",
+                                f"the words {w!r} also pick `{owner[w]}`: a person typing them would be asked again",
+                                line("states", name, "choices"),
+                            )
+                        )
+                    owner.setdefault(w, c.value)
 
     if not any(s.kind == "end" for s in dialogue.states.values()):
         problems.append(Problem("dead-end", "states", "the dialogue has no `end` state"))
