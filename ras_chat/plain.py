@@ -85,7 +85,7 @@ def run_plain(
             emit(
                 [
                     "Assistant: We will stop here for now.",
-                    f"Assistant: {resume_hint}" if resume_hint else "Assistant: Your answers were not saved this time.",
+                    f"Assistant: {resume_hint}" if resume_hint else "Assistant: Your answers were not saved this time, so next time we will start again.",
                 ]
             )
             return 0

@@ -35,6 +35,6 @@ def mermaid(dialogue: Dialogue) -> str:
             arrow = f'-- "{_label(label)}" -->' if label else "-->"
             lines.append(f"    {name} {arrow} {route.to}")
     if SAFETY_STATE in dialogue.states:
-        lines.append(f'    any(("any question")) -. "safety words" .-> {SAFETY_STATE}')
-    lines.append(f"    start(( )) --> {dialogue.start}")
+        lines.append(f'    __any__(("any question")) -. "safety words" .-> {SAFETY_STATE}')
+    lines.append(f"    __start__((start)) --> {dialogue.start}")
     return "\n".join(lines)
