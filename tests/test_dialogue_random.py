@@ -86,3 +86,16 @@ def test_going_back_any_number_of_times_never_breaks_the_session(inputs):
         s.send(text)
     assert len(s.state.history) <= s.state.answer_count
     finish(s)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(answers, max_size=40))
+def test_the_same_answers_with_the_same_clock_always_give_the_same_state(inputs):
+    def play():
+        s = Session.start(session_id="same", clock=clock)
+        s.opening()
+        for text in inputs:
+            s.send(text)
+        return s.state.model_dump(mode="json")
+
+    assert play() == play()
