@@ -13,6 +13,7 @@ import pkgutil
 import sys
 
 from ras.policy import DataFileError
+from ras_chat.store.errors import StoreError
 
 EXIT_BAD_INPUT = 2
 
@@ -45,7 +46,7 @@ def main(argv: list[str] | None = None) -> int:
 
             return run_conversation(args)
         return args.func(args)
-    except DataFileError as exc:
+    except (DataFileError, StoreError) as exc:
         print(f"ras-chat: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
     except KeyboardInterrupt:

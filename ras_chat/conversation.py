@@ -5,8 +5,7 @@ with `--plain`, when stdin or stdout is not a terminal, or when TERM=dumb.
 
 Saving plugs in at one place, `persistence(args)`: it gives the `on_turn(session,
 new_messages)` callback run after every turn, a way to load a saved session for
-`--resume`, and the words that tell a person how to carry on. Until the store is wired
-in, conversations run in memory and nothing is saved.
+`--resume`, and the words that tell a person how to carry on.
 """
 
 from __future__ import annotations
@@ -35,8 +34,38 @@ class Persistence:
 
 
 def persistence(args: argparse.Namespace) -> Persistence:
-    """The single place where the sessions store plugs in. In memory for now."""
-    return Persistence()
+    """The sessions store: every turn is committed before the next question is shown.
+
+    `--db` or `RAS_CHAT_DB` chooses the database (a SQLite file or a postgresql://
+    address); the default is sessions.db in the user data folder. Raises StoreError
+    (a one-line message) when the database cannot be opened or is damaged.
+    """
+    from ras_chat.store import AmbiguousSession, SessionNotFound, open_store
+
+    store = open_store(getattr(args, "db", None))
+
+    def on_turn(session: Session, new_messages: list[Message]) -> None:
+        record = session.record()
+        result = session.result()
+        store.save_turn(
+            session.state.model_dump(mode="json"),
+            [m.model_dump(mode="json") for m in new_messages],
+            record=record.dump() if record else None,
+            result=result.dump() if result else None,
+        )
+
+    def load(ref: str) -> SessionState | None:
+        try:
+            return SessionState.model_validate(store.load(store.resolve(ref)))
+        except SessionNotFound:
+            return None
+        except AmbiguousSession as exc:
+            raise LookupError(str(exc)) from None
+
+    def resume_hint(session: Session) -> str:
+        return f"Your answers are saved. To carry on later, type: ras-chat --resume {session.state.id[:8]}"
+
+    return Persistence(on_turn=on_turn, load=load, resume_hint=resume_hint)
 
 
 def wants_plain(args: argparse.Namespace, stdin: TextIO, stdout: TextIO) -> bool:
@@ -58,7 +87,7 @@ def make_session(args: argparse.Namespace, store: Persistence, clock: Callable[[
     if resume:
         saved = store.load(resume) if store.load else None
         if saved is None:
-            raise LookupError(resume)
+            raise LookupError(f"no saved conversation {resume!r} to carry on")
         return Session.restore(saved, **kwargs)
     return Session.start(policy_name=policy, **kwargs)
 
@@ -83,7 +112,7 @@ def run_conversation(
     try:
         session = make_session(args, store)
     except LookupError as exc:
-        print(f"ras-chat: no saved conversation {exc.args[0]!r} to carry on", file=sys.stderr)
+        print(f"ras-chat: {exc.args[0]}", file=sys.stderr)
         return EXIT_BAD_INPUT
     hint = store.resume_hint(session) if store.resume_hint else None
     return run_plain(session, stdin=stdin, stdout=stdout, on_turn=store.on_turn, resume_hint=hint)
