@@ -23,7 +23,7 @@ SINGLE = {
     "check_answers": 1,
 }
 MULTI = {"area_outcomes": (1, 2), "outcome_ways": (1,)}
-TEXT = "Time in my garden, and seeing my grandchildren"
+TEXT = "My garden"
 
 
 def fixed_clock() -> dt.datetime:
@@ -57,3 +57,33 @@ def keys_for(question: Message) -> list[str]:
     if question.multiple:
         return [str(n) for n in answer] + ["enter"]
     return [str(answer[0])]
+
+
+def planned_text(question: Message) -> str:
+    """The planned answer as the words a person would type ("2", "1 and 3" or free text)."""
+    answer = planned_answer(question)
+    return answer if isinstance(answer, str) else " and ".join(str(n) for n in answer)
+
+
+async def fast_forward(pilot, state: str | None = None, limit: int = 200) -> None:
+    """Answer through the app (its handler, its save, its screens) without pressing every
+    key, until the question in `state` is asked or the talk ends. Quicker than keys for
+    getting a test to the part it is about."""
+    from ras_chat.ui.events import AnswerSubmitted, ChoicePicked, ChoicesSubmitted
+
+    app = pilot.app
+    await pilot.pause()
+    for _ in range(limit):
+        question = app.session.current_question
+        if question is None or (state and question.state == state):
+            await pilot.pause()
+            return
+        answer = planned_answer(question)
+        if isinstance(answer, str):
+            app.post_message(AnswerSubmitted(answer))
+        elif question.multiple:
+            app.post_message(ChoicesSubmitted(answer))
+        else:
+            app.post_message(ChoicePicked(answer[0]))
+        await pilot.pause()
+    raise AssertionError(f"not at {state!r} after {limit} answers; at {app.session.state.state}")

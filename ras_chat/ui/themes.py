@@ -34,7 +34,6 @@ HIGH_CONTRAST = Theme(
         "footer-key-foreground": "#FFFF00",
         "footer-description-foreground": "#FFFFFF",
         "footer-background": "#000000",
-        "button-foreground": "#000000",
         "scrollbar": "#FFFFFF",
         "scrollbar-background": "#000000",
         "border": "#FFFFFF",

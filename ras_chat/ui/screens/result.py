@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical, VerticalScroll
+from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
 from ras.models import Allocation
 from ras.money import pounds
-from ras_chat.ui.widgets.chat import Bubble, MessageRow
+from ras_chat.ui.widgets.chat import ChatLog
 
 
 class ResultScreen(Screen):
@@ -27,9 +27,7 @@ class ResultScreen(Screen):
         a = self.allocation
         with Vertical(id="result"):
             yield Static(f"Your starting amount: {pounds(a.weekly)} a week", id="result-title")
-            with VerticalScroll(id="explanation"):
-                for step in a.explanation:
-                    yield MessageRow(Bubble(step.text, role="assistant", kind="result"), "assistant")
+            yield ChatLog(id="explanation", follow=False)  # read from the top
             yield DataTable(id="amounts", cursor_type="row", zebra_stripes=False)
             yield Static(
                 f"Your reference: {self.reference}. A worker will check this with you. "
@@ -40,6 +38,9 @@ class ResultScreen(Screen):
 
     def on_mount(self) -> None:
         a = self.allocation
+        log = self.query_one(ChatLog)
+        for step in a.explanation:
+            log.add(step.text, kind="result")
         table = self.query_one(DataTable)
         table.add_column("Part of the money", key="part")
         table.add_column("A week", key="weekly")

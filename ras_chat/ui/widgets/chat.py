@@ -1,64 +1,100 @@
-"""The chat log: the assistant's messages on the left, the person's on the right."""
+"""The chat log: the assistant's messages on the left, the person's on the right.
+
+Each message is a box with a label ("Assistant", "You") on its border: who is speaking is
+told by position, label and border shape as well as colour, so it survives NO_COLOR and
+colour blindness. The log is one widget (a RichLog), so a long talk stays quick: new
+messages are drawn once, and everything is redrawn only when the width changes.
+"""
 
 from __future__ import annotations
 
 from typing import Iterable
 
+from rich import box
+from rich.align import Align
+from rich.constrain import Constrain
+from rich.panel import Panel
 from rich.text import Text
-from textual.containers import Horizontal, VerticalScroll
-from textual.widgets import Static
+from textual.widgets import RichLog
 
 from ras_chat.dialogue.session import Message
 
 LABELS = {"assistant": "Assistant", "person": "You"}
 KIND_LABELS = {"help": "Help", "error": "Sorry", "safety": "Important", "result": "Your amount", "summary": "Your answers"}
+BOXES = {"assistant": box.ROUNDED, "person": box.HEAVY, "safety": box.DOUBLE}
+SHARE = 0.8
+"""A message takes at most this share of the log's width."""
 
 
 def bubble_title(role: str, kind: str) -> str:
-    """The label on a bubble: who is speaking, and what kind of message when it matters."""
+    """The label on a message: who is speaking, and what kind of message when it matters."""
     who = LABELS[role]
     extra = KIND_LABELS.get(kind)
     return f"{who} \u00b7 {extra}" if extra and role == "assistant" else who
 
 
-class Bubble(Static):
-    """One message. Its label (border title) says who is speaking, so colour is never the only sign."""
+class ChatLog(RichLog):
+    """Every message so far, newest at the bottom and always in view."""
 
-    def __init__(self, text: str, *, role: str = "assistant", kind: str = "say", choices: Iterable = ()) -> None:
-        body = Text(text)
-        for choice in choices:
-            body.append(f"\n  {choice.number}. {choice.label}")
-        super().__init__(body, classes=f"bubble {role} kind-{kind}", markup=False)
-        self.message_text = text
-        self.border_title = bubble_title(role, kind)
+    def __init__(self, *, follow: bool = True, **kwargs) -> None:
+        super().__init__(wrap=True, markup=False, highlight=False, auto_scroll=follow, **kwargs)
+        self.follow = follow
+        self.messages: list[tuple[str, str, str]] = []
+        """(role, kind, text) of every message shown, in order."""
+        self._drawn_width = 0
 
-    @classmethod
-    def of(cls, message: Message) -> "Bubble":
-        return cls(message.text, role=message.role, kind=message.kind)
-
-
-class MessageRow(Horizontal):
-    """A row holding one bubble, aligned left (assistant) or right (person)."""
-
-    def __init__(self, bubble: Bubble, role: str) -> None:
-        super().__init__(bubble, classes=f"row {role}")
-
-
-class ChatLog(VerticalScroll):
-    """Every message so far; the newest is always scrolled into view."""
-
-    can_focus = False
+    # -- what the app calls --
 
     def add_messages(self, messages: Iterable[Message]) -> None:
-        rows = [MessageRow(Bubble.of(m), m.role) for m in messages if m.text]
-        if rows:
-            self.mount_all(rows)
-        self.call_after_refresh(self.scroll_end, animate=False, immediate=True)
+        for m in messages:
+            if m.text:
+                self.add(m.text, role=m.role, kind=m.kind)
 
-    def on_resize(self) -> None:
-        # a narrower log (the worker's panel opened) wraps longer: keep the newest in view
-        self.scroll_end(animate=False, immediate=True)
+    def add(self, text: str, *, role: str = "assistant", kind: str = "say") -> None:
+        self.messages.append((role, kind, text))
+        self._draw(role, kind, text)
 
     def texts(self) -> list[str]:
         """The text of every message on screen, in order (for tests and screen readers)."""
-        return [b.message_text for b in self.query(Bubble)]
+        return [text for _, _, text in self.messages]
+
+    # -- drawing --
+
+    def _colour(self, role: str, kind: str) -> str:
+        theme = self.app.current_theme
+        if kind == "safety":
+            return theme.error or "red"
+        if kind in ("error",):
+            return theme.warning or "yellow"
+        if kind == "help":
+            return theme.secondary or theme.primary
+        return (theme.success or "green") if role == "person" else theme.primary
+
+    def _draw(self, role: str, kind: str, text: str) -> None:
+        width = self.scrollable_content_region.width or self.size.width or 80
+        self._drawn_width = width
+        colour = self._colour(role, kind)
+        body = Text(text, style="bold" if kind in ("question", "safety") else "")
+        panel = Panel(
+            body,
+            title=Text(f" {bubble_title(role, kind)} ", style="bold"),
+            title_align="right" if role == "person" else "left",
+            box=BOXES["safety"] if kind == "safety" else BOXES[role],
+            border_style=colour,
+            expand=False,
+            padding=(0, 1),
+        )
+        limit = max(20, int(width * SHARE))
+        aligned = Align.right(Constrain(panel, limit)) if role == "person" else Align.left(Constrain(panel, limit))
+        self.write(aligned, width=width, expand=True, scroll_end=self.follow)
+
+    def redraw(self) -> None:
+        self.clear()
+        for role, kind, text in self.messages:
+            self._draw(role, kind, text)
+
+    def on_resize(self) -> None:
+        # a narrower log (the worker's panel opened) must wrap again: redraw, newest in view
+        width = self.scrollable_content_region.width
+        if width and width != self._drawn_width and self.messages:
+            self.redraw()
