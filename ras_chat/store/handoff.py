@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import re
+from decimal import Decimal
 from pathlib import Path
 from typing import Any, Literal
 
@@ -69,6 +70,22 @@ class WorkerChange(_Out):
     hash: str
 
 
+class Review(_Out):
+    """The worker's review: the record and result after the changes, and the amount agreed.
+
+    The person's own answers stay in `assessment` and `result`; these are computed by
+    replaying `changes` (review entries of the audit trail, in order) over them.
+    """
+
+    adjusted_record: AssessmentRecord | None = Field(None, description="`ras-assessment/1` after the worker's changes.")
+    adjusted_result: Allocation | None = Field(None, description="The engine's result for the adjusted record (same policy, date and method).")
+    override_weekly: Decimal | None = Field(None, description="A weekly amount the worker set instead of the calculated one.")
+    agreed_weekly: Decimal | None = Field(None, description="The override if set, else the adjusted result's weekly amount.")
+    amount_changed: bool = Field(False, description="True when the agreed amount differs from the first result's.")
+    signed_off: bool = False
+    changes: list[WorkerChange] = []
+
+
 class Handoff(_Out):
     """`ras-handoff/1`."""
 
@@ -85,6 +102,7 @@ class Handoff(_Out):
     flags: list[str] = []
     audit: list[WorkerChange] = []
     audit_chain_intact: bool = Field(True, description="False if `ras-chat audit verify` finds any break.")
+    review: Review | None = Field(None, description="The worker's review; null before there is a record.")
 
     def dump(self) -> dict:
         return self.model_dump(mode="json", by_alias=True)
@@ -113,6 +131,7 @@ def build_handoff(details: dict, *, audit_chain_intact: bool = True, exported_at
     snap = details["snapshot"]
     record = details.get("record")
     answers = snap.get("answers") if isinstance(snap.get("answers"), dict) else {}
+    review = _review(details)
     own = OwnWords(
         what_matters=(record or {}).get("what_matters") or _text(answers.get("what_matters")),
         area_notes=dict((record or {}).get("area_notes") or {}),
@@ -137,11 +156,35 @@ def build_handoff(details: dict, *, audit_chain_intact: bool = True, exported_at
             flags=_flags(snap.get("flags")) or list((record or {}).get("flags") or []),
             audit=[WorkerChange(**_entry(e)) for e in details.get("audit") or []],
             audit_chain_intact=audit_chain_intact,
+            review=review,
         )
     except ValidationError as exc:
         err = exc.errors()[0]
         where = ".".join(str(p) for p in err["loc"])
         raise InvalidData(f"session {snap.get('id')!r} cannot be exported: {where}: {err['msg']}") from None
+
+
+def _review(details: dict) -> Review | None:
+    """The review part, or None when there is no record to review (or its policy cannot be read)."""
+    from ras.policy import DataFileError
+    from ras_chat.review.model import ReviewError, reviewed
+
+    if not details.get("record"):
+        return None
+    try:
+        r = reviewed(details)
+    except (ReviewError, DataFileError, ValidationError, ValueError, OSError):
+        return None
+    seqs = {c.seq for c in r.changes}
+    return Review(
+        adjusted_record=r.adjusted_record,
+        adjusted_result=r.adjusted_result,
+        override_weekly=r.override,
+        agreed_weekly=r.agreed_weekly,
+        amount_changed=r.amount_changed,
+        signed_off=r.signed_off is not None,
+        changes=[WorkerChange(**_entry(e)) for e in details.get("audit") or [] if _entry(e)["seq"] in seqs],
+    )
 
 
 def _entry(e: Any) -> dict:
@@ -232,6 +275,21 @@ def redact(h: Handoff) -> Handoff:
         a.model_copy(update={"who": "worker", "why": REMOVED, "what": _redact_what(a.what)}) for a in h.audit
     ]
     flags = [": ".join(f.split(": ")[:2]) for f in h.flags]  # level and code; the text may quote the person
+    review = h.review
+    if review is not None:
+        adjusted = review.adjusted_record
+        if adjusted is not None:
+            adjusted = adjusted.model_copy(
+                update={"what_matters": None, "area_notes": None, "notes": None, "flags": assessment.flags if assessment else None}
+            )
+        review = review.model_copy(
+            update={
+                "adjusted_record": adjusted,
+                "changes": [
+                    c.model_copy(update={"who": "worker", "why": REMOVED, "what": _redact_what(c.what)}) for c in review.changes
+                ],
+            }
+        )
     return h.model_copy(
         update={
             "redacted": True,
@@ -241,6 +299,7 @@ def redact(h: Handoff) -> Handoff:
             "own_words": OwnWords(),
             "transcript": transcript,
             "audit": audit,
+            "review": review,
         }
     )
 

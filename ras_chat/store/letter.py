@@ -53,6 +53,7 @@ def letter_blocks(h: Handoff) -> list[Block]:
         out.append(Block("ol", items=[s.text for s in r.explanation]))
         out.append(Block("h2", "What each part is for"))
         out.append(Block("ul", items=[f"{e.name}: {pounds(e.amount)} a week. {e.why}" for e in r.elements]))
+    out += _review_letter(h)
     words = h.own_words
     if words.what_matters or words.area_notes:
         out.append(Block("h2", "What matters to you"))
@@ -64,7 +65,7 @@ def letter_blocks(h: Handoff) -> list[Block]:
     if h.audit:
         out.append(Block("h2", "Changes a worker made"))
         out.append(Block("p", "A worker changed some things after talking with you. This is what they changed, and why."))
-        out.append(Block("ul", items=[f"{_what_words(a.what)} Why: {a.why}" for a in h.audit]))
+        out.append(Block("ul", items=[f"{_what_words(a.what)} Why: {a.why}" for a in h.audit if a.what.get("kind") != "sign_off"]))
     out.append(Block("h2", "What happens next"))
     out.append(Block("p", "A worker will look at this with you. You can ask them to change anything that is wrong."))
     out.append(Block("p", "You can ask for this letter in large print or in another language. Someone can read it to you."))
@@ -130,6 +131,7 @@ def summary_blocks(h: Handoff) -> list[Block]:
                 out.append(Block("quote", text))
     out.append(Block("h2", "Flags"))
     out.append(Block("ul", items=h.flags) if h.flags else Block("p", "None raised."))
+    out += _review_summary(h)
     out.append(Block("h2", "Audit trail of worker changes"))
     if h.audit:
         table = [["#", "When", "Who", "What", "Why", "Hash"]]
@@ -151,7 +153,83 @@ def _yes(value: bool) -> str:
     return "yes" if value else "no"
 
 
+def _review_letter(h: Handoff) -> list[Block]:
+    """Plain words: did a worker change the amount, to what, and why."""
+    rv, r = h.review, h.result
+    if rv is None or rv.agreed_weekly is None:
+        return []
+    out: list[Block] = []
+    if rv.amount_changed and r is not None:
+        out.append(Block("h2", "A worker changed the amount"))
+        out.append(Block("p", f"At first we worked out {pounds(r.weekly)} a week."))
+        out.append(Block("p", f"A worker looked at it with you. Now it is {pounds(rv.agreed_weekly)} a week."))
+        whys = [c.why for c in rv.changes if c.what.get("kind") != "sign_off"]
+        if whys:
+            out.append(Block("p", "They told us why:"))
+            out += [Block("quote", why) for why in whys]
+    if rv.signed_off:
+        out.append(Block("p", f"Your budget is now agreed. It is {pounds(rv.agreed_weekly)} a week."))
+    return out
+
+
+def _review_summary(h: Handoff) -> list[Block]:
+    """Professional terms: original, recalculated, override, agreed; each change (who, when, what, why)."""
+    from ras_chat.review.model import describe
+
+    rv = h.review
+    if rv is None:
+        return []
+    out = [Block("h2", "Worker review")]
+    original = pounds(h.result.weekly) if h.result is not None else "-"
+    adjusted = rv.adjusted_result
+    rows = [
+        ["Field", "Value"],
+        ["Original weekly amount (person's answers)", original],
+        ["Recalculated weekly amount (after changes)", pounds(adjusted.weekly) if adjusted is not None else "-"],
+        ["Amount set by the worker (outside the tables)", pounds(rv.override_weekly) if rv.override_weekly is not None else "none"],
+        ["Agreed weekly amount", pounds(rv.agreed_weekly) if rv.agreed_weekly is not None else "-"],
+        ["Signed off", _yes(rv.signed_off)],
+    ]
+    if adjusted is not None:
+        rows.append(["Recalculated shortfall against reference cost", pounds(adjusted.shortfall)])
+    out.append(Block("table", rows=rows))
+    if rv.changes:
+        table = [["#", "When", "Who", "What", "Why"]]
+        table += [[str(c.seq), c.at, c.who, describe(c.what), c.why] for c in rv.changes]
+        out.append(Block("table", rows=table))
+    else:
+        out.append(Block("p", "No review changes recorded; the person's answers stand as given."))
+    return out
+
+
 def _what_words(what: dict) -> str:
+    kind = what.get("kind")
+    if kind == "set":
+        name = str(what.get("field", ""))
+        area, _, part = name.replace("areas.", "").partition(".")
+        if part:
+            thing = {"need": "How much help you need", "risk": "What could happen without help", "unpaid_support": "Help from family or friends"}[part]
+            name = f"{thing} ({AREA_WORDS.get(area, area).lower()})"
+        else:
+            name = name.replace("_", " ").capitalize()
+        return f"{name}: from {_plain(what.get('from'))} to {_plain(what.get('to'))}."
+    if kind == "add_outcome":
+        return f"Added a thing that is hard for you: {str(what.get('outcome', '')).replace('_', ' ')}."
+    if kind == "remove_outcome":
+        return f"Took off a thing that is hard for you: {str(what.get('outcome', '')).replace('_', ' ')}."
+    if kind == "amount":
+        to = what.get("to")
+        return f"The money each week: now £{to}." if to is not None else "The money each week: back to the amount we worked out."
+    return _what_words_generic(what)
+
+
+def _plain(value: object) -> str:
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return "-" if value is None else str(value).replace("_", " ")
+
+
+def _what_words_generic(what: dict) -> str:
     parts = []
     for key, value in what.items():
         if key in ("from", "to", "field"):

@@ -455,8 +455,17 @@ class Store:
 
     # -- the audit trail --
 
-    def append_audit(self, session_id: str, *, who: str, what: dict, why: str, at: Any = None) -> AuditEntry:
-        """Add one worker change (who, when, what, why) to the chain and commit it."""
+    def append_audit(
+        self, session_id: str, *, who: str, what: dict, why: str, at: Any = None, status: str | None = None
+    ) -> AuditEntry:
+        """Add one worker change (who, when, what, why) to the chain and commit it.
+
+        With `status` (a sign-off: "agreed"), the session's status and its snapshot's
+        `status` and `updated` change in the same transaction, so the entry and the new
+        status are saved together or not at all. Messages and the record stay as they are.
+        """
+        if status is not None and status not in STATUSES:
+            raise InvalidData(f"status: should be one of {', '.join(STATUSES)}, not {status!r}")
         if not isinstance(who, str) or not who.strip():
             raise InvalidData("an audit entry needs who made the change")
         if not isinstance(why, str) or not why.strip():
@@ -476,6 +485,15 @@ class Store:
                 "INSERT INTO audit (seq, session_id, at, who, what, why, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                 (seq, session_id, when, who.strip(), what_text, why.strip(), prev, digest),
             )
+            if status is not None:
+                row = self._q("SELECT snapshot FROM sessions WHERE id = ?", (session_id,)).fetchone()
+                body = dict(self.dialect.json_value(row[0]))
+                body["status"] = status
+                body["updated"] = when
+                self._q(
+                    "UPDATE sessions SET status = ?, updated = ?, snapshot = ? WHERE id = ?",
+                    (status, when, self.dialect.json_param(body), session_id),
+                )
         return AuditEntry(seq, session_id, when, who.strip(), what, why.strip(), prev, digest)
 
     def audit_entries(self, session_id: str | None = None) -> list[AuditEntry]:

@@ -99,3 +99,46 @@ def postgres_schema(base_url: str) -> Iterator[str]:
 
 def postgres_url() -> str | None:
     return os.environ.get(PG_ENV) or None
+
+
+PLANS_DIR = "tests/plans"
+
+
+def plan_answers(plan_path: str | os.PathLike) -> list[str]:
+    """The person's answers (`> ...` lines) of a dialogue test plan, in order."""
+    from pathlib import Path
+
+    lines = Path(plan_path).read_text(encoding="utf-8").splitlines()
+    return [ln.strip()[1:].strip() for ln in lines if ln.strip().startswith(">")]
+
+
+def seed_from_plan(store, plan_path: str | os.PathLike, *, session_id: str | None = None, stop_after: int | None = None) -> str:
+    """Drive a real dialogue Session with a test plan's answers, saving every turn; returns the id.
+
+    `stop_after`: answer only that many, leaving the conversation in progress.
+    Uses the test plans' fixed clock, so figures are the same every run.
+    """
+    from pathlib import Path
+
+    from ras_chat.dialogue.session import Session
+    from ras_chat.dialogue.testplan import FIXED_TIME
+
+    session = Session.start(
+        session_id=session_id or Path(plan_path).stem, clock=lambda: FIXED_TIME, as_of=FIXED_TIME.date()
+    )
+
+    def save(new) -> None:
+        record, result = session.record(), session.result()
+        store.save_turn(
+            session.state.model_dump(mode="json"),
+            [m.model_dump(mode="json") for m in new],
+            record=record.dump() if record else None,
+            result=result.dump() if result else None,
+        )
+
+    save(session.opening())
+    for n, text in enumerate(plan_answers(plan_path)):
+        if session.finished or (stop_after is not None and n >= stop_after):
+            break
+        save(session.send(text))
+    return session.state.id

@@ -1,0 +1,81 @@
+"""The review as plain text for a terminal (`ras-chat review ID --show`), in professional terms."""
+
+from __future__ import annotations
+
+from ras.models import AREA_IDS
+from ras.money import pounds
+from ras_chat.review.model import Reviewed, describe
+
+STATUS_TERMS = {"in_progress": "in progress", "handed_off": "handed off for review", "agreed": "agreed (signed off)"}
+
+
+def review_lines(r: Reviewed, *, who: str | None = None, flags: list[str] = (), what_matters: str | None = None) -> list[str]:
+    out = [f"Session {r.session_id}" + (f" ({who})" if who else "") + f": {STATUS_TERMS.get(r.status, r.status)}"]
+    out.append(f"Policy {r.policy or '-'}, figures as of {r.as_of or '-'}, method {r.method or '-'}")
+    rec, adj = r.original_record, r.adjusted_record
+    if rec is None:
+        out.append("No assessment record yet.")
+        return out
+    out.append("")
+    out.append(f"Client group: {_chg(rec.client_group, adj.client_group if adj else None)}")
+    out.append(
+        "Eligibility (reg. 2(1)): impairment {0}; unable to achieve 2+ outcomes; wellbeing impact {1}".format(
+            _chg(rec.impairment, adj.impairment if adj else None), _chg(rec.wellbeing_impact, adj.wellbeing_impact if adj else None)
+        )
+    )
+    out.append(f"Fluctuating: {_chg(rec.fluctuating, adj.fluctuating if adj else None)}")
+    out.append("Areas (need 0-4 / risk 0-4 / unpaid support):")
+    for a in AREA_IDS:
+        o, n = rec.areas.get(a), (adj.areas.get(a) if adj else None)
+        line = f"  {a:<10} {o.need} / {o.risk} / {o.unpaid_support}"
+        if n is not None and n != o:
+            line += f"   -> {n.need} / {n.risk} / {n.unpaid_support}"
+        out.append(line)
+    target = adj or rec
+    reasons = target.unable_reasons or {}
+    out.append("Unable to achieve (reg. 2(2), ways of reg. 2(3)):")
+    for o in target.unable_outcomes:
+        ways = ", ".join(w.replace("_", " ") for w in reasons.get(o, ())) or "ways not recorded"
+        mark = "" if o in rec.unable_outcomes else "   (added)"
+        out.append(f"  [x] {o.replace('_', ' ')}: {ways}{mark}")
+    for o in rec.unable_outcomes:
+        if o not in target.unable_outcomes:
+            out.append(f"  [ ] {o.replace('_', ' ')}   (removed)")
+    out.append("")
+    res = r.original_result
+    if res is not None:
+        out.append(f"Original result: {pounds(res.weekly)} a week ({res.method}, band {res.band or '-'}), "
+                   f"eligible {'yes' if res.eligible else 'no'}, shortfall {pounds(res.shortfall)}")
+    if r.adjusted_result is not None:
+        ar = r.adjusted_result
+        out.append(f"Recalculated:    {pounds(ar.weekly)} a week, eligible {'yes' if ar.eligible else 'no'}, "
+                   f"reference cost {pounds(ar.reference_cost)}, shortfall {pounds(ar.shortfall)}")
+        for e in ar.elements:
+            out.append(f"  {e.name}: {pounds(e.amount)}")
+    if r.override is not None:
+        out.append(f"Amount set by the worker: {pounds(r.override)}")
+    out.append(f"Agreed weekly amount: {pounds(r.agreed_weekly) if r.agreed_weekly is not None else '-'}")
+    if flags:
+        out.append("Flags:")
+        out += [f"  {f}" for f in flags]
+    if what_matters:
+        out.append(f"In their own words: \u201c{what_matters}\u201d")
+    out.append("")
+    out.append("Changes (audit trail):" if r.changes else "No changes recorded.")
+    for c in r.changes:
+        out.append(f"  #{c.seq} {c.at} {c.who}: {describe(c.what)}")
+        out.append(f"      why: {c.why}")
+    if r.why_not_sign_off() and r.signed_off is None:
+        out.append(f"Cannot sign off yet: {r.why_not_sign_off()}")
+    return out
+
+
+def _chg(before: object, after: object) -> str:
+    b = _s(before)
+    return b if after is None or after == before else f"{b} -> {_s(after)}"
+
+
+def _s(v: object) -> str:
+    if isinstance(v, bool):
+        return "yes" if v else "no"
+    return str(v).replace("_", " ")
