@@ -19,10 +19,14 @@ def review_lines(r: Reviewed, *, who: str | None = None, flags: list[str] = (), 
     out.append("")
     out.append(f"Client group: {_chg(rec.client_group, adj.client_group if adj else None)}")
     out.append(
-        "Eligibility (reg. 2(1)): impairment {0}; unable to achieve 2+ outcomes; wellbeing impact {1}".format(
+        "Impairment or illness (reg. 2(1)(a)): {0}; significant impact on wellbeing (reg. 2(1)(c)): {1}".format(
             _chg(rec.impairment, adj.impairment if adj else None), _chg(rec.wellbeing_impact, adj.wellbeing_impact if adj else None)
         )
     )
+    latest = r.adjusted_result or r.original_result
+    if latest is not None:
+        conditions = ", ".join(f"{k.replace('_', ' ')} {_s(v)}" for k, v in latest.eligibility.conditions.items())
+        out.append(f"Eligible (Care Act, reg. 2): {_s(latest.eligible)} ({conditions})")
     out.append(f"Fluctuating: {_chg(rec.fluctuating, adj.fluctuating if adj else None)}")
     out.append("Areas (need 0-4 / risk 0-4 / unpaid support):")
     for a in AREA_IDS:
