@@ -31,8 +31,24 @@ def _listing(items: list[str]) -> str:
     return ", ".join(items[:-1]) + " and " + items[-1]
 
 
+def _these(items: list[str], limit: int = 20) -> str:
+    """A short sentence naming the things: as many as fit in `limit` words, then how many more."""
+    if len(" ".join(items).split()) + len(items) <= limit:
+        return f"They are {_listing(items)}."
+    shown: list[str] = []
+    for item in items:
+        if len(" ".join([*shown, item]).split()) + len(shown) + 4 > limit:
+            break
+        shown.append(item)
+    shown = shown or items[:1]
+    return f"They include {', '.join(shown)} and {len(items) - len(shown)} more."
+
+
 def adult_eligibility(record: AssessmentRecord, policy: PolicyAt) -> Eligibility:
-    """reg. 2: impairment or illness; unable to achieve two or more outcomes; significant impact on wellbeing."""
+    """reg. 2: impairment or illness; unable to achieve two or more outcomes; significant impact on wellbeing.
+
+    The reason is in short sentences (25 words at most), for the person to read.
+    """
     needed = policy.general.min_unable_outcomes
     count = len(record.unable_outcomes)
     conditions = {
@@ -42,33 +58,27 @@ def adult_eligibility(record: AssessmentRecord, policy: PolicyAt) -> Eligibility
     }
     names = [policy.outcomes[o].person_name for o in record.unable_outcomes]
     if all(conditions.values()):
-        reason = (
-            f"You told us that you need help with {count} everyday things: {_listing(names)}. "
-            "This comes from your health or a disability, and it is having a big effect on your life. "
-            "So the law says the council should help to meet these needs."
-        )
+        sentences = [
+            f"You told us about {count} everyday things that are hard for you.",
+            _these(names),
+            "This comes from your health or a disability.",
+            "It is having a big effect on your life.",
+            "So the law says the council should help to meet these needs.",
+        ]
     else:
-        unmet = []
+        sentences = ["From what you told us, the council is not likely to pay for support right now."]
         if not record.impairment:
-            unmet.append(
-                "the help you need does not seem to come from an illness, a disability or your health"
-            )
+            sentences.append("The help you need does not seem to come from an illness, a disability or your health.")
         if count < needed:
+            sentences.append(f"The law asks for at least {needed} everyday things you cannot do without help.")
             if count == 0:
-                unmet.append(f"the law asks for at least {needed} everyday things you cannot do without help, and we did not hear of any")
+                sentences.append("We did not hear of any.")
             else:
-                unmet.append(
-                    f"the law asks for at least {needed} everyday things you cannot do without help, "
-                    f"and we heard of {count}: {_listing(names)}"
-                )
+                sentences.append(f"We heard of {count}: {_listing(names)}.")
         if not record.wellbeing_impact:
-            unmet.append("it does not seem to be having a big effect on your life right now")
-        reason = (
-            "From what you told us, the council is not likely to pay for support right now, because "
-            + "; and ".join(unmet)
-            + ". A worker will check this with you. You can still get advice and help to find support near you."
-        )
-    return Eligibility(eligible=all(conditions.values()), conditions=conditions, reason=reason, rule=ADULT_RULE)
+            sentences.append("It does not seem to be having a big effect on your life right now.")
+        sentences += ["A worker will check this with you.", "You can still get advice and help to find support near you."]
+    return Eligibility(eligible=all(conditions.values()), conditions=conditions, reason=" ".join(sentences), rule=ADULT_RULE)
 
 
 def carer_eligibility(record: CarerRecord) -> Eligibility:
@@ -85,26 +95,25 @@ def carer_eligibility(record: CarerRecord) -> Eligibility:
     }
     names = [CARER_OUTCOME_WORDS[o] for o in unable]
     if all(conditions.values()):
-        parts = []
+        sentences = []
         if record.health_at_risk:
-            parts.append("caring is putting your own health at risk")
+            sentences.append("You told us that caring is putting your own health at risk.")
         if names:
-            parts.append(f"caring makes it hard for you to manage {_listing(names)}")
-        reason = (
-            "You told us that " + " and ".join(parts) + ", and that this is having a big effect on your life. "
-            "So the law says the council should help you as a carer. This is true even if the person you care for does not get help."
-        )
+            sentences.append(f"Caring makes {len(names)} everyday things hard for you.")
+            sentences.append(_these(names))
+        sentences += [
+            "This is having a big effect on your life.",
+            "So the law says the council should help you as a carer.",
+            "This is true even if the person you care for does not get help.",
+        ]
     else:
-        unmet = []
+        sentences = ["From what you told us, the council is not likely to pay for carer support right now."]
         if not record.needs_from_caring:
-            unmet.append("the help you need does not seem to come from caring for someone")
+            sentences.append("The help you need does not seem to come from caring for someone.")
         if not second:
-            unmet.append("we did not hear that caring puts your health at risk or stops you doing everyday things")
+            sentences.append("We did not hear that caring puts your health at risk or stops you doing everyday things.")
         if not record.wellbeing_impact:
-            unmet.append("it does not seem to be having a big effect on your life right now")
-        reason = (
-            "From what you told us, the council is not likely to pay for carer support right now, because "
-            + "; and ".join(unmet)
-            + ". A worker will check this with you, and can tell you about other help for carers."
-        )
+            sentences.append("It does not seem to be having a big effect on your life right now.")
+        sentences += ["A worker will check this with you.", "They can tell you about other help for carers."]
+    reason = " ".join(sentences)
     return Eligibility(eligible=all(conditions.values()), conditions=conditions, reason=reason, rule=CARER_RULE)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
 import pytest
@@ -280,3 +281,17 @@ def test_carer_eligibility_follows_reg_3(data):
     got = carer_eligibility(CarerRecord.model_validate(data))
     want = data["needs_from_caring"] and (data["health_at_risk"] or bool(data["unable_outcomes"])) and data["wellbeing_impact"]
     assert got.eligible == want
+
+
+JARGON = re.compile(r"\b(eligib\w*|outcomes?|domains?|indicative|RAS|assessments?|allocation)\b", re.IGNORECASE)
+
+
+@fast
+@given(data=records, method=st.sampled_from(METHODS))
+def test_what_a_person_reads_is_short_sentences_without_jargon(policy, data, method):
+    got = calculate(AssessmentRecord.model_validate(data), policy, method)
+    texts = [s.text for s in got.explanation] + [e.why for e in got.elements]
+    for text in texts:
+        assert not JARGON.search(text), text
+        for sentence in re.split(r"(?<=[.!?])\s+(?=[A-Z£\"])", text):
+            assert len(sentence.split()) <= 25, sentence
