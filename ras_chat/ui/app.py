@@ -20,7 +20,6 @@ from textual.widgets import Input
 from ras_chat.dialogue.session import Message, Session
 from ras_chat.ui.events import AnswerSubmitted, ChatMounted, ChoicePicked, ChoicesSubmitted
 from ras_chat.ui.screens.chat import ChatScreen
-from ras_chat.ui.screens.result import ResultScreen
 from ras_chat.ui.themes import HIGH_CONTRAST, theme_name
 
 OnTurn = Callable[[Session, list[Message]], None]
@@ -123,6 +122,8 @@ class RasChatApp(App[int]):
     def _finished(self) -> None:
         result = self.session.result()
         if result is not None and self._show_result:
+            from ras_chat.ui.screens.result import ResultScreen  # not needed to start: loaded late
+
             self.push_screen(ResultScreen(result, self.session.state.id))
 
     # -- what the person did (posted by widgets) --
