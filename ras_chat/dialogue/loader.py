@@ -7,6 +7,7 @@ condition, action and choice provider a file names must be in the registry.
 from __future__ import annotations
 
 import functools
+import os
 from importlib import resources
 from pathlib import Path
 
@@ -15,6 +16,7 @@ from pydantic import ValidationError
 from ras.policy.yamlio import DataFileError, YamlDoc, loc_text, read_yaml
 
 from ras_chat.dialogue import registry
+from ras_chat.dialogue.clean import clean_text, has_unsafe
 from ras_chat.dialogue.schema import DialogueFile, StateSpec
 
 DEFAULT_DIALOGUE = "assessment"
@@ -111,9 +113,31 @@ def check_names(doc: YamlDoc, spec: DialogueFile) -> None:
                 fail(("states", name, "clears"), f"`{cleared}` is not a state")
 
 
+def check_safe_text(doc: YamlDoc, data: object, loc: tuple = ()) -> None:
+    """No string in a dialogue file may carry a control character or a terminal escape
+    (YAML's "\\e" or "\\x1b" in double quotes makes one): the assistant's words are shown
+    on a worker's terminal as they are. Newline and tab are fine."""
+    if isinstance(data, dict):
+        for k, v in data.items():
+            check_safe_text(doc, k, loc)
+            check_safe_text(doc, v, (*loc, k))
+    elif isinstance(data, (list, tuple)):
+        for i, v in enumerate(data):
+            check_safe_text(doc, v, (*loc, i))
+    elif isinstance(data, str) and has_unsafe(data):
+        bad = next((c for c in data if clean_text(c) != c), "?")
+        raise DataFileError(
+            doc.path,
+            f"a control character or terminal escape (U+{ord(bad):04X}) is in this text; remove it",
+            line=doc.line_of(loc),
+            key=loc_text(loc) or None,
+        )
+
+
 def parse(doc: YamlDoc) -> DialogueFile:
     if not isinstance(doc.data, dict):
         raise DataFileError(doc.path, "a dialogue file must be a mapping (dialogue, commands, texts, states, ...)", line=1)
+    check_safe_text(doc, doc.data)
     try:
         spec = DialogueFile.model_validate(doc.data)
     except ValidationError as exc:
@@ -130,8 +154,16 @@ def _load(path: str, mtime_ns: int) -> Dialogue:
     return Dialogue(doc, parse(doc))
 
 
+DIALOGUE_ENV = "RAS_CHAT_DIALOGUE"
+"""A council's own dialogue file, used wherever the shipped `assessment` would be."""
+
+
 def load_dialogue(name_or_path: str | Path = DEFAULT_DIALOGUE) -> Dialogue:
-    """Load a shipped dialogue by name or a council's file by path. Strict: raises DataFileError."""
+    """Load a shipped dialogue by name or a council's file by path. Strict: raises DataFileError.
+
+    `RAS_CHAT_DIALOGUE=FILE` replaces the shipped `assessment` for every command."""
+    if str(name_or_path) == DEFAULT_DIALOGUE and os.environ.get(DIALOGUE_ENV):
+        name_or_path = os.environ[DIALOGUE_ENV]
     path = resolve_dialogue(name_or_path)
     try:
         mtime = path.stat().st_mtime_ns

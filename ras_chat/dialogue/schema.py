@@ -186,6 +186,8 @@ class Texts(_Strict):
     summary_carer: str
     result_parts: str
     result_part: str
+    shortened: str = "Your answer was very long, so I kept the first {limit} characters. You can add more later with the worker."
+    empty_answer: str = "I did not get an answer there. Take your time. You can also say skip."
 
 
 class Safety(_Strict):

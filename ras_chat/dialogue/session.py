@@ -30,7 +30,8 @@ from ras.policy import load_policy
 from ras_chat.dialogue import registry
 from ras_chat.dialogue.loader import Dialogue, load_dialogue
 from ras_chat.dialogue.machine import SAFETY_STATE, build_machine
-from ras_chat.dialogue.match import Option, clean_input, first_phrase, is_command, match_many, match_one
+from ras_chat.dialogue.clean import clean_answer, clean_text
+from ras_chat.dialogue.match import Option, first_phrase, is_command, match_many, match_one
 from ras_chat.dialogue.schema import StateSpec
 
 SESSION_SCHEMA = "ras-chat-session/1"
@@ -238,7 +239,9 @@ class Session:
         """One turn: the person's words, then the replies. All are added to the transcript."""
         now = self._clock()
         texts = self.dialogue.spec.texts
-        clean = clean_input(text if isinstance(text, str) else str(text), self.dialogue.spec.settings.text_limit)
+        limit = self.dialogue.spec.settings.text_limit
+        # before anything is stored or shown: no escapes, no control characters, not too long
+        clean, shortened = clean_answer(text if isinstance(text, str) else str(text), limit)
         out = [Message(role="person", text=clean, at=now, state=self.state.state, kind="answer")]
         if self.finished:
             out.append(self._msg(texts.finished, now))
@@ -246,6 +249,11 @@ class Session:
         if not self.spec.is_question:  # a session built but never opened
             out += self._forward(now)
             return self._commit(out, now)
+        if not clean:  # an empty answer is not a miss: ask again, kindly
+            out += [self._msg(texts.empty_answer, now, kind="error"), self._question_message(now)]
+            return self._commit(out, now)
+        if shortened:
+            out.append(self._msg(self._fill(texts.shortened, limit=f"{limit:,}"), now))
         out += self._turn(clean, now)
         return self._commit(out, now)
 
@@ -498,17 +506,18 @@ class Session:
 
     def _question_message(self, now: dt.datetime) -> Message:
         spec = self.spec
-        text = self._prompt(spec)
+        text = clean_text(self._prompt(spec))
         if spec.kind == "multi":
             text = f"{text} {self.dialogue.spec.texts.pick_many}"
-        choices = tuple(Choice(number=o.number, label=o.label, value=o.value) for o in self._options(spec))
+        choices = tuple(Choice(number=o.number, label=clean_text(o.label), value=o.value) for o in self._options(spec))
         return Message(
             role="assistant", text=text, at=now, state=self.state.state, kind="question",
             choices=choices, multiple=spec.kind == "multi",
         )
 
     def _msg(self, text: str, now: dt.datetime, kind: str = "say") -> Message:
-        return Message(role="assistant", text=text, at=now, state=self.state.state, kind=kind)
+        # the dialogue file is checked at load; the policy's and engine's words are cleaned here
+        return Message(role="assistant", text=clean_text(text), at=now, state=self.state.state, kind=kind)
 
     def _commit(self, out: list[Message], now: dt.datetime) -> list[Message]:
         if self.spec.is_question and self.spec.summary and out and out[-1].kind == "question":
