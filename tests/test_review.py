@@ -280,3 +280,53 @@ def test_review_command_refuses_to_sign_off_a_session_in_progress(db, capsys):
         seed_from_plan(store, FARZANA, session_id="part", stop_after=12)
     code, _, err = run_cli(capsys, "review", "part", "--sign-off", "--reason", "Agreed", "--db", db)
     assert code == 2 and "still in progress" in err
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def target(request, tmp_path):
+    from ras_chat.store.testing import postgres_schema, postgres_url
+
+    if request.param == "sqlite":
+        yield str(tmp_path / "t.db")
+        return
+    base = postgres_url()
+    if not base:
+        pytest.skip("PostgreSQL tests need RAS_CHAT_TEST_PG=postgresql://... (.ci/run sets it)")
+    with postgres_schema(base) as url:
+        yield url
+
+
+def test_a_review_and_sign_off_work_the_same_on_either_server(target):
+    with open_store(target) as store:
+        sid = seed_from_plan(store, FARZANA)
+        make_change(store, sid, set_field("areas.community.risk", 3), why="Lost at the bus station twice", who="Jo")
+        make_change(store, sid, sign_off(), why="Agreed", who="Jo")
+        snap, review = store.load(sid), load_review(store, sid)
+        assert store.verify_audit() == []
+        assert store.list_sessions()[0].status == "agreed"
+    assert snap["status"] == "agreed" and review.adjusted_record.areas.community.risk == 3
+    assert review.original_record.areas.community.risk == 1
+
+
+def test_the_letter_with_review_changes_still_reads_at_about_age_nine(db, farzana):
+    with open_store(db) as store:
+        make_change(store, farzana, set_amount("480.00"), why="Night care", who="Jo")
+        make_change(store, farzana, sign_off(), why="Agreed", who="Jo")
+        h = build_handoff(store.details(farzana))
+    engine_text = {s.text for s in h.result.explanation} | {h.result.eligibility.reason}
+    ours = " ".join(
+        b.text for b in letter_blocks(h) if b.kind == "p" and b.text not in engine_text and not b.text.startswith(("Dear", "Hello"))
+    )
+    assert "Now it is £480.00 a week." in ours
+    assert _grade(ours) <= 5.0
+    assert max(len(s.split()) for s in ours.split(".")) <= 15
+
+
+def _grade(text: str) -> float:
+    """Flesch-Kincaid grade with vowel-group syllables (as tests/test_store_export.py)."""
+    import re
+
+    sentences = [s for s in re.split(r"[.!?]+", text) if s.strip()]
+    words = re.findall(r"[A-Za-z']+", text)
+    syllables = sum(max(1, len(re.findall(r"[aeiouy]+", w.lower())) - (w.lower().endswith("e") and len(w) > 3)) for w in words)
+    return 0.39 * len(words) / len(sentences) + 11.8 * syllables / len(words) - 15.59
