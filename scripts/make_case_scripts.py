@@ -3,6 +3,7 @@
     python scripts/make_case_scripts.py                 # print every draft
     python scripts/make_case_scripts.py ID [ID...]      # only these
     python scripts/make_case_scripts.py --write ID      # write dialogues/cases/ID.yaml
+                                                        # (keeps a saved script; --redraft drafts it again)
 
 It drives a real session, answering each question with the first natural phrase (from
 TALK and PHRASES below) that the session matches to the wanted answer, else the number.
@@ -14,10 +15,12 @@ only a start: read it, edit it by hand to sound like the person, and let the tes
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import re
 import sys
 import textwrap
 from pathlib import Path
+from types import SimpleNamespace
 
 import yaml
 
@@ -204,15 +207,7 @@ def pick(session, wanted, phrases):
 
 
 def draft(case_id: str, record: AssessmentRecord, carer: CarerRecord | None, talk: dict) -> list[str]:
-    from ras_chat.training.cases import Case  # noqa: F401 (only the shape is needed)
-
-    class _C:  # a stand-in with what start_session needs
-        id = case_id
-        policy = "example"
-        import datetime as _dt
-        as_of = _dt.date.fromisoformat(AS_OF)
-
-    s = start_session(_C)
+    s = start_session(SimpleNamespace(id=case_id, policy="example", as_of=dt.date.fromisoformat(AS_OF)))
     s.opening()
     script: list[str] = []
     dont_know = set(talk.get("dont_know", ()))
@@ -324,6 +319,7 @@ def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("ids", nargs="*")
     p.add_argument("--write", action="store_true", help="write dialogues/cases/ID.yaml (overwrites)")
+    p.add_argument("--redraft", action="store_true", help="draft the script again from TALK (loses hand edits)")
     args = p.parse_args(argv)
     for item in sources():
         if args.ids and item["id"] not in args.ids:
@@ -331,7 +327,8 @@ def main(argv: list[str] | None = None) -> int:
         record = AssessmentRecord.model_validate(item["record"])
         carer = CarerRecord.model_validate(item["carer_record"]) if item.get("carer_record") else None
         talk = TALK.get(item["id"])
-        script = draft(item["id"], record, carer, talk) if talk else list(item.get("script", []))
+        keep = item.get("script") and not args.redraft
+        script = list(item["script"]) if keep or not talk else draft(item["id"], record, carer, talk)
         text = write_case(item, script, expected(record, carer))
         if args.write:
             (cases_folder() / f"{item['id']}.yaml").write_text(text, encoding="utf-8")

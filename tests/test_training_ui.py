@@ -34,7 +34,6 @@ def test_a_whole_training_round_picks_a_case_holds_the_talk_and_shows_the_debrie
                 box.focus()
                 box.value = answer
                 await pilot.press("enter")
-                await pilot.pause()
             await pilot.pause()
             assert isinstance(app.screen, DebriefScreen)
             money = app.screen.query_one("#money", DataTable)
