@@ -350,3 +350,14 @@ def test_run_app_refuses_an_unknown_theme_before_starting(capsys):
     code = run_app(argparse.Namespace(theme="neon", policy=None, resume=None, db=None, plain=False))
     assert code == 2
     assert "no theme 'neon'" in capsys.readouterr().err
+
+
+def test_run_app_says_plainly_when_there_is_no_saved_conversation_to_carry_on(tmp_path, capsys):
+    import argparse
+
+    from ras_chat.ui.app import run_app
+
+    args = argparse.Namespace(theme=None, policy=None, resume="nothing-here", db=str(tmp_path / "s.db"), plain=False)
+    assert run_app(args) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("ras-chat: ") and "nothing-here" in err

@@ -82,11 +82,12 @@ def wait_until_up(url: str, proc: subprocess.Popen, seconds: float = 20) -> None
 
 
 @pytest.mark.skipif(not CHROMIUM.exists(), reason="Chromium is not installed (apt-get install chromium; .ci/run does this)")
-def test_the_browser_page_shows_the_first_question_and_takes_an_answer():
+def test_the_browser_page_shows_the_first_question_and_takes_an_answer(tmp_path):
     sync_api = pytest.importorskip("playwright.sync_api", reason="the playwright package is not installed")
     port = free_port()
     url = f"http://127.0.0.1:{port}/"
     env = {k: v for k, v in os.environ.items() if k != "NO_COLOR"}
+    env["RAS_CHAT_DB"] = str(tmp_path / "sessions.db")  # never the real data folder
     proc = subprocess.Popen(
         [sys.executable, "-m", "ras_chat", "serve", "--port", str(port)],
         stdout=subprocess.PIPE,
@@ -121,6 +122,7 @@ def test_the_browser_page_shows_the_first_question_and_takes_an_answer():
                 page.click(".textual-terminal")
                 page.keyboard.press("1")
                 assert wait_for("What matters most to you"), screen_text()[-2000:]
+                assert (tmp_path / "sessions.db").exists()  # the tab's answers were saved
             finally:
                 browser.close()
     finally:

@@ -228,11 +228,16 @@ def run_app(args: argparse.Namespace, *, after: bool = True) -> int:
     except ValueError as exc:
         print(f"ras-chat: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
-    store = persistence(args)
+    from ras_chat.store import StoreError
+
     try:
+        store = persistence(args)
         session = make_session(args, store)
-    except LookupError as exc:
-        print(f"ras-chat: no saved conversation {exc.args[0]!r} to carry on", file=sys.stderr)
+    except StoreError as exc:
+        print(f"ras-chat: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except LookupError as exc:  # as the plain mode says it
+        print(f"ras-chat: {exc.args[0]}", file=sys.stderr)
         return EXIT_BAD_INPUT
     hint = store.resume_hint(session) if store.resume_hint else None
     app = make_app(session, on_turn=store.on_turn, theme=theme, resume_hint=hint)
