@@ -361,3 +361,22 @@ def test_run_app_says_plainly_when_there_is_no_saved_conversation_to_carry_on(tm
     assert run_app(args) == 2
     err = capsys.readouterr().err
     assert err.startswith("ras-chat: ") and "nothing-here" in err
+
+
+def test_arrow_keys_move_between_choices_and_enter_picks_one():
+    session = fixed_session()
+
+    async def go():
+        app = make_app(session)
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.pause()
+            await pilot.press("down")
+            second = app.focused.id
+            await pilot.press("up")
+            first = app.focused.id
+            await pilot.press("enter")
+            await pilot.pause()
+            return second, first
+
+    assert run(go()) == ("choice-2", "choice-1")
+    assert session.state.answers["who"] == session.dialogue.states["who"].choices[0].value
