@@ -21,6 +21,7 @@ from pydantic import ValidationError
 
 from ras.charging import finance_schema
 from ras.engine import METHOD_NAMES, calculate, compare
+from ras.errors import validation_message
 from ras.models import METHODS, Allocation, AssessmentRecord, CarerRecord
 from ras.money import pounds
 from ras.policy import DataFileError, PolicyAt, load_policy
@@ -33,25 +34,6 @@ class BadInput(Exception):
 
 
 # ----- helpers shared by command modules ------------------------------------------------
-
-
-def validation_message(exc: ValidationError) -> str:
-    """One line naming the first field at fault."""
-    err = exc.errors()[0]
-    loc = ".".join(str(p) for p in err["loc"] if not str(p).startswith("function-"))
-    loc = loc.replace("schema_", "schema")
-    kind = err.get("type", "")
-    if kind == "extra_forbidden":
-        msg = "unknown field"
-    elif kind == "missing":
-        msg = "required field is missing"
-    elif kind == "literal_error":
-        msg = err["msg"].replace("Input should be", "should be")
-    else:
-        msg = err["msg"][0].lower() + err["msg"][1:]
-    more = len(exc.errors()) - 1
-    tail = f" (and {more} more problem{'s' if more > 1 else ''})" if more else ""
-    return f"{loc}: {msg}{tail}" if loc else f"{msg}{tail}"
 
 
 def parse_record(text: str) -> AssessmentRecord:

@@ -11,8 +11,8 @@ from types import MappingProxyType
 
 from ras.eligibility import adult_eligibility
 from ras.methods import bands, costed, grid, points
-from ras.methods.base import MethodResult, built, step
-from ras.models import AREA_IDS, Allocation, AssessmentRecord, Element, MoneyRange, Step
+from ras.methods.base import MethodResult, built, element, step
+from ras.models import AREA_IDS, Allocation, AssessmentRecord, MoneyRange, Step
 from ras.money import ZERO, pence, pounds
 from ras.policy.model import PolicyAt
 
@@ -36,55 +36,24 @@ def _reference_cost(record: AssessmentRecord, policy: PolicyAt, method: str, res
     return sum((e.amount for e in ref.elements), ZERO)
 
 
-def calculate(record: AssessmentRecord, policy: PolicyAt, method: str | None = None) -> Allocation:
-    """The allocation for `record` under `policy` (tables in force on one date) and `method`."""
-    method = policy.method_or_default(method)
-    eligibility = policy.memo(
-        ("eligibility", record.impairment, record.wellbeing_impact, record.unable_outcomes),
-        lambda: adult_eligibility(record, policy),
-    )
-    needs = {a: record.areas.get(a) for a in AREA_IDS}
-    general = policy.general
-    steps: list[Step] = [step("eligibility.adult", eligibility.reason)]
-
-    if not eligibility.eligible:
-        elements = tuple(
-            built(Element, 
-                area=a,
-                name=policy.areas[a].person_name,
-                amount=ZERO,
-                why="No amount, because the council is not likely to pay for support right now.",
-            )
-            for a in AREA_IDS
-        )
-        steps.append(
+def _not_eligible(policy: PolicyAt) -> MethodResult:
+    """Every element 0.00, and one step saying there is no amount (spec section 4)."""
+    why = "No amount, because the council is not likely to pay for support right now."
+    return MethodResult(
+        elements=[element(policy.areas, a, ZERO, why) for a in AREA_IDS],
+        steps=[
             step(
                 "total.not_eligible",
                 "So there is no amount of money to show. Your answers are saved, and a worker will look at them with you.",
                 ZERO,
             )
-        )
-        return built(Allocation, 
-            schema_="ras-allocation/1",
-            policy=policy.id,
-            policy_effective_from=policy.effective_from.isoformat(),
-            as_of=policy.as_of.isoformat(),
-            method=method,
-            eligible=False,
-            eligibility=eligibility,
-            weekly=ZERO,
-            annual=ZERO,
-            range=built(MoneyRange, low=ZERO, high=ZERO),
-            band=None,
-            reference_cost=ZERO,
-            shortfall=ZERO,
-            elements=elements,
-            explanation=tuple(steps),
-            needs=needs,
-        )
+        ],
+    )
 
-    result = METHOD_FUNCTIONS[method](record, policy)
-    steps.extend(result.steps)
+
+def _totals(record: AssessmentRecord, policy: PolicyAt, method: str, result: MethodResult) -> tuple[dict, list[Step]]:
+    """Weekly, annual, range, reference cost and shortfall, with the steps that explain them."""
+    general = policy.general
     weekly = sum((e.amount for e in result.elements), ZERO)
     annual = pence(weekly * general.weeks_per_year)
     low = pence(weekly * general.range_low)
@@ -93,14 +62,10 @@ def calculate(record: AssessmentRecord, policy: PolicyAt, method: str | None = N
     reference_cost = _reference_cost(record, policy, method, result)
     shortfall = max(ZERO, reference_cost - weekly)
 
-    steps.append(step("total.weekly", f"Added up, that is {pounds(weekly)} a week.", weekly))
-    steps.append(
-        step(
-            "total.annual",
-            f"Over a year of {general.weeks_per_year} weeks, that is {pounds(annual)}.",
-            annual,
-        )
-    )
+    steps = [
+        step("total.weekly", f"Added up, that is {pounds(weekly)} a week.", weekly),
+        step("total.annual", f"Over a year of {general.weeks_per_year} weeks, that is {pounds(annual)}.", annual),
+    ]
     if record.fluctuating:
         range_text = (
             f"Your needs change from week to week, so the range is wider: from {pounds(low)} to {pounds(high)} a week."
@@ -108,23 +73,17 @@ def calculate(record: AssessmentRecord, policy: PolicyAt, method: str | None = N
     else:
         range_text = f"The real amount may be a bit more or less: from about {pounds(low)} to {pounds(high)} a week."
     steps.append(step("total.range", range_text))
+    cost_text = f"We also worked out what the support might cost if the council arranged it: {pounds(reference_cost)} a week."
     if shortfall > 0:
         steps.append(
             step(
                 "sufficiency.shortfall",
-                f"We also worked out what the support might cost if the council arranged it: {pounds(reference_cost)} a week. "
-                f"That is {pounds(shortfall)} more than your amount, so a worker will check that the money is enough.",
+                f"{cost_text} That is {pounds(shortfall)} more than your amount, so a worker will check that the money is enough.",
                 shortfall,
             )
         )
     else:
-        steps.append(
-            step(
-                "sufficiency.ok",
-                f"We also worked out what the support might cost if the council arranged it: {pounds(reference_cost)} a week. "
-                "Your amount is not less than that.",
-            )
-        )
+        steps.append(step("sufficiency.ok", f"{cost_text} Your amount is not less than that."))
     steps.append(
         policy.memo(
             ("step", "total.starting_point"),
@@ -134,24 +93,45 @@ def calculate(record: AssessmentRecord, policy: PolicyAt, method: str | None = N
             ),
         )
     )
-    elements = tuple(result.elements)
-    return built(Allocation, 
+    totals = {
+        "weekly": weekly,
+        "annual": annual,
+        "range": built(MoneyRange, low=low, high=high),
+        "reference_cost": reference_cost,
+        "shortfall": shortfall,
+    }
+    return totals, steps
+
+
+def calculate(record: AssessmentRecord, policy: PolicyAt, method: str | None = None) -> Allocation:
+    """The allocation for `record` under `policy` (tables in force on one date) and `method`."""
+    method = policy.method_or_default(method)
+    eligibility = policy.memo(
+        ("eligibility", record.impairment, record.wellbeing_impact, record.unable_outcomes),
+        lambda: adult_eligibility(record, policy),
+    )
+    steps: list[Step] = [step("eligibility.adult", eligibility.reason)]
+    if eligibility.eligible:
+        result = METHOD_FUNCTIONS[method](record, policy)
+        totals, total_steps = _totals(record, policy, method, result)
+    else:
+        result = policy.memo(("not_eligible",), lambda: _not_eligible(policy))
+        nothing = {"weekly": ZERO, "annual": ZERO, "reference_cost": ZERO, "shortfall": ZERO}
+        totals, total_steps = {**nothing, "range": built(MoneyRange, low=ZERO, high=ZERO)}, []
+    return built(
+        Allocation,
         schema_="ras-allocation/1",
         policy=policy.id,
         policy_effective_from=policy.effective_from.isoformat(),
         as_of=policy.as_of.isoformat(),
         method=method,
-        eligible=True,
+        eligible=eligibility.eligible,
         eligibility=eligibility,
-        weekly=weekly,
-        annual=annual,
-        range=built(MoneyRange, low=low, high=high),
-        band=result.band,
-        reference_cost=reference_cost,
-        shortfall=shortfall,
-        elements=elements,
-        explanation=tuple(steps),
-        needs=needs,
+        band=result.band if eligibility.eligible else None,
+        elements=tuple(result.elements),
+        explanation=(*steps, *result.steps, *total_steps),
+        needs={a: record.areas.get(a) for a in AREA_IDS},
+        **totals,
     )
 
 

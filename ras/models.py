@@ -76,6 +76,12 @@ UnableWay = Literal["without_help", "pain_or_distress", "unsafe", "takes_longer"
 CarerUnableWay = Literal["without_help", "pain_or_distress", "unsafe"]
 
 
+def _no_repeated_outcomes(value: tuple[str, ...]) -> tuple[str, ...]:
+    if len(set(value)) != len(value):
+        raise ValueError("an outcome is listed more than once")
+    return value
+
+
 class _Input(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
@@ -120,12 +126,7 @@ class AssessmentRecord(_Input):
 
     model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
 
-    @field_validator("unable_outcomes")
-    @classmethod
-    def _no_repeats(cls, value: tuple[str, ...]) -> tuple[str, ...]:
-        if len(set(value)) != len(value):
-            raise ValueError("an outcome is listed more than once")
-        return value
+    _no_repeats = field_validator("unable_outcomes")(_no_repeated_outcomes)
 
     def dump(self) -> dict:
         """The record as JSON-ready data, with `schema` spelled as in the spec."""
@@ -153,12 +154,7 @@ class CarerRecord(_Input):
 
     model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
 
-    @field_validator("unable_outcomes")
-    @classmethod
-    def _no_repeats(cls, value: tuple[str, ...]) -> tuple[str, ...]:
-        if len(set(value)) != len(value):
-            raise ValueError("an outcome is listed more than once")
-        return value
+    _no_repeats = field_validator("unable_outcomes")(_no_repeated_outcomes)
 
     def dump(self) -> dict:
         return self.model_dump(mode="json", by_alias=True, exclude_none=True)

@@ -28,6 +28,7 @@ import numpy as np
 from pydantic import ValidationError
 from pydantic_core import from_json
 
+from ras.errors import validation_message
 from ras.models import AREA_IDS, CLIENT_GROUPS, OUTCOME_IDS, SUPPORT_LEVELS, AssessmentRecord
 
 HISTORY_KEYS = ("id", "actual_weekly_cost", "synthetic")
@@ -181,21 +182,6 @@ def _from_model(record: AssessmentRecord) -> tuple:
     )
 
 
-def _validation_line(exc: ValidationError) -> str:
-    err = exc.errors()[0]
-    loc = ".".join(str(p) for p in err["loc"] if not str(p).startswith("function-"))
-    loc = loc.replace("schema_", "schema")
-    kind = err.get("type", "")
-    if kind == "extra_forbidden":
-        msg = "unknown field"
-    elif kind == "missing":
-        msg = "required field is missing"
-    else:
-        msg = err["msg"].replace("Input should be", "should be")
-        msg = msg[0].lower() + msg[1:]
-    return f"{loc}: {msg}" if loc else msg
-
-
 def _cost(value: object) -> float | str:
     """Pounds a week as a float, or a message saying what is wrong."""
     if isinstance(value, bool) or not isinstance(value, (int, float, str)):
@@ -253,7 +239,7 @@ def parse_history(lines: Iterable[str], *, require_cost: bool = False, source: s
             try:
                 row = _from_model(AssessmentRecord.model_validate_json(json.dumps(rec)))
             except ValidationError as exc:
-                problems.append(Problem(number, _validation_line(exc)))
+                problems.append(Problem(number, validation_message(exc)))
                 continue
         rows.append(row)
         costs.append(cost)
