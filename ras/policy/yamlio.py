@@ -27,7 +27,11 @@ class DataFileError(Exception):
         super().__init__(f"{where}{what}: {message}")
 
 
-class _StrictLoader(yaml.SafeLoader):
+# libyaml's parser when PyYAML has it (its wheels do): about ten times faster, same marks.
+_Base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _StrictLoader(_Base):  # type: ignore[misc, valid-type]
     pass
 
 
@@ -98,9 +102,11 @@ def read_yaml(path: str | Path) -> YamlDoc:
         raise DataFileError(path, "file not found") from None
     except (OSError, UnicodeDecodeError) as exc:
         raise DataFileError(path, f"cannot be read ({exc.__class__.__name__}: {exc})") from None
+    loader = _StrictLoader(text)
     try:
-        node = yaml.compose(text, Loader=_StrictLoader)
-        data = yaml.load(text, Loader=_StrictLoader)  # noqa: S506 - a SafeLoader subclass
+        # parse once: keep the node tree (for line numbers) and build the data from it
+        node = loader.get_single_node()
+        data = loader.construct_document(node) if node is not None else None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None
@@ -108,6 +114,8 @@ def read_yaml(path: str | Path) -> YamlDoc:
         raise DataFileError(path, problem, line=line) from None
     except yaml.YAMLError as exc:  # pragma: no cover - other YAML errors carry no mark
         raise DataFileError(path, str(exc)) from None
+    finally:
+        loader.dispose()
     return YamlDoc(path, data, node)
 
 
