@@ -4,7 +4,8 @@
 
 - answers: how many answers each test plan gives (tests/plans/*.plan); the median is over
   the plans that reach a full assessment (a safety stop is not a complete assessment).
-  Target: 30 or fewer.
+  Target: 30 or fewer. The optional money part comes after the result and is counted
+  apart ("money part": 1 to skip it, 14 to answer every money question).
 - reading grade: Flesch-Kincaid grade (textstat) of every person-facing line of the
   dialogue, each line read as its own sentence; and of the assistant's words in every
   plan's transcript, which includes the engine's explanation. Target: 6 or below.
@@ -68,7 +69,8 @@ def main() -> int:
         if not safety:
             complete.append(run.answers)
         transcript_text += [m.text for m in run.session.state.transcript if m.role == "assistant"]
-        print(f"  {plan.stem:40s} {run.answers:3d} answers  ({kind}, {len(run.session.state.transcript)} messages)")
+        money = f", money part {run.money_answers}" if run.money_answers else ""
+        print(f"  {plan.stem:40s} {run.answers:3d} answers  ({kind}{money}, {len(run.session.state.transcript)} messages)")
     print(f"  median over complete assessments: {statistics.median(complete):.0f} (target <= 30); "
           f"max {max(complete)}; all plans median {statistics.median([run_plan(p).answers for p in PLANS]):.0f}")
 

@@ -73,8 +73,9 @@ def test_answers_that_match_nothing_still_move_the_conversation_on(inputs):
         seen_states.add(s.state.state)
         if s.finished:
             break
-    # a question gives way after at most miss_limit + 1 unmatched answers
-    assert len(seen_states) >= min(len(inputs) // 5, 5)
+    # a question gives way after at most miss_limit + 1 unmatched answers (an empty answer
+    # is asked again without counting as a miss, so only non-empty ones count here)
+    assert len(seen_states) >= min(len([t for t in inputs if t]) // 5, 5)
 
 
 @settings(max_examples=80, deadline=None)

@@ -100,7 +100,7 @@ def check(dialogue: Dialogue, session=None) -> list[Problem]:
                     problems.append(Problem("callback", f"states.{name}.transitions.{i}", f"unknown action `{cb}`", line("states", name, "transitions", i)))
         if state.choices_from and state.choices_from not in registry.CHOICES:
             problems.append(Problem("callback", f"states.{name}.choices_from", f"unknown choice list `{state.choices_from}`", line("states", name, "choices_from")))
-        if state.is_question and not (state.help or "").strip():
+        if state.is_question and state.kind != "money" and not (state.help or "").strip():
             problems.append(Problem("help", f"states.{name}", "a question needs a help text", line("states", name)))
 
         if state.choices:
@@ -122,7 +122,7 @@ def check(dialogue: Dialogue, session=None) -> list[Problem]:
         problems.append(Problem("dead-end", "states", "the dialogue has no `end` state"))
 
     for item in person_lines(dialogue, session):
-        loc = tuple(int(p) if p.isdigit() else p for p in item.where.split(".")) if not item.where.startswith("policy") else ()
+        loc = tuple(int(p) if p.isdigit() else p for p in item.where.split(".")) if not item.where.startswith(("policy", "money")) else ()
         where_line = line(*loc) if loc else None
         for word in jargon_in(item.text):
             problems.append(Problem("jargon", item.where, f"`{word}` is a word people may not know: {item.text!r}", where_line))

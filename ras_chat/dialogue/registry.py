@@ -153,7 +153,38 @@ def carer_ready(s: Session) -> bool:
     return s.state.answers.get("carer_ready") == "yes"
 
 
+def money_question_ids(s: Session) -> list[str]:
+    """The ids of the money questions, in the order of the charging question list."""
+    return [q.id for q in s.money_questions().questions]
+
+
+@condition
+def more_money_questions(s: Session) -> bool:
+    ids = money_question_ids(s)
+    current = s.state.cursor.get("money")
+    return current in ids and ids.index(current) < len(ids) - 1
+
+
 # ----- actions -----------------------------------------------------------------------
+
+
+@action
+def first_money_question(s: Session) -> None:
+    s.state.cursor = {**s.state.cursor, "money": money_question_ids(s)[0]}
+
+
+@action
+def next_money_question(s: Session) -> None:
+    ids = money_question_ids(s)
+    current = s.state.cursor.get("money")
+    s.state.cursor = {**s.state.cursor, "money": ids[ids.index(current) + 1]}
+
+
+@action
+def estimate_money(s: Session) -> None:
+    """Work out the charge estimate from the money answers (kept in the session state)."""
+    s.estimate_money()
+
 
 
 @action
@@ -306,6 +337,18 @@ def carer_outcomes(s: Session) -> list[Option]:
     items = [(o, CARER_OUTCOME_WORDS[o].capitalize(), (CARER_OUTCOME_WORDS[o],), False) for o in CARER_OUTCOME_IDS]
     items.append(("none", s.dialogue.spec.texts.none_hard, ("none", "none of these", "nothing", "no"), True))
     return _with_numbers(items)
+
+
+@choices
+def money_options(s: Session) -> list[Option]:
+    """The choices of the money question being asked (from the charging question list)."""
+    q = s.money_question()
+    if q is None:
+        return []
+    # the parts of a label also pick it ("25 or over" for "25 or over, but not yet pension age")
+    return _with_numbers(
+        [(o.value, o.label, tuple(part.strip() for part in o.label.split(",") if part.strip() != o.label), False) for o in q.options]
+    )
 
 
 @choices

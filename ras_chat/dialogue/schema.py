@@ -11,8 +11,10 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-StateKind = Literal["question", "choice", "multi", "text", "say", "pass", "end"]
-QUESTION_KINDS = ("choice", "multi", "text")
+StateKind = Literal["question", "choice", "multi", "text", "money", "say", "pass", "end"]
+QUESTION_KINDS = ("choice", "multi", "text", "money")
+"""`money` asks the charging question list (ras/policies/charging/questions.yaml) one
+question at a time: its words, help and choices come from that list, not from here."""
 
 
 class _Strict(BaseModel):
@@ -65,9 +67,11 @@ class StateSpec(_Strict):
     choices: tuple[ChoiceSpec, ...] = ()
     choices_from: str | None = None
     """A registry choice provider (choices that come from the policy, e.g. `need_scale`)."""
-    scope: Literal["once", "area", "outcome"] = "once"
-    part: Literal["area"] | None = None
-    """Marks a state with no scope as part of the per-area questions (for progress)."""
+    scope: Literal["once", "area", "outcome", "money"] = "once"
+    """`money`: once for each of the charging questions (a `money` state)."""
+    part: Literal["area", "money"] | None = None
+    """`area` marks a state with no scope as part of the per-area questions (for progress);
+    `money` marks the optional money part: its answers are counted apart from the rest."""
     next: str | None = None
     transitions: tuple[TransitionSpec, ...] = ()
     clears: tuple[str, ...] = ()
@@ -78,6 +82,10 @@ class StateSpec(_Strict):
     """Show the plain summary of every answer before the prompt."""
     result: bool = False
     """Show the engine's result, explained step by step, after the `say` lines."""
+    charge: bool = False
+    """Show the charge estimate (the person's part, the council's part, the steps)."""
+    statement: bool = False
+    """Show the personal budget statement, as a few short messages."""
     status: Literal["handed_off", "agreed"] | None = None
     """For `end` states: the session status when the conversation ends here."""
 
@@ -90,7 +98,12 @@ class StateSpec(_Strict):
     def _consistent(self) -> "StateSpec":
         if self.next is not None and self.transitions:
             raise ValueError("give either `next` or `transitions`, not both")
-        if self.kind in QUESTION_KINDS:
+        if self.kind == "money":
+            if self.prompt or self.choices or self.choices_from:
+                raise ValueError("a `money` question takes its words and choices from the money question list")
+            if self.scope != "money":
+                raise ValueError("a `money` question needs `scope: money`")
+        elif self.kind in QUESTION_KINDS:
             if not self.prompt:
                 raise ValueError(f"a {self.kind} question needs a `prompt`")
             if self.kind in ("choice", "multi") and not (self.choices or self.choices_from):
@@ -107,6 +120,10 @@ class StateSpec(_Strict):
                 raise ValueError(f"a `{self.kind}` state has no prompt: use `say`")
         if self.kind == "end" and (self.next or self.transitions):
             raise ValueError("an `end` state goes nowhere")
+        if self.scope == "money" and self.kind != "money":
+            raise ValueError("only a `money` question has `scope: money`")
+        if (self.charge or self.statement) and self.kind != "say":
+            raise ValueError("`charge` and `statement` belong on a `say` state")
         if self.kind != "end" and self.status is not None:
             raise ValueError("only an `end` state has a `status`")
         return self
@@ -188,6 +205,13 @@ class Texts(_Strict):
     result_part: str
     shortened: str = "Your answer was very long, so I kept the first {limit} characters. You can add more later with the worker."
     empty_answer: str = "I did not get an answer there. Take your time. You can also say skip."
+    money_not_understood: str = "Sorry, I did not get an amount. Type a number, like 120 or 0. You can also say skip."
+    money_per_week: str = "Thank you. That is about {amount} a week."
+    charge_intro: str = "Here is a first guess at what you might pay, step by step."
+    money_skipped: str = "That is fine. We can leave that one."
+    charge_unknown: str = "I cannot make a first guess from these answers. The money check will work out what you pay."
+    charge_missing: str = "I could not make a first guess, because a figure is missing: {missing}"
+    statement_intro: str = "Here is a short statement of your budget."
 
 
 class Safety(_Strict):

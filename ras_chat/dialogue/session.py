@@ -13,6 +13,23 @@ from typing import Any, Callable, Literal
 
 from pydantic import BaseModel, ConfigDict
 
+from decimal import Decimal
+
+from ras.charging import (
+    AnswersIncomplete,
+    BadAnswer,
+    BudgetStatement,
+    ChargeResult,
+    FinanceRecord,
+    Question,
+    QuestionList,
+    budget_statement,
+    estimate_charge,
+    finance_record_from_answers,
+    load_charging_rules,
+    load_questions,
+    load_statement_texts,
+)
 from ras.eligibility import CARER_OUTCOME_WORDS, carer_eligibility
 from ras.engine import calculate
 from ras.models import (
@@ -31,7 +48,7 @@ from ras_chat.dialogue import registry
 from ras_chat.dialogue.loader import Dialogue, load_dialogue
 from ras_chat.dialogue.machine import SAFETY_STATE, build_machine
 from ras_chat.dialogue.clean import clean_answer, clean_text
-from ras_chat.dialogue.match import Option, first_phrase, is_command, match_many, match_one
+from ras_chat.dialogue.match import Option, amount_in, first_phrase, is_command, match_many, match_one
 from ras_chat.dialogue.schema import StateSpec
 
 SESSION_SCHEMA = "ras-chat-session/1"
@@ -90,6 +107,7 @@ class Frame(BaseModel):
     state: str
     area: str | None = None
     outcome: str | None = None
+    money: str | None = None
 
 
 class SessionState(BaseModel):
@@ -120,7 +138,15 @@ class SessionState(BaseModel):
     last_choice: str | None = None
     checked: bool = False
     answer_count: int = 0
-    """How many answers the person gave (not counting help, repeat or back)."""
+    """How many answers the person gave (not counting help, repeat or back, nor the money part)."""
+    money_answer_count: int = 0
+    """Answers given in the optional money part (counted apart: it comes after the result)."""
+    finance: dict[str, Any] | None = None
+    """The `ras-finance/1` record built from the money answers (JSON), when they were given."""
+    charge: dict[str, Any] | None = None
+    """The `ras-charge/1` estimate (JSON), when one could be made."""
+    money_missing: list[str] = []
+    """Why no estimate could be made (required questions skipped, or a figure missing)."""
 
 
 # ----- the session -------------------------------------------------------------------
@@ -279,7 +305,8 @@ class Session:
         if is_command(clean, d.commands.back):
             return self._back(now)
         if is_command(clean, d.commands.help):
-            text = spec.help or d.texts.no_help
+            question = self.money_question() if spec.kind == "money" else None
+            text = (question.help if question else spec.help) or d.texts.no_help
             return [self._msg(self._fill(text), now, kind="help"), self._question_message(now)]
         if is_command(clean, d.commands.repeat):
             return [self._question_message(now)]
@@ -292,6 +319,8 @@ class Session:
             if clean:
                 return self._accept(clean, clean, now)
             return self._miss(now)
+        if spec.kind == "money":
+            return self._money_turn(clean, options, now)
         if spec.kind == "choice":
             picked = match_one(clean, options, yes=d.yes_words, no=d.no_words)
             if picked is None:
@@ -314,7 +343,7 @@ class Session:
         if key in self.state.review:
             self.state.review.remove(key)
         self.state.misses = 0
-        self.state.answer_count += 1
+        self._count_answer()
         self._push_frame()
         out = [self._msg(reply, now)] if reply else []
         self._advance()
@@ -323,21 +352,24 @@ class Session:
     def _unknown_answer(self, how: str, text: str, now: dt.datetime) -> list[Message]:
         key = self._key(self.state.state)
         what = {"skipped": "skipped", "dont_know": "said they did not know", "gave_up": "could not be matched to an answer"}[how]
-        self._flag(
-            how if how != "gave_up" else "gave_up",
-            "attention",
-            f"{self._worker_question()}: the person {what}. Ask about this with them.",
-            now,
-            key=key,
-        )
+        if not self._in_money_part():  # the money part is optional: a gap there is no flag
+            self._flag(
+                how if how != "gave_up" else "gave_up",
+                "attention",
+                f"{self._worker_question()}: the person {what}. Ask about this with them.",
+                now,
+                key=key,
+            )
         if self.spec.remember:
             self.state.answers[key] = {"unknown": how}
         self.state.last_choice = None
         if key in self.state.review:
             self.state.review.remove(key)
         self.state.misses = 0
-        self.state.answer_count += 1
+        self._count_answer()
         self._push_frame()
+        if self._in_money_part():
+            text = self.dialogue.spec.texts.money_skipped
         out = [self._msg(text, now)]
         self._advance()
         return out + self._forward(now)
@@ -348,9 +380,11 @@ class Session:
         limit = d.settings.miss_limit
         if self.state.misses > limit:
             return self._unknown_answer("gave_up", d.texts.gave_up, now)
+        free = self.spec.kind == "text" or (self.spec.kind == "money" and not self.options())
         if self.state.misses == limit:
-            if self.spec.kind == "text":
-                return [self._msg(d.texts.not_understood_free, now, kind="error"), self._question_message(now)]
+            if free:
+                text = d.texts.money_not_understood if self.spec.kind == "money" else d.texts.not_understood_free
+                return [self._msg(text, now, kind="error"), self._question_message(now)]
             self._flag(
                 "hard_to_match",
                 "info",
@@ -359,7 +393,10 @@ class Session:
                 key=self._key(self.state.state),
             )
             return [self._msg(d.texts.numbered_offer, now, kind="error"), self._question_message(now)]
-        text = d.texts.not_understood_free if self.spec.kind == "text" else d.texts.not_understood
+        if self.spec.kind == "money" and free:
+            text = d.texts.money_not_understood
+        else:
+            text = d.texts.not_understood_free if free else d.texts.not_understood
         return [self._msg(text, now, kind="error"), self._question_message(now)]
 
     def _back(self, now: dt.datetime) -> list[Message]:
@@ -372,6 +409,8 @@ class Session:
         if here in self.state.review and here in self.state.answers:
             self.state.review.remove(here)
         self.state.cursor = {"area": frame.area, "outcome": frame.outcome}
+        if frame.money is not None:
+            self.state.cursor["money"] = frame.money
         self._machine.set_state(frame.state, model=self._model)
         self.state.state = frame.state
         self.state.misses = 0
@@ -420,6 +459,10 @@ class Session:
                 said = [self._msg(self._fill(t), now) for t in spec.say]
                 if spec.result:
                     said += self._result_messages(now)
+                if spec.charge:
+                    said += self._charge_messages(now)
+                if spec.statement:
+                    said += self._statement_messages(now)
                 if skipping:
                     held = said
                 else:
@@ -451,7 +494,9 @@ class Session:
 
     def _push_frame(self) -> None:
         c = self.state.cursor
-        self.state.history.append(Frame(state=self.state.state, area=c.get("area"), outcome=c.get("outcome")))
+        self.state.history.append(
+            Frame(state=self.state.state, area=c.get("area"), outcome=c.get("outcome"), money=c.get("money"))
+        )
 
     def _clear_dependants(self, spec: StateSpec) -> None:
         for name in spec.clears:
@@ -467,9 +512,13 @@ class Session:
             return f"{name}:{c.get('area')}"
         if scope == "outcome":
             return f"{name}:{c.get('area')}:{c.get('outcome')}"
+        if scope == "money":
+            return f"{name}:{c.get('money')}"
         return name
 
     def _options(self, spec: StateSpec) -> list[Option]:
+        if spec.kind == "money":
+            return registry.CHOICES["money_options"](self)
         if spec.choices_from:
             return registry.CHOICES[spec.choices_from](self)
         return [Option(i + 1, c.value, c.label, c.words, c.only) for i, c in enumerate(spec.choices)]
@@ -489,6 +538,7 @@ class Session:
             outcome=self.policy_at.outcomes[outcome].person_name if outcome in self.policy_at.outcomes else "",
             suggested=_listing(names),
             first_area=names[0] if names else "",
+            money_intro=self.money_questions().intro,
         )
 
     def _fill(self, text: str, **extra: str) -> str:
@@ -497,6 +547,9 @@ class Session:
         return text.format_map(values)
 
     def _prompt(self, spec: StateSpec) -> str:
+        if spec.kind == "money":
+            question = self.money_question()
+            return question.question if question else ""
         if isinstance(spec.prompt, str):
             return self._fill(spec.prompt)
         for variant in spec.prompt or ():
@@ -556,6 +609,8 @@ class Session:
         spec = self.dialogue.states[name]
         if spec.kind == "text":
             return str(value)
+        if spec.kind == "money" and not self._options(spec):
+            return pounds(Decimal(str(value))) if _is_amount(value) else str(value)
         labels = {o.value: o.label for o in self._options(spec)}
         if isinstance(value, list):
             return _listing([labels.get(v, v) for v in value])
@@ -729,6 +784,134 @@ class Session:
             }
         )
 
+    # -- the optional money part --
+
+    def money_questions(self) -> QuestionList:
+        """The charging question list (data: ras/policies/charging/questions.yaml)."""
+        return load_questions()
+
+    def money_question(self) -> Question | None:
+        """The money question being asked now (by the cursor), if any."""
+        current = self.state.cursor.get("money")
+        return next((q for q in self.money_questions().questions if q.id == current), None)
+
+    def _in_money_part(self) -> bool:
+        return self.spec.kind == "money" or self.spec.part == "money"
+
+    def _count_answer(self) -> None:
+        if self._in_money_part():
+            self.state.money_answer_count += 1
+        else:
+            self.state.answer_count += 1
+
+    def _money_turn(self, clean: str, options: list[Option], now: dt.datetime) -> list[Message]:
+        d = self.dialogue.spec
+        question = self.money_question()
+        if options:
+            picked = match_one(clean, options, yes=d.yes_words, no=d.no_words)
+            if picked is None:
+                return self._miss(now)
+            return self._accept(picked.value, picked.label, now)
+        found = amount_in(clean)
+        if found is None:
+            return self._miss(now)
+        amount, period = found
+        weekly_question = question is not None and question.sets != "capital"
+        reply = None
+        if weekly_question and period is not None:
+            amount = (amount * (12 if period == "month" else 1) / 52).quantize(Decimal("0.01"))
+            reply = self._fill(d.texts.money_per_week, amount=pounds(amount))
+        return self._accept(f"{amount:.2f}", pounds(amount), now, reply=reply)
+
+    def finance_answers(self) -> dict[str, Any]:
+        """The money answers by question id: an amount ("120.00"), a choice value, or None
+        when skipped or not known."""
+        out: dict[str, Any] = {}
+        for name, spec in self.dialogue.states.items():
+            if spec.kind != "money":
+                continue
+            for q in self.money_questions().questions:
+                value = self.state.answers.get(f"{name}:{q.id}")
+                if value is not None and q.id not in out:
+                    out[q.id] = None if _unknown(value) else value
+        return out
+
+    def estimate_money(self) -> None:
+        """Build the finance record and the charge estimate from the money answers, and keep
+        both in the state (JSON). The care cost is the weekly amount of the result."""
+        self.state.finance = self.state.charge = None
+        self.state.money_missing = []
+        alloc = self.result(force=True)
+        if alloc is None:
+            self.state.money_missing = ["no budget result yet"]
+            return
+        try:
+            record = finance_record_from_answers(
+                {k: v for k, v in self.finance_answers().items() if v is not None},
+                care_cost=alloc.weekly,
+                questions=self.money_questions(),
+            )
+        except AnswersIncomplete as exc:
+            self.state.money_missing = [f"not answered: {m}" for m in exc.missing]
+            return
+        except BadAnswer as exc:  # the session parses answers first, so this is a data problem
+            self.state.money_missing = [str(exc)]
+            return
+        self.state.finance = record.dump()
+        charge = estimate_charge(record, load_charging_rules().at(self.state.as_of))
+        self.state.charge = charge.dump()
+        self.state.money_missing = list(charge.missing)
+
+    def finance_record(self) -> FinanceRecord | None:
+        """The `ras-finance/1` record from the money part, or None (skipped or not enough)."""
+        return FinanceRecord.model_validate(self.state.finance) if self.state.finance else None
+
+    def charge(self) -> ChargeResult | None:
+        """The charge estimate (`ras-charge/1`), or None when there is none."""
+        return ChargeResult.model_validate(self.state.charge) if self.state.charge else None
+
+    def budget_statement(self) -> BudgetStatement | None:
+        """The personal budget statement (Care Act s.26) once there is a result: the total,
+        and the person's and council's parts when the money part gave an estimate."""
+        alloc = self.result()
+        if alloc is None:
+            return None
+        return budget_statement(
+            alloc, self.charge(), load_statement_texts(), rules=load_charging_rules().at(self.state.as_of)
+        )
+
+    def _charge_messages(self, now: dt.datetime) -> list[Message]:
+        t = self.dialogue.spec.texts
+        charge = self.charge()
+        if charge is None or charge.person_pays is None:
+            missing = [m for m in self.state.money_missing if not m.startswith("not answered")]
+            out = []
+            if charge is not None and missing:
+                out.append(self._msg(self._fill(t.charge_missing, missing=" ".join(missing)), now, kind="result"))
+            out.append(self._msg(t.charge_unknown, now, kind="result"))
+            return out
+        out = [self._msg(t.charge_intro, now, kind="result")]
+        # the last step says what the person and the council pay
+        out += [self._msg(step.text, now, kind="result") for step in charge.steps]
+        return out
+
+    def _statement_messages(self, now: dt.datetime) -> list[Message]:
+        """The statement as a few short messages: the sums, what is free, then one message a
+        section (heading and lines), and one a kind of other funding."""
+        st = self.budget_statement()
+        if st is None:
+            return []
+        t = self.dialogue.spec.texts
+        out = [self._msg(t.statement_intro, now, kind="result")]
+        out += [self._msg(line, now, kind="result") for line in st.summary]
+        if st.free_services:
+            names = "; ".join(f"{f.name}, {_lower_first(f.limit)}" for f in st.free_services)
+            out.append(self._msg(f"{st.free_heading}: {names}.", now, kind="result"))
+        for section in st.sections:
+            out.append(self._msg(f"{section.heading}. " + " ".join(section.lines), now, kind="result"))
+            out += [self._msg(f"{i.name}. {i.text} {i.limit}", now, kind="result") for i in section.items]
+        return out
+
     def progress(self) -> tuple[int, int, str]:
         """Where the person is: (part, of parts, "Part 2 of 6: Work, learning and money")."""
         total = 2 + len(AREA_IDS)
@@ -736,6 +919,8 @@ class Session:
         names = list(self.dialogue.states)
         first_area_state = next((i for i, n in enumerate(names) if self.dialogue.states[n].scope != "once" or self.dialogue.states[n].part == "area"), len(names))
         here = names.index(self.state.state)
+        if spec.part == "money" or spec.kind == "money":
+            return total, total, f"Part {total} of {total}: Money (you can skip this)"
         if spec.scope != "once" or spec.part == "area":
             area = self.state.cursor.get("area")
             order = registry.area_order(self)
@@ -800,6 +985,12 @@ class Session:
             "eligibility": None,
             "allocation": None,
             "carer": None,
+            "money": {
+                "answers": self.finance_answers() if self.state.money_answer_count else None,
+                "finance": self.state.finance,
+                "charge": self.state.charge,
+                "missing": list(self.state.money_missing),
+            },
         }
         if record is not None:
             alloc = calculate(record, pa)
@@ -834,6 +1025,14 @@ class Session:
         elif a.get("has_carer") == "yes":
             view["carer"] = {"coping": a.get("carer_coping"), "offer": a.get("carer_offer")}
         return view
+
+
+def _is_amount(value: Any) -> bool:
+    try:
+        Decimal(str(value))
+    except Exception:
+        return False
+    return isinstance(value, str)
 
 
 def _dialogue(value: Dialogue | str | None) -> Dialogue:

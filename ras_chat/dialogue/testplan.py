@@ -2,6 +2,7 @@
 `.testplan`). One directive a line; `#` starts a comment.
 
     > 1                          the person types "1"
+    > "\u001b[31mred\u0007"       in double quotes: a JSON string (escapes, control characters)
     expect: What matters most    an assistant line since the last answer contains this
     not: amount                  ... and none contains this
     state: area_need             the machine stands here now
@@ -12,7 +13,10 @@
     flag: skipped                a flag with this code was raised
     no-flag: safety              no flag with this code
     status: handed_off           the session status
-    answers: 30                  the person gave this many answers
+    answers: 30                  the person gave this many answers (not counting the money part)
+    money-answers: 14            answers given in the optional money part
+    charge: weekly_charge=6.00   a field of the charge estimate (`charge: none` for no estimate)
+    statement: person_weekly=6.00  a field of the budget statement
     end                          the conversation has finished
 
 Money, dates and times come from a fixed clock, so a plan gives the same result every run.
@@ -40,6 +44,7 @@ class PlanRun:
     name: str
     session: Session
     answers: int = 0
+    money_answers: int = 0
     checks: int = 0
     log: list[str] = field(default_factory=list)
 
@@ -81,11 +86,14 @@ def run_plan(path: str | Path, *, dialogue=None) -> PlanRun:
             continue
         if line.startswith(">"):
             text = line[1:].strip()
+            if len(text) >= 2 and text.startswith('"') and text.endswith('"'):
+                text = json.loads(text)
             if session.finished:
                 fail(lineno, f"the conversation has ended, but the plan answers {text!r}")
             before = session.state.answer_count
             recent = session.send(text)
             run.answers += session.state.answer_count - before
+            run.money_answers = session.state.money_answer_count
             run.log.append(f"> {text}")
             continue
         run.checks += 1
@@ -134,6 +142,24 @@ def run_plan(path: str | Path, *, dialogue=None) -> PlanRun:
             for k, v in want.items():
                 if got.get(k) != v:
                     fail(lineno, f"record {k} is {got.get(k)!r}, expected {v!r}")
+        elif key == "money-answers":
+            if session.state.money_answer_count != int(value):
+                fail(lineno, f"expected {value} answers in the money part, counted {session.state.money_answer_count}")
+        elif key in ("charge", "statement"):
+            if key == "charge":
+                obj = session.charge()
+            else:
+                obj = session.budget_statement()
+            if value == "none":
+                if obj is not None:
+                    fail(lineno, f"expected no {key}")
+                continue
+            if obj is None:
+                fail(lineno, f"expected a {key}")
+            field_name, _, want = value.partition("=")
+            got = _dig(obj.dump(), field_name.strip())
+            if not _same(got, want):
+                fail(lineno, f"{key} {field_name.strip()} is {got!r}, expected {want.strip()!r}")
         elif key == "carer":
             carer = session.carer_record()
             if value == "none":

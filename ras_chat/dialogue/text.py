@@ -56,6 +56,16 @@ def person_lines(dialogue: Dialogue, session=None) -> Iterator[Line]:
             yield Line(f"states.{name}.choices.{c.value}", c.label)
             if c.reply:
                 yield Line(f"states.{name}.choices.{c.value}.reply", c.reply)
+    if any(state.kind == "money" for state in dialogue.states.values()):
+        from ras.charging import load_questions
+
+        qs = load_questions()
+        yield Line("money questions.intro", qs.intro)
+        for q in qs.questions:
+            yield Line(f"money questions.{q.id}.question", q.question)
+            yield Line(f"money questions.{q.id}.help", q.help)
+            for o in q.options:
+                yield Line(f"money questions.{q.id}.options.{o.value}", o.label)
     if session is not None:
         seen: set[str] = set()
         for name, state in dialogue.states.items():
@@ -79,7 +89,8 @@ def sentences(text: str) -> list[str]:
 
 # How many words a placeholder may stand for, at most, with the example policy's names
 # ("keeping your home clean and safe to live in" is 9; two parts of life about 13).
-_PLACEHOLDER_WORDS = {"{area}": 6, "{first_area}": 6, "{outcome}": 9, "{suggested}": 13}
+_PLACEHOLDER_WORDS = {"{area}": 6, "{first_area}": 6, "{outcome}": 9, "{suggested}": 13, "{money_intro}": 0}
+"""`{money_intro}` is whole sentences of its own (the money question list's intro, checked there)."""
 
 
 def words(sentence: str) -> int:

@@ -1,0 +1,107 @@
+"""The optional money part after the result (issue 6), and the budget statement."""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+from pathlib import Path
+
+from ras_chat.dialogue.match import amount_in
+from ras_chat.dialogue.session import Session
+from ras_chat.dialogue.testplan import FIXED_TIME
+
+FARZANA = Path(__file__).parent / "plans" / "farzana.plan"
+
+
+def at_money_offer() -> Session:
+    answers = [ln.strip()[1:].strip() for ln in FARZANA.read_text().splitlines() if ln.strip().startswith(">")]
+    s = Session.start(session_id="money", clock=lambda: FIXED_TIME, as_of=FIXED_TIME.date())
+    s.opening()
+    for a in answers:
+        if s.state.state == "money_offer":
+            break
+        s.send(a)
+    assert s.state.state == "money_offer"
+    return s
+
+
+def test_the_money_part_is_offered_after_the_result_in_plain_words_and_can_be_skipped():
+    s = at_money_offer()
+    q = s.current_question
+    assert "You can skip this" in q.text and "A money check with a finance officer decides it properly" in q.text
+    assert s.state.answer_count == 30 and s.state.money_answer_count == 0
+    out = s.send("no thanks")
+    assert any("money check will work out what you pay" in m.text for m in out)
+    assert s.finished and s.charge() is None and s.finance_record() is None
+    st = s.budget_statement()
+    assert st is not None and not st.parts_known and st.weekly_total == Decimal("195.00")
+    assert s.state.answer_count == 30 and s.state.money_answer_count == 1
+
+
+def test_answers_give_a_charge_kept_in_the_state_as_json():
+    s = at_money_offer()
+    for a in ("yes", "£15,750", "2", "no", "0", "0", "250", "0", "28.70", "0", "1", "1", "0", "skip"):
+        s.send(a)
+    assert s.finished
+    charge = s.charge()
+    assert charge.weekly_charge == Decimal("143.50") and charge.council_pays == Decimal("51.50")
+    assert s.finance_record().capital == Decimal("15750.00")
+    data = json.loads(json.dumps(s.state.model_dump(mode="json")))
+    again = Session.restore(data, clock=lambda: FIXED_TIME)
+    assert again.charge() == charge and again.finance_record() == s.finance_record()
+    assert again.budget_statement().person_weekly == Decimal("143.50")
+    view = s.worker_view()
+    assert view["money"]["charge"]["weekly_charge"] == "143.50"
+    assert not any(f.code in ("skipped", "dont_know") for f in s.state.flags)
+
+
+def test_skipping_a_required_money_question_gives_no_guess_but_says_the_money_check_will():
+    s = at_money_offer()
+    s.send("yes")
+    s.send("skip")  # savings: needed for a guess
+    for _ in range(12):
+        out = s.send("skip")
+    assert s.finished and s.charge() is None
+    assert any("cannot make a first guess" in m.text for m in s.state.transcript)
+    assert "not answered: savings" in s.state.money_missing
+
+
+def test_back_in_the_money_part_goes_to_the_previous_money_question():
+    s = at_money_offer()
+    s.send("yes")
+    s.send("1000")
+    assert "How old" in s.current_question.text
+    s.send("back")
+    assert "savings" in s.current_question.text
+    s.send("2000")
+    assert s.finance_answers()["savings"] == "2000.00"
+
+
+def test_help_in_the_money_part_comes_from_the_question_list():
+    s = at_money_offer()
+    s.send("yes")
+    out = s.send("help")
+    assert any(m.kind == "help" and "Do not count the home you live in" in m.text for m in out)
+
+
+def test_amounts_in_words_people_type():
+    assert amount_in("about £1,250.50") == (Decimal("1250.50"), None)
+    assert amount_in("120 a month") == (Decimal("120.00"), "month")
+    assert amount_in("nothing") == (Decimal("0"), None)
+    assert amount_in("between 100 and 200") is None
+    assert amount_in("some") is None
+
+
+def test_a_monthly_amount_is_turned_into_a_weekly_one_and_said():
+    s = at_money_offer()
+    for a in ("yes", "100", "2", "no", "520 a month"):
+        out = s.send(a)
+    assert any("That is about £120.00 a week" in m.text for m in out)
+    assert s.finance_answers()["wages"] == "120.00"
+
+
+def test_a_money_answer_that_is_not_an_amount_is_asked_again_kindly():
+    s = at_money_offer()
+    s.send("yes")
+    out = s.send("quite a bit")
+    assert any("did not get an amount" in m.text for m in out) and "savings" in s.current_question.text

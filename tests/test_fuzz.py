@@ -1,0 +1,286 @@
+"""Fuzzing (issue 8): random input never crashes or hangs the session, the engine's record
+loader, the policy loader or the dialogue loader.
+
+- the session: random answers (escapes, control characters, very long pastes, any
+  Unicode, empty, and real answers mixed in) from welcome towards the end; every turn
+  must keep the state JSON-ready, free of escapes, and restorable;
+- `AssessmentRecord.model_validate_json` on random bytes and on valid records with random
+  changes: only `ValidationError`;
+- `load_policy` on randomly changed copies of ras/policies/example.yaml: only `DataFileError`;
+- `load_dialogue` on randomly changed copies of dialogues/assessment.yaml: only `DataFileError`.
+
+Sizes are kept small enough for every run (`max_examples`); set FUZZ_EXAMPLES for a longer
+run, e.g. `FUZZ_EXAMPLES=2000 pytest tests/test_fuzz.py`. Each target counts the inputs it
+tried (`TRIED`), printed with `pytest -s`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+import json
+import os
+from collections import Counter
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from pydantic import ValidationError
+
+from ras.models import AssessmentRecord
+from ras.policy import DataFileError, load_policy
+from ras_chat.dialogue.loader import load_dialogue
+from ras_chat.dialogue.session import Session
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "0")) or None
+TRIED: Counter = Counter()
+T0 = dt.datetime(2026, 5, 4, 10, 0, tzinfo=dt.timezone.utc)
+
+
+def fuzz(n: int):
+    return settings(
+        max_examples=EXAMPLES or n,
+        deadline=None,  # a hang shows as a very slow test; the guards below bound the work
+        suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture, HealthCheck.data_too_large],
+        derandomize=True,  # the same inputs every run: a failure here is a real regression
+    )
+
+
+# ----- the session -------------------------------------------------------------------
+
+ESCAPES = st.sampled_from(
+    [
+        "\x1b[31m", "\x1b[0m", "\x1b]0;title\x07", "\x1b]8;;http://x\x1b\\", "\x1bP1;2q\x1b\\", "\x9b2J",
+        "\x9d0;t\x9c", "\x1bc", "\x1b", "\x00", "\x07", "\r", "\x7f", "\u202e", "\u2066", "\ud800", "\ufeff",
+    ]
+)  # fmt: skip
+REAL = st.sampled_from(
+    ["1", "2", "3", "4", "5", "1 and 3", "yes", "no", "skip", "back", "help", "?", "repeat", "I don't know",
+     "a lot", "not a lot", "some help most days", "none of these", "change", "£120", "15,750", "nothing", "0"]
+)  # fmt: skip
+UNICODE = st.text(alphabet=st.characters(codec="utf-8"), max_size=40)
+ANY = st.text(max_size=60)  # surrogates and every control character included
+LONG = st.builds(lambda s, n: s * n, st.text(min_size=1, max_size=8), st.integers(300, 1200))
+ANSWER = st.one_of(
+    REAL, REAL, REAL, UNICODE, ANY, st.just(""), LONG,
+    st.builds(lambda a, e, b: a + e + b, REAL | UNICODE, ESCAPES, REAL | UNICODE),
+)  # fmt: skip
+
+
+def _assert_clean(text: str) -> None:
+    assert "\x1b" not in text
+    assert not any(c < " " and c not in "\n\t" for c in text)
+    assert not any("\x80" <= c <= "\x9f" for c in text)
+    text.encode("utf-8")  # no lone surrogates
+
+
+@fuzz(120)
+@given(answers=st.lists(ANSWER, min_size=1, max_size=45))
+def test_random_answers_never_crash_the_session_or_leak_escapes(answers):
+    s = Session.start(session_id="fuzz", clock=lambda: T0, as_of=T0.date())
+    s.opening()
+    for text in answers:
+        if s.finished:
+            break
+        TRIED["session"] += 1
+        out = s.send(text)
+        assert out and out[0].role == "person"
+        assert len(out[0].text) <= s.dialogue.spec.settings.text_limit + 3
+        for m in out:
+            _assert_clean(m.text)
+            for c in m.choices:
+                _assert_clean(c.label)
+        if not s.finished:
+            assert s.current_question is not None
+    data = s.state.model_dump(mode="json")
+    json.dumps(data)
+    again = Session.restore(data, clock=lambda: T0)
+    assert again.state == s.state
+
+
+@fuzz(40)
+@given(answers=st.lists(REAL, min_size=60, max_size=120))
+def test_long_runs_of_real_answers_reach_the_end_or_keep_asking(answers):
+    """Mostly real answers: reaches the result and the money part, never loops."""
+    s = Session.start(session_id="fuzz-real", clock=lambda: T0, as_of=T0.date())
+    s.opening()
+    for text in answers:
+        if s.finished:
+            break
+        TRIED["session"] += 1
+        s.send(text)
+    if s.finished and s.result() is not None:
+        s.budget_statement()
+        s.charge()
+        s.finance_record()
+    json.dumps(s.state.model_dump(mode="json"))
+
+
+# ----- the engine's record loader ----------------------------------------------------
+
+VALID_RECORD = {
+    "schema": "ras-assessment/1",
+    "client_group": "older_people",
+    "impairment": True,
+    "wellbeing_impact": True,
+    "unable_outcomes": ["hygiene", "nutrition"],
+    "fluctuating": False,
+    "areas": {
+        "health": {"need": 3, "risk": 2, "unpaid_support": "some"},
+        "choice": {"need": 1, "risk": 1, "unpaid_support": "none"},
+        "work": {"need": 0, "risk": 0, "unpaid_support": "none"},
+        "community": {"need": 2, "risk": 3, "unpaid_support": "most"},
+    },
+}
+
+JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=True) | st.text(max_size=20),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=12), inner, max_size=4),
+    max_leaves=20,
+)
+
+
+def _paths(data, prefix=()):
+    yield prefix
+    if isinstance(data, dict):
+        for k, v in data.items():
+            yield from _paths(v, (*prefix, k))
+    elif isinstance(data, list):
+        for i, v in enumerate(data):
+            yield from _paths(v, (*prefix, i))
+
+
+@st.composite
+def mutated_record(draw):
+    data = json.loads(json.dumps(VALID_RECORD))
+    paths = [p for p in _paths(data) if p]
+    for _ in range(draw(st.integers(1, 4))):
+        path = draw(st.sampled_from(paths))
+        parent = data
+        try:
+            for part in path[:-1]:
+                parent = parent[part]
+            if draw(st.booleans()) and isinstance(parent, dict):
+                parent.pop(path[-1], None)
+            else:
+                parent[path[-1]] = draw(JSON)
+        except (KeyError, IndexError, TypeError):
+            continue
+    return json.dumps(data, allow_nan=True)
+
+
+def _validate(raw) -> None:
+    TRIED["record"] += 1
+    try:
+        AssessmentRecord.model_validate_json(raw)
+    except ValidationError:
+        pass
+
+
+@fuzz(300)
+@given(raw=st.binary(max_size=300) | st.text(max_size=300))
+def test_random_bytes_give_only_a_validation_error(raw):
+    _validate(raw)
+
+
+@fuzz(300)
+@given(raw=mutated_record() | JSON.map(json.dumps))
+def test_changed_records_give_only_a_validation_error(raw):
+    _validate(raw)
+
+
+# ----- data files: the policy and the dialogue ---------------------------------------
+
+_names = itertools.count()
+
+
+@st.composite
+def mutated_yaml(draw, text: str):
+    lines = text.splitlines(keepends=True)
+    for _ in range(draw(st.integers(1, 3))):
+        how = draw(st.sampled_from(["delete", "duplicate", "indent", "value", "garbage", "truncate", "swap", "key"]))
+        if not lines:
+            break
+        i = draw(st.integers(0, len(lines) - 1))
+        line = lines[i]
+        if how == "delete":
+            del lines[i]
+        elif how == "duplicate":
+            lines.insert(i, line)
+        elif how == "indent":
+            lines[i] = (" " * draw(st.integers(1, 3))) + line if draw(st.booleans()) else line.lstrip(" ")
+        elif how == "value" and ":" in line:
+            key, _, _ = line.partition(":")
+            value = draw(st.sampled_from(["", " -1", " 1e999", " .nan", " null", " [", " {a: 1}", " 'x", " yes", " 2099-13-45", " *ref", " &a x", " !!python/object:os.system x", " 99999999999999999999"]) | st.text(max_size=12))
+            lines[i] = f"{key}:{value}\n"
+        elif how == "garbage":
+            lines.insert(i, draw(st.text(max_size=30)) + "\n")
+        elif how == "truncate":
+            lines = lines[:i]
+        elif how == "swap" and i + 1 < len(lines):
+            lines[i], lines[i + 1] = lines[i + 1], lines[i]
+        elif how == "key" and ":" in line:
+            key, sep, rest = line.partition(":")
+            lines[i] = key + draw(st.sampled_from(["x", "_", "s"])) + sep + rest
+    return "".join(lines)
+
+
+POLICY_TEXT = (ROOT / "ras" / "policies" / "example.yaml").read_text(encoding="utf-8")
+DIALOGUE_TEXT = (ROOT / "dialogues" / "assessment.yaml").read_text(encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def folder(tmp_path_factory):
+    return tmp_path_factory.mktemp("fuzz")
+
+
+def _write(folder: Path, text: str) -> Path:
+    path = folder / f"file{next(_names)}.yaml"  # a new name each time: loaders cache by path
+    path.write_text(text, encoding="utf-8", errors="surrogatepass")
+    return path
+
+
+@fuzz(150)
+@given(text=mutated_yaml(POLICY_TEXT))
+def test_changed_policy_files_give_only_a_data_file_error(folder, text):
+    path = _write(folder, text)
+    TRIED["policy"] += 1
+    try:
+        load_policy(path)
+    except DataFileError as exc:
+        assert str(path) in str(exc)
+
+
+@fuzz(150)
+@given(text=mutated_yaml(DIALOGUE_TEXT))
+def test_changed_dialogue_files_give_only_a_data_file_error(folder, text):
+    path = _write(folder, text)
+    TRIED["dialogue"] += 1
+    try:
+        d = load_dialogue(path)
+    except DataFileError as exc:
+        assert str(path) in str(exc)
+        return
+    # a file that loads must give a session that starts
+    s = Session.start(session_id="fuzz-file", clock=lambda: T0, as_of=T0.date(), dialogue=d)
+    s.opening()
+
+
+@fuzz(60)
+@given(raw=st.binary(max_size=400))
+def test_random_bytes_as_a_policy_or_dialogue_file_give_only_a_data_file_error(folder, raw):
+    for loader in (load_policy, load_dialogue):
+        path = folder / f"file{next(_names)}.yaml"
+        path.write_bytes(raw)
+        TRIED["bytes-as-file"] += 1
+        try:
+            loader(path)
+        except DataFileError:
+            pass
+
+
+def test_zz_report_how_many_inputs_were_tried(capsys):
+    with capsys.disabled():
+        print("\nfuzz inputs tried:", dict(TRIED))
