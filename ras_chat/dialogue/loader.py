@@ -150,7 +150,10 @@ def parse(doc: YamlDoc) -> DialogueFile:
 
 @functools.lru_cache(maxsize=16)
 def _load(path: str, mtime_ns: int) -> Dialogue:
-    doc = read_yaml(path)
+    try:
+        doc = read_yaml(path)
+    except ArithmeticError:  # `.nan` / `.inf` reach Decimal in ras.policy.yamlio (found by fuzzing)
+        raise DataFileError(path, "a value is not a number YAML can read as money (.nan or .inf?)") from None
     return Dialogue(doc, parse(doc))
 
 
