@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import gc
 import importlib
 import json
 import pkgutil
@@ -152,6 +153,9 @@ def cmd_calculate(args: argparse.Namespace) -> int:
     if args.batch:
         out = sys.stdout
         errors = 0
+        # the policy and its memo live for the whole run: keep the collector off them
+        gc.collect()
+        gc.freeze()
         for n, line in iter_batch(args.batch):
             if not line.strip():
                 continue

@@ -5,7 +5,7 @@ The reason is given in plain words a person can follow; `rule` says where it com
 
 from __future__ import annotations
 
-from ras.models import AssessmentRecord, CarerRecord, Eligibility
+from ras.models import OUTCOME_IDS, AssessmentRecord, CarerRecord, Eligibility
 from ras.policy.model import PolicyAt
 
 ADULT_RULE = "Care and Support (Eligibility Criteria) Regulations 2015, reg. 2"
@@ -56,7 +56,8 @@ def adult_eligibility(record: AssessmentRecord, policy: PolicyAt) -> Eligibility
         "unable_to_achieve_outcomes": count >= needed,
         "significant_impact_on_wellbeing": record.wellbeing_impact,
     }
-    names = [policy.outcomes[o].person_name for o in record.unable_outcomes]
+    # in the regulation's order, whatever order they were given in: the same answers, the same words
+    names = [policy.outcomes[o].person_name for o in OUTCOME_IDS if o in record.unable_outcomes]
     if all(conditions.values()):
         sentences = [
             f"You told us about {count} everyday things that are hard for you.",

@@ -12,7 +12,7 @@ from types import MappingProxyType
 from ras.eligibility import adult_eligibility
 from ras.methods import bands, costed, grid, points
 from ras.methods.base import MethodResult, built, element, step
-from ras.models import AREA_IDS, Allocation, AssessmentRecord, MoneyRange, Step
+from ras.models import AREA_IDS, Allocation, AssessmentRecord, Eligibility, MoneyRange, Step
 from ras.money import ZERO, pence, pounds
 from ras.policy.model import PolicyAt
 
@@ -103,14 +103,19 @@ def _totals(record: AssessmentRecord, policy: PolicyAt, method: str, result: Met
     return totals, steps
 
 
+def _eligibility(record: AssessmentRecord, policy: PolicyAt) -> tuple[Eligibility, Step]:
+    eligibility = adult_eligibility(record, policy)
+    return eligibility, step("eligibility.adult", eligibility.reason)
+
+
 def calculate(record: AssessmentRecord, policy: PolicyAt, method: str | None = None) -> Allocation:
     """The allocation for `record` under `policy` (tables in force on one date) and `method`."""
     method = policy.method_or_default(method)
-    eligibility = policy.memo(
-        ("eligibility", record.impairment, record.wellbeing_impact, record.unable_outcomes),
-        lambda: adult_eligibility(record, policy),
+    eligibility, first = policy.memo(
+        ("eligibility", record.impairment, record.wellbeing_impact, frozenset(record.unable_outcomes)),
+        lambda: _eligibility(record, policy),
     )
-    steps: list[Step] = [step("eligibility.adult", eligibility.reason)]
+    steps: list[Step] = [first]
     if eligibility.eligible:
         result = METHOD_FUNCTIONS[method](record, policy)
         totals, total_steps = _totals(record, policy, method, result)
@@ -118,7 +123,7 @@ def calculate(record: AssessmentRecord, policy: PolicyAt, method: str | None = N
         result = policy.memo(("not_eligible",), lambda: _not_eligible(policy))
         nothing = {"weekly": ZERO, "annual": ZERO, "reference_cost": ZERO, "shortfall": ZERO}
         totals, total_steps = {**nothing, "range": built(MoneyRange, low=ZERO, high=ZERO)}, []
-    return built(
+    return built(  # in the model's field order, so the JSON reads in that order
         Allocation,
         schema_="ras-allocation/1",
         policy=policy.id,
@@ -127,11 +132,15 @@ def calculate(record: AssessmentRecord, policy: PolicyAt, method: str | None = N
         method=method,
         eligible=eligibility.eligible,
         eligibility=eligibility,
+        weekly=totals["weekly"],
+        annual=totals["annual"],
+        range=totals["range"],
         band=result.band if eligibility.eligible else None,
+        reference_cost=totals["reference_cost"],
+        shortfall=totals["shortfall"],
         elements=tuple(result.elements),
         explanation=(*steps, *result.steps, *total_steps),
         needs={a: record.areas.get(a) for a in AREA_IDS},
-        **totals,
     )
 
 
