@@ -40,8 +40,13 @@ def persistence(args: argparse.Namespace) -> Persistence:
     address); the default is sessions.db in the user data folder. Raises StoreError
     (a one-line message) when the database cannot be opened or is damaged.
     """
+    from ras.policy import load_policy
+    from ras_chat.dialogue.loader import load_dialogue
     from ras_chat.store import AmbiguousSession, SessionNotFound, open_store
 
+    # check the council's files first: a broken one stops us before anything is created
+    load_dialogue()
+    load_policy(getattr(args, "policy", None) or os.environ.get("RAS_CHAT_POLICY") or "example")
     store = open_store(getattr(args, "db", None))
 
     def on_turn(session: Session, new_messages: list[Message]) -> None:

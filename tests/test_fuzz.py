@@ -281,7 +281,6 @@ def test_random_bytes_as_a_policy_or_dialogue_file_give_only_a_data_file_error(f
             pass
 
 
-@pytest.mark.xfail(strict=True, reason="ras/policy/yamlio.py: Decimal('.nan') raises InvalidOperation, not DataFileError (found by fuzzing; engine change needed)")
 def test_nan_in_a_policy_file_gives_a_data_file_error(folder):
     path = _write(folder, POLICY_TEXT.replace("\n  council: Example Council", "\n  council: .nan", 1).replace("title: Example", "x: .nan\n  title: Example", 1))
     with pytest.raises(DataFileError):

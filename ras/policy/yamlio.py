@@ -56,7 +56,13 @@ def _construct_mapping(loader: _StrictLoader, node: yaml.MappingNode, deep: bool
 
 def _construct_decimal(loader: _StrictLoader, node: yaml.ScalarNode) -> Decimal:
     text = loader.construct_scalar(node).replace("_", "")
-    return Decimal(text)
+    try:
+        value = Decimal(text)
+    except ArithmeticError:  # .nan, .inf: YAML floats that are not amounts
+        value = None
+    if value is None or not value.is_finite():
+        raise yaml.constructor.ConstructorError(None, None, f"not a number that can be used: {text!r}", node.start_mark)
+    return value
 
 
 _StrictLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)

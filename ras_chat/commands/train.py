@@ -10,6 +10,8 @@ read the story, hold the conversation, then the debrief with a "what if" control
 
 from __future__ import annotations
 
+from ras_chat.dialogue.loader import load_dialogue
+
 import argparse
 import sys
 
@@ -42,6 +44,7 @@ def run(args: argparse.Namespace, stdin=None, stdout=None) -> int:
 
     stdin = stdin or sys.stdin
     stdout = stdout or sys.stdout
+    load_dialogue()  # a broken dialogue file stops us before anything is listed
     if args.list:
         print("\n".join(list_lines(load_cases())), file=stdout)
         return 0
