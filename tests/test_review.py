@@ -282,19 +282,6 @@ def test_review_command_refuses_to_sign_off_a_session_in_progress(db, capsys):
     assert code == 2 and "still in progress" in err
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-def target(request, tmp_path):
-    from ras_chat.store.testing import postgres_schema, postgres_url
-
-    if request.param == "sqlite":
-        yield str(tmp_path / "t.db")
-        return
-    base = postgres_url()
-    if not base:
-        pytest.skip("PostgreSQL tests need RAS_CHAT_TEST_PG=postgresql://... (.ci/run sets it)")
-    with postgres_schema(base) as url:
-        yield url
-
 
 def test_a_review_and_sign_off_work_the_same_on_either_server(target):
     with open_store(target) as store:

@@ -15,7 +15,7 @@ import pytest
 
 from ras_chat.review import load_review
 from ras_chat.store import open_store
-from ras_chat.store.testing import postgres_schema, postgres_url, seed_from_plan
+from ras_chat.store.testing import seed_from_plan
 
 FARZANA = Path(__file__).parent / "plans" / "farzana.plan"
 
@@ -46,17 +46,6 @@ with open_store(target) as store, open(acks, "a", encoding="utf-8") as ack:
         os.fsync(ack.fileno())
 """
 
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def target(request, tmp_path):
-    if request.param == "sqlite":
-        yield str(tmp_path / "data" / "sessions.db")
-        return
-    base = postgres_url()
-    if not base:
-        pytest.skip("PostgreSQL tests need RAS_CHAT_TEST_PG=postgresql://... (.ci/run sets it)")
-    with postgres_schema(base) as url:
-        yield url
 
 
 def _env() -> dict:

@@ -15,22 +15,8 @@ from ras_chat.store import (
     StoreError,
     open_store,
 )
-from ras_chat.store.testing import message, postgres_schema, postgres_url, sample_record, sample_result, snapshot
+from ras_chat.store.testing import message, sample_record, sample_result, snapshot
 
-BACKENDS = ["sqlite", "postgresql"]
-
-
-@pytest.fixture(params=BACKENDS)
-def target(request, tmp_path):
-    """A fresh database address: a SQLite file in a temp dir, or an empty PostgreSQL schema."""
-    if request.param == "sqlite":
-        yield str(tmp_path / "data" / "sessions.db")
-        return
-    base = postgres_url()
-    if not base:
-        pytest.skip("PostgreSQL tests need RAS_CHAT_TEST_PG=postgresql://... (.ci/run sets it)")
-    with postgres_schema(base) as url:
-        yield url
 
 
 @pytest.fixture

@@ -12,7 +12,7 @@ import time
 import pytest
 
 from ras_chat.store import open_store
-from ras_chat.store.testing import message, postgres_schema, postgres_url, snapshot
+from ras_chat.store.testing import message, snapshot
 
 # A writer: carries on the session from what is stored, prints the message count after each save_turn returns.
 WRITER = """
@@ -47,17 +47,6 @@ with open_store(target) as store:
             store.append_audit(f"own-{tag}", who=tag, what={"turn": i}, why="test")
 """
 
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def target(request, tmp_path):
-    if request.param == "sqlite":
-        yield str(tmp_path / "data" / "sessions.db")
-        return
-    base = postgres_url()
-    if not base:
-        pytest.skip("PostgreSQL tests need RAS_CHAT_TEST_PG=postgresql://... (.ci/run sets it)")
-    with postgres_schema(base) as url:
-        yield url
 
 
 def _env() -> dict:

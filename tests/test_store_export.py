@@ -13,19 +13,8 @@ from ras_chat.store import open_store
 from ras_chat.store.fhir import questionnaire_response
 from ras_chat.store.handoff import SCHEMA_FILE, Handoff, build_handoff, handoff_schema, handoff_schema_text, redact
 from ras_chat.store.letter import letter_blocks, letter_html, letter_markdown
-from ras_chat.store.testing import message, postgres_schema, postgres_url, sample_record, sample_result, snapshot
+from ras_chat.store.testing import message, sample_record, sample_result, snapshot
 
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def target(request, tmp_path):
-    if request.param == "sqlite":
-        yield str(tmp_path / "data" / "sessions.db")
-        return
-    base = postgres_url()
-    if not base:
-        pytest.skip("PostgreSQL tests need RAS_CHAT_TEST_PG=postgresql://... (.ci/run sets it)")
-    with postgres_schema(base) as url:
-        yield url
 
 
 def finished_session(store, sid="5e55-a1", *, who="Mary Example", what_matters=None, person_text="I live at 3 High Street"):

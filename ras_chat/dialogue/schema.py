@@ -7,6 +7,8 @@ against the registry in code (`registry.py`), never importing anything named in 
 
 from __future__ import annotations
 
+from ras.models import AreaId, OutcomeId
+
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
@@ -225,19 +227,8 @@ class ScaleWords(_Strict):
     unpaid_support: dict[Literal["none", "some", "most"], tuple[str, ...]]
 
 
-AreaKey = Literal["health", "choice", "work", "community"]
-OutcomeKey = Literal[
-    "nutrition",
-    "hygiene",
-    "toilet",
-    "clothing",
-    "home_safety",
-    "home_environment",
-    "relationships",
-    "work_education",
-    "community_services",
-    "child_care",
-]
+AreaKey = AreaId
+OutcomeKey = OutcomeId
 
 
 class DialogueFile(_Strict):
