@@ -55,6 +55,16 @@ def read_text(path: str) -> str:
         raise BadInput(f"{path}: cannot be read ({exc})") from None
 
 
+def plot_folder(folder: str) -> Path:
+    """The `--plot` folder, made if missing; a one-line error when it cannot be."""
+    out = Path(folder)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise BadInput(f"--plot {folder}: cannot make the folder ({exc.strerror or exc})") from None
+    return out
+
+
 def parse_date(text: str) -> dt.date:
     try:
         return dt.date.fromisoformat(text)
@@ -68,8 +78,8 @@ def policy_at(name: str, as_of: dt.date | None) -> PolicyAt:
         # the engine never reads the clock; the command line may, as the user's default
         as_of = dt.date.today()
         dates = policy.dates()
-        if dates and as_of < max(dates) and all(as_of < d for d in dates):
-            as_of = max(dates)
+        if dates and as_of < dates[0]:  # before every figure: use the latest
+            as_of = dates[-1]
     return policy.at(as_of)
 
 

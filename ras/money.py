@@ -26,4 +26,8 @@ def number(value: Decimal) -> str:
 
 def times(value: Decimal) -> str:
     """How many times a figure is counted, in words: once, twice, 3 times."""
-    return {1: "counted once", 2: "counted twice"}.get(int(value), f"counted {number(value)} times") if value == int(value) else f"counted {number(value)} times"
+    if value == 1:
+        return "counted once"
+    if value == 2:
+        return "counted twice"
+    return f"counted {number(value)} times"

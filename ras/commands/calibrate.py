@@ -13,7 +13,7 @@ import json
 import sys
 from pathlib import Path
 
-from ras.cli import BadInput, add_policy_options, json_default, parse_date, policy_at
+from ras.cli import BadInput, add_policy_options, json_default, parse_date, plot_folder, policy_at
 from ras.models import METHODS
 
 SHOW_PROBLEMS = 20
@@ -149,11 +149,7 @@ def draw(folder: str, result, report: dict) -> str:
     from ras.finance.vectorised import pounds
     from ras.models import CLIENT_GROUPS
 
-    out = Path(folder)
-    try:
-        out.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise BadInput(f"--plot {folder}: cannot make the folder ({exc.strerror or exc})") from None
+    out = plot_folder(folder)
     method = result.method
     actual = pounds(result.actual)
     diff = actual - pounds(result.after)

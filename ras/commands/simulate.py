@@ -7,9 +7,8 @@ import argparse
 import csv
 import json
 import sys
-from pathlib import Path
 
-from ras.cli import BadInput, add_policy_options, json_default, parse_date, policy_at
+from ras.cli import BadInput, add_policy_options, json_default, parse_date, plot_folder, policy_at
 from ras.commands.calibrate import check_method, read_history_or_fail
 from ras.models import CLIENT_GROUPS, METHODS
 
@@ -99,11 +98,7 @@ def draw(folder: str, result, report: dict) -> str:
     from ras.finance import plots
     from ras.finance.vectorised import pounds
 
-    out = Path(folder)
-    try:
-        out.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise BadInput(f"--plot {folder}: cannot make the folder ({exc.strerror or exc})") from None
+    out = plot_folder(folder)
     a = pounds(result.amount)
     b = pounds(result.against_amount)
     change = a - b
