@@ -164,7 +164,6 @@ def cmd_calculate(args: argparse.Namespace) -> int:
         out = sys.stdout
         errors = 0
         # the policy and its memo live for the whole run: keep the collector off them
-        gc.collect()
         gc.freeze()
         for n, line in iter_batch(args.batch):
             if not line.strip():

@@ -51,28 +51,35 @@ def _not_eligible(policy: PolicyAt) -> MethodResult:
     )
 
 
-def _totals(record: AssessmentRecord, policy: PolicyAt, method: str, result: MethodResult) -> tuple[dict, list[Step]]:
-    """Weekly, annual, range, reference cost and shortfall, with the steps that explain them."""
+def _money_steps(weekly: Decimal, fluctuating: bool, policy: PolicyAt) -> tuple[Decimal, MoneyRange, list[Step]]:
+    """Annual and range from the weekly amount, with their steps (remembered: few distinct amounts)."""
     general = policy.general
-    weekly = sum((e.amount for e in result.elements), ZERO)
     annual = pence(weekly * general.weeks_per_year)
     low = pence(weekly * general.range_low)
-    high_factor = general.range_high_fluctuating if record.fluctuating else general.range_high
-    high = pence(weekly * high_factor)
-    reference_cost = _reference_cost(record, policy, method, result)
-    shortfall = max(ZERO, reference_cost - weekly)
-
-    steps = [
-        step("total.weekly", f"Added up, that is {pounds(weekly)} a week.", weekly),
-        step("total.annual", f"Over a year of {general.weeks_per_year} weeks, that is {pounds(annual)}.", annual),
-    ]
-    if record.fluctuating:
+    high = pence(weekly * (general.range_high_fluctuating if fluctuating else general.range_high))
+    if fluctuating:
         range_text = (
             f"Your needs change from week to week, so the range is wider: from {pounds(low)} to {pounds(high)} a week."
         )
     else:
         range_text = f"The real amount may be a bit more or less: from about {pounds(low)} to {pounds(high)} a week."
-    steps.append(step("total.range", range_text))
+    steps = [
+        step("total.weekly", f"Added up, that is {pounds(weekly)} a week.", weekly),
+        step("total.annual", f"Over a year of {general.weeks_per_year} weeks, that is {pounds(annual)}.", annual),
+        step("total.range", range_text),
+    ]
+    return annual, built(MoneyRange, low=low, high=high), steps
+
+
+def _totals(record: AssessmentRecord, policy: PolicyAt, method: str, result: MethodResult) -> tuple[dict, list[Step]]:
+    """Weekly, annual, range, reference cost and shortfall, with the steps that explain them."""
+    weekly = sum((e.amount for e in result.elements), ZERO)
+    annual, money_range, money_steps = policy.memo(
+        ("totals", weekly, record.fluctuating), lambda: _money_steps(weekly, record.fluctuating, policy)
+    )
+    reference_cost = _reference_cost(record, policy, method, result)
+    shortfall = max(ZERO, reference_cost - weekly)
+    steps = list(money_steps)
     cost_text = f"We also worked out what the support might cost if the council arranged it: {pounds(reference_cost)} a week."
     if shortfall > 0:
         steps.append(
@@ -96,7 +103,7 @@ def _totals(record: AssessmentRecord, policy: PolicyAt, method: str, result: Met
     totals = {
         "weekly": weekly,
         "annual": annual,
-        "range": built(MoneyRange, low=low, high=high),
+        "range": money_range,
         "reference_cost": reference_cost,
         "shortfall": shortfall,
     }
@@ -140,7 +147,7 @@ def calculate(record: AssessmentRecord, policy: PolicyAt, method: str | None = N
         shortfall=totals["shortfall"],
         elements=tuple(result.elements),
         explanation=(*steps, *result.steps, *total_steps),
-        needs={a: record.areas.get(a) for a in AREA_IDS},
+        needs=record.areas.__dict__.copy(),  # the four areas, in AREA_IDS order
     )
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from ras.methods.base import MethodResult, element, step
-from ras.models import AREA_IDS, AssessmentRecord
+from ras.models import AREA_IDS, AssessmentRecord, Element
 from ras.money import ZERO, pence, pounds
 from ras.policy.model import BandRule, PolicyAt
 
@@ -26,22 +26,36 @@ def band_for(score: int, policy: PolicyAt) -> tuple[BandRule, Decimal]:
 
 
 def compute(record: AssessmentRecord, policy: PolicyAt, explain: bool = True) -> MethodResult:
-    parts = {a: record.areas.get(a).need + record.areas.get(a).risk for a in AREA_IDS}
+    answers = [record.areas.get(a) for a in AREA_IDS]
+    steps = [
+        policy.memo(
+            ("bands.area", area, answer.need, answer.risk),
+            lambda: step(
+                "bands.area_score",
+                f"{policy.areas[area].person_name}: help needed {answer.need} + risk without help {answer.risk}"
+                f" = {answer.need + answer.risk}.",
+            ),
+        )
+        for area, answer in zip(AREA_IDS, answers)
+    ]
+    # the rest depends only on the four area scores and whether anyone helps: remembered
+    # by those (at most 9^4 x 2 x 2 keys), which keeps `--batch` fast
+    parts = tuple(answer.need + answer.risk for answer in answers)
+    helped = any(answer.unpaid_support != "none" for answer in answers)
+    elements, band_steps, band = policy.memo(
+        ("bands.share", parts, helped, explain), lambda: _shares(dict(zip(AREA_IDS, parts)), helped, policy, explain)
+    )
+    return MethodResult(list(elements), steps + band_steps, band=band)
+
+
+def _shares(
+    parts: dict[str, int], helped: bool, policy: PolicyAt, explain: bool
+) -> tuple[tuple[Element, ...], list, str]:
+    """The band, its steps, and each area's share of the band's amount."""
     score = sum(parts.values())
-    rule, total = policy.memo(("bands.band", score), lambda: band_for(score, policy))
+    rule, total = band_for(score, policy)
     band_words = policy.bands.band_names[rule.band]
     steps = []
-    for area in AREA_IDS:
-        answer = record.areas.get(area)
-        steps.append(
-            policy.memo(
-                ("bands.area", area, answer.need, answer.risk),
-                lambda: step(
-                    "bands.area_score",
-                    f"{policy.areas[area].person_name}: help needed {answer.need} + risk without help {answer.risk} = {parts[area]}.",
-                ),
-            )
-        )
     if rule.band == "none" or total == ZERO:
         steps.append(step("bands.band", f"Your score is {score}. That is {band_words}, so there is no amount.", ZERO))
     else:
@@ -79,11 +93,11 @@ def compute(record: AssessmentRecord, policy: PolicyAt, explain: bool = True) ->
         else:
             why = f"No points for {name.lower()}, so no share of the amount."
         elements.append(element(policy.areas, area, amount, why))
-    if total and any(record.areas.get(a).unpaid_support != "none" for a in AREA_IDS):
+    if total and helped:
         steps.append(
             step(
                 "bands.carers_separate",
                 "Help from family or friends does not change your group. Carers can have their own talk about their own needs.",
             )
         )
-    return MethodResult(elements, steps, band=rule.band)
+    return tuple(elements), steps, rule.band
