@@ -317,3 +317,31 @@ def _grade(text: str) -> float:
     words = re.findall(r"[A-Za-z']+", text)
     syllables = sum(max(1, len(re.findall(r"[aeiouy]+", w.lower())) - (w.lower().endswith("e") and len(w) > 3)) for w in words)
     return 0.39 * len(words) / len(sentences) + 11.8 * syllables / len(words) - 15.59
+
+
+def test_sessions_lists_the_agreed_amount_after_sign_off_with_the_first_beside_it(db, farzana, capsys):
+    with open_store(db) as store:
+        make_change(store, farzana, set_amount("480.00"), why="Night care, outside the tables", who="Jo")
+        make_change(store, farzana, sign_off(), why="Agreed with Farzana", who="Jo")
+    assert main(["sessions", "--db", db]) == 0
+    row = capsys.readouterr().out.strip().splitlines()[1]
+    assert "agreed" in row and "£480.00/week agreed (first £195.00)" in row
+    assert main(["sessions", "--db", db, "--json"]) == 0
+    listed = json.loads(capsys.readouterr().out)[0]
+    assert listed["agreed_weekly"] == "480.00" and listed["weekly"] == "195.00"
+
+
+def test_a_session_signed_off_before_the_agreed_column_existed_gets_it_on_upgrade(target):
+    from ras_chat.store import schema
+
+    with open_store(target) as store:
+        sid = seed_from_plan(store, FARZANA)
+        make_change(store, sid, set_amount("210.50"), why="Two more hours", who="Jo")
+        make_change(store, sid, sign_off(), why="Agreed", who="Jo")
+        # make the database look like one written by a version-1 ras-chat
+        with store._db.write():
+            store._q("ALTER TABLE sessions DROP COLUMN agreed_weekly")
+            store._q("DELETE FROM schema_version WHERE version > 1")
+    with open_store(target) as store:
+        assert store.schema_version() == schema.LATEST
+        assert store.list_sessions()[0].agreed_weekly == "210.50"

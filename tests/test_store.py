@@ -16,6 +16,7 @@ from ras_chat.store import (
     open_store,
 )
 from ras_chat.store.testing import message, sample_record, sample_result, snapshot
+from ras_chat.store import schema
 
 
 
@@ -208,8 +209,8 @@ def test_opening_twice_applies_migrations_once(target):
     with open_store(target) as first:
         first.save_turn(snapshot("s", 0), [])
     with open_store(target) as second:
-        assert second.schema_version() == 1
-        assert second._q("SELECT COUNT(*) FROM schema_version").fetchone()[0] == 1
+        assert second.schema_version() == schema.LATEST
+        assert second._q("SELECT COUNT(*) FROM schema_version").fetchone()[0] == schema.LATEST
         assert second.count_sessions() == 1
 
 

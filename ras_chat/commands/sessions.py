@@ -1,4 +1,7 @@
-"""`ras-chat sessions`: the saved sessions, newest first (id, when, who, status, amount)."""
+"""`ras-chat sessions`: the saved sessions, newest first (id, when, who, status, amount).
+
+The amount is the one a worker agreed at sign-off when there is one (with the first
+figure beside it when they differ), else the first figure from the conversation."""
 
 from __future__ import annotations
 
@@ -26,6 +29,14 @@ def _when(text: str) -> str:
         return text
 
 
+def _amount(first: str | None, agreed: str | None) -> str:
+    if agreed is not None:
+        if first is not None and first != agreed:
+            return f"£{agreed}/week agreed (first £{first})"
+        return f"£{agreed}/week agreed"
+    return f"£{first}/week" if first is not None else "-"
+
+
 @guarded
 def run(args: argparse.Namespace) -> int:
     with open_from_args(args) as store:
@@ -38,7 +49,7 @@ def run(args: argparse.Namespace) -> int:
         return 0
     table = [["ID", "WHEN", "WHO", "STATUS", "AMOUNT"]]
     for r in rows:
-        amount = f"£{r.weekly}/week" if r.weekly is not None else "-"
+        amount = _amount(r.weekly, r.agreed_weekly)
         table.append([r.id, _when(r.updated), clean(r.who) or "-", STATUS.get(r.status, r.status), amount])
     widths = [max(len(row[c]) for row in table) for c in range(len(table[0]))]
     for row in table:

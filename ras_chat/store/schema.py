@@ -82,8 +82,32 @@ _V1_POSTGRESQL = [
     """,
 ]
 
+# v2: the weekly amount a worker agreed at sign-off, beside the engine's first figure, so
+# `ras-chat sessions` can list it without reading the audit trail. Filled in for
+# sessions signed off before v2 from their sign-off entry (`what` is canonical JSON text).
+_V2_COMMON = ["ALTER TABLE sessions ADD COLUMN agreed_weekly TEXT"]
+_V2_SQLITE = [
+    """
+    UPDATE sessions SET agreed_weekly = (
+        SELECT json_extract(a.what, '$.agreed_weekly') FROM audit a
+        WHERE a.session_id = sessions.id AND json_extract(a.what, '$.kind') = 'sign_off'
+        ORDER BY a.seq LIMIT 1
+    ) WHERE status = 'agreed'
+    """,
+]
+_V2_POSTGRESQL = [
+    """
+    UPDATE sessions SET agreed_weekly = (
+        SELECT a.what::json ->> 'agreed_weekly' FROM audit a
+        WHERE a.session_id = sessions.id AND a.what::json ->> 'kind' = 'sign_off'
+        ORDER BY a.seq LIMIT 1
+    ) WHERE status = 'agreed'
+    """,
+]
+
 MIGRATIONS: list[dict[str, list[str]]] = [
     {"*": _V1_COMMON, "sqlite": _V1_SQLITE, "postgresql": _V1_POSTGRESQL},
+    {"*": _V2_COMMON, "sqlite": _V2_SQLITE, "postgresql": _V2_POSTGRESQL},
 ]
 
 LATEST = len(MIGRATIONS)

@@ -102,7 +102,10 @@ class SessionSummary:
     policy: str | None
     state: str | None
     weekly: str | None
+    """The engine's first figure (pounds a week, as text)."""
     messages: int
+    agreed_weekly: str | None = None
+    """The amount a worker agreed at sign-off (None until signed off)."""
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -441,7 +444,7 @@ class Store:
     def list_sessions(self, limit: int | None = None) -> list[SessionSummary]:
         """Newest first. Reads only the summary columns (the snapshot stays on disk)."""
         sql = (
-            "SELECT id, created, updated, who, status, policy, state, weekly, message_count "
+            "SELECT id, created, updated, who, status, policy, state, weekly, message_count, agreed_weekly "
             "FROM sessions ORDER BY updated DESC, id DESC"
         )
         params: tuple = ()
@@ -490,9 +493,10 @@ class Store:
                 body = dict(self.dialect.json_value(row[0]))
                 body["status"] = status
                 body["updated"] = when
+                agreed = what.get("agreed_weekly")
                 self._q(
-                    "UPDATE sessions SET status = ?, updated = ?, snapshot = ? WHERE id = ?",
-                    (status, when, self.dialect.json_param(body), session_id),
+                    "UPDATE sessions SET status = ?, updated = ?, snapshot = ?, agreed_weekly = ? WHERE id = ?",
+                    (status, when, self.dialect.json_param(body), None if agreed is None else str(agreed), session_id),
                 )
         return AuditEntry(seq, session_id, when, who.strip(), what, why.strip(), prev, digest)
 
