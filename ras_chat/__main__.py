@@ -12,8 +12,7 @@ import importlib
 import pkgutil
 import sys
 
-from ras.policy import DataFileError
-from ras_chat.store.errors import StoreError
+from ras_chat.startup import pause_collector, resume_collector
 
 EXIT_BAD_INPUT = 2
 
@@ -38,19 +37,27 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    pause_collector()  # until the first question is shown (ras_chat/startup.py)
     try:
-        if args.func is None:
-            from ras_chat.conversation import run_conversation
+        from ras.policy import DataFileError
+        from ras_chat.store.errors import StoreError
 
-            return run_conversation(args)
-        return args.func(args)
-    except (DataFileError, StoreError) as exc:
-        print(f"ras-chat: {exc}", file=sys.stderr)
-        return EXIT_BAD_INPUT
-    except KeyboardInterrupt:
-        return 130
+        parser = build_parser()
+        args = parser.parse_args(argv)
+        try:
+            if args.func is None:
+                from ras_chat.conversation import run_conversation
+
+                return run_conversation(args)
+            resume_collector()
+            return args.func(args)
+        except (DataFileError, StoreError) as exc:
+            print(f"ras-chat: {exc}", file=sys.stderr)
+            return EXIT_BAD_INPUT
+        except KeyboardInterrupt:
+            return 130
+    finally:
+        resume_collector()
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -113,6 +113,9 @@ def run_conversation(
             run_app = None
         if run_app is not None:
             return run_app(args)
+    from ras_chat.startup import resume_collector
+
+    resume_collector()  # plain mode: loaded; a long conversation is collected as usual
     store = store or persistence(args)
     try:
         session = make_session(args, store)

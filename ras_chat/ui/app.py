@@ -18,6 +18,7 @@ from textual.binding import Binding
 from textual.widgets import Input
 
 from ras_chat.dialogue.session import Message, Session
+from ras_chat.startup import resume_collector
 from ras_chat.ui.events import AnswerSubmitted, ChatMounted, ChoicePicked, ChoicesSubmitted
 from ras_chat.ui.screens.chat import ChatScreen
 from ras_chat.ui.themes import HIGH_CONTRAST, theme_name
@@ -77,10 +78,12 @@ class RasChatApp(App[int]):
     @on(ChatMounted)
     async def _chat_mounted(self, event: ChatMounted) -> None:
         if self.session.state.transcript and self.chat_texts():
+            resume_collector()
             return  # already open
         screen = self.chat_screen
         screen.set_worker_shown(self._worker_at_start)
         await self._turn(self.session.opening)
+        self.call_after_refresh(resume_collector, freeze=True)  # the first question is on screen (ras_chat/startup.py)
 
     @property
     def chat_screen(self) -> ChatScreen:
