@@ -112,3 +112,31 @@ def test_the_training_core_never_imports_textual():
     code = "import sys, ras_chat.training, ras_chat.training.show; print('textual' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+def test_what_if_text_reads_a_typed_or_picked_value_and_an_empty_value_toggles_an_everyday_thing():
+    from ras_chat.training import what_if_text
+
+    assert what_if_text(CASE.record, "areas.community.risk", "3", PA) == what_if(CASE.record, ("areas.community.risk", 3), PA)
+    assert what_if_text(CASE.record, "fluctuating", "yes", PA).value_after is True
+    ticked = "work_education" in CASE.record.unable_outcomes
+    assert what_if_text(CASE.record, "outcomes.work_education", "", PA).value_after is (not ticked)
+    with pytest.raises(BadChange):
+        what_if_text(CASE.record, "outcomes.work_education", "maybe", PA)
+
+
+def test_heard_answers_offer_only_what_was_heard_with_the_other_values_and_leave_the_session_alone():
+    from ras_chat.training import heard_answers, what_if_text
+
+    session = replay(CASE, CASE.script[:12])  # part way through
+    state = session.state.model_dump_json()
+    answers = heard_answers(session)
+    paths = [a.path for a in answers]
+    assert paths and all(p.startswith(("areas.", "outcomes.")) for p in paths)
+    assert "client_group" not in paths  # not asked yet
+    for a in answers:
+        assert a.now not in [v for _, v in a.values]  # only other values are offered
+        for _, value in a.values:  # every value offered is one what-if takes
+            what_if_text(session.record(), a.path, value, PA)
+    assert session.state.model_dump_json() == state
+    assert heard_answers(replay(CASE, CASE.script[:1])) == ()  # nothing about a part of life yet

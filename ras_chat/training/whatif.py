@@ -8,18 +8,26 @@ Pure: a record and a policy in, a comparison out. A change is `(path, value)`:
 
 As in the conversation, a need of 0 leaves nothing to ask about that part of life, so
 setting a need to 0 also sets its risk to 0 and its unpaid support to "none".
+
+For a screen: `heard_answers(session)` lists the answers heard so far in a conversation
+(each with a label, its value now and the other values it can take), and
+`what_if_text(record, path, text, policy)` takes the new value as typed or picked text.
+The session is only read: a what-if works on a copy of its record.
 """
 
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from ras.engine import compare
-from ras.models import AREA_IDS, METHODS, OUTCOME_IDS, Allocation, AssessmentRecord
+from ras.models import AREA_IDS, CLIENT_GROUPS, METHODS, OUTCOME_IDS, Allocation, AssessmentRecord
 from ras.policy import PolicyAt
+
+if TYPE_CHECKING:
+    from ras_chat.dialogue.session import Session
 
 AREA_FIELDS = ("need", "risk", "unpaid_support")
 TOP_FIELDS = ("client_group", "fluctuating", "impairment", "wellbeing_impact")
@@ -58,6 +66,8 @@ class MethodMove(_Out):
 
 class WhatIf(_Out):
     path: str
+    label: str
+    """The answer in words, e.g. "community: risk without help"."""
     value_before: Any
     value_after: Any
     eligible_before: bool
@@ -102,6 +112,8 @@ def with_change(record: AssessmentRecord, path: str, value: Any) -> AssessmentRe
         if value:
             ticked.append(parts[1])
         data["unable_outcomes"] = [o for o in OUTCOME_IDS if o in ticked]
+        reasons = {o: w for o, w in (data.get("unable_reasons") or {}).items() if o in ticked}
+        data["unable_reasons"] = reasons or None  # no reasons kept for a thing no longer ticked
     else:
         data[parts[0]] = value
     try:
@@ -150,6 +162,7 @@ def what_if(record: AssessmentRecord, change: tuple[str, Any], policy: PolicyAt)
     first_b, first_a = next(iter(before.values())), next(iter(after.values()))
     return WhatIf(
         path=path,
+        label=path_label(path),
         value_before=old,
         value_after=get_answer(changed, path),
         eligible_before=first_b.eligible,
@@ -157,6 +170,120 @@ def what_if(record: AssessmentRecord, change: tuple[str, Any], policy: PolicyAt)
         record_after=changed,
         methods=moves(before, after),
     )
+
+
+def what_if_text(record: AssessmentRecord, path: str, text: str, policy: PolicyAt) -> WhatIf:
+    """`what_if` with the new value as text, typed or picked from `Answer.values`: a number,
+    yes/no (true/false) or a word. For an everyday thing an empty value ticks or unticks it."""
+    value = parse_value(text)
+    if path.startswith("outcomes.") and not isinstance(value, bool):
+        if str(value):
+            raise BadChange(f"`{path}` takes yes or no (or nothing, to tick or untick it)")
+        value = not get_answer(record, path)
+    return what_if(record, (path, value), policy)
+
+
+# ----- the answers a screen offers ------------------------------------------------------------
+
+FIELD_WORDS = {"need": "need", "risk": "risk without help", "unpaid_support": "unpaid support"}
+TOP_WORDS = {
+    "client_group": "client group",
+    "fluctuating": "needs come and go",
+    "impairment": "impairment or illness",
+    "wellbeing_impact": "big effect on well-being",
+}
+SUPPORT_VALUES = ("none", "some", "most")
+YES_NO = ("yes", "no")
+
+
+class Answer(_Out):
+    """One answer a what-if can change: its path, words for it, its value now (as text) and
+    the other values it can take, as (words, value text) pairs for `what_if_text`."""
+
+    path: str
+    label: str
+    now: str
+    values: tuple[tuple[str, str], ...]
+
+
+def answer_paths() -> list[str]:
+    """Every answer a what-if can change, in the order a screen lists them."""
+    out = [f"areas.{area}.{field}" for area in AREA_IDS for field in ("need", "risk", "unpaid_support")]
+    out += [f"outcomes.{o}" for o in OUTCOME_IDS]
+    return out + ["client_group", "fluctuating"]
+
+
+def path_label(path: str) -> str:
+    """An answer's path in words: "community: risk without help", "nutrition: unable"."""
+    parts = path.split(".")
+    if parts[0] == "areas" and len(parts) == 3:
+        return f"{parts[1]}: {FIELD_WORDS.get(parts[2], parts[2])}"
+    if parts[0] == "outcomes" and len(parts) == 2:
+        return f"{parts[1].replace('_', ' ')}: unable"
+    return TOP_WORDS.get(path, path)
+
+
+def value_text(value: Any) -> str:
+    """A value as `what_if_text` reads it back: yes/no for true/false."""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return str(value)
+
+
+def _value_words(path: str, text: str) -> str:
+    field = path.split(".")[-1]
+    if field in ("need", "risk"):
+        return f"{text}/4"
+    if path.startswith("outcomes."):
+        return {"yes": "yes, unable", "no": "no, not unable"}.get(text, text)
+    return text.replace("_", " ")
+
+
+def _values(path: str) -> tuple[str, ...]:
+    field = path.split(".")[-1]
+    if field in ("need", "risk"):
+        return tuple(str(n) for n in range(5))
+    if field == "unpaid_support":
+        return SUPPORT_VALUES
+    if field == "client_group":
+        return CLIENT_GROUPS
+    return YES_NO
+
+
+def answer(record: AssessmentRecord, path: str) -> Answer:
+    """`path` in `record` as a screen offers it: words, the value now, the other values."""
+    now = value_text(get_answer(record, path))
+    return Answer(
+        path=path,
+        label=f"{path_label(path)} ({now if path.startswith('outcomes.') else _value_words(path, now)})",
+        now=now,
+        values=tuple((_value_words(path, v), v) for v in _values(path) if v != now),
+    )
+
+
+def heard_paths(session: "Session") -> list[str]:
+    """The answers a conversation has heard so far, as what-if paths (in `answer_paths` order).
+    A "don't know" counts as heard: the record holds nothing for it, and a worker may ask
+    what an answer would do."""
+    a = session.state.answers
+    heard = {
+        f"areas.{area}.{field}"
+        for area in AREA_IDS
+        for key, field in (("area_need", "need"), ("area_risk", "risk"), ("area_support", "unpaid_support"))
+        if f"{key}:{area}" in a
+    }
+    heard |= {f"outcomes.{key.rsplit(':', 1)[-1]}" for key in a if key.startswith("outcome_ways:")}
+    heard |= {name for name in ("client_group", "fluctuating") if name in a}
+    return [p for p in answer_paths() if p in heard]
+
+
+def heard_answers(session: "Session") -> tuple[Answer, ...]:
+    """The answers heard so far, ready for a what-if control (empty before any part of life
+    is answered). Reads the session; changes nothing."""
+    record = session.record()
+    if record is None:
+        return ()
+    return tuple(answer(record, p) for p in heard_paths(session))
 
 
 def what_if_lines(w: WhatIf) -> list[str]:
@@ -174,6 +301,7 @@ def what_if_lines(w: WhatIf) -> list[str]:
 
 
 __all__ = [
-    "BadChange", "ElementMove", "MethodMove", "WhatIf",
-    "get_answer", "moves", "parse_value", "what_if", "what_if_lines", "with_change",
+    "Answer", "BadChange", "ElementMove", "MethodMove", "WhatIf",
+    "answer", "answer_paths", "get_answer", "heard_answers", "heard_paths", "moves", "parse_value",
+    "path_label", "value_text", "what_if", "what_if_lines", "what_if_text", "with_change",
 ]
