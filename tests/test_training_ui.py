@@ -10,6 +10,24 @@ from textual.widgets import DataTable, Input, OptionList, Select
 
 from ras_chat.training import load_case, load_cases
 from ras_chat.ui.training import DebriefScreen, StoryScreen, make_training_app
+from ras_chat.ui.widgets.worker import WhatIfBox
+
+
+async def _what_if_in_the_worker_panel(app, pilot):
+    state = app.session.state.model_dump_json()
+    await pilot.press("ctrl+w")
+    await pilot.pause()
+    box = app.chat_screen.query_one(WhatIfBox)
+    box.query_one("#whatif-answer", Select).value = "areas.health.need"
+    await pilot.pause()
+    box.query_one("#whatif-new", Select).value = "4"
+    box.query_one("#whatif-new", Select).focus()
+    await pilot.press("ctrl+t")
+    await pilot.pause()
+    assert app.session.state.model_dump_json() == state
+    await pilot.press("ctrl+w")  # close the panel, back to the talk
+    await pilot.pause()
+    return app.last_what_if
 
 
 def test_a_whole_training_round_picks_a_case_holds_the_talk_and_shows_the_debrief_with_what_if():
@@ -29,7 +47,9 @@ def test_a_whole_training_round_picks_a_case_holds_the_talk_and_shows_the_debrie
             await pilot.press("enter")  # "Start the conversation"
             await pilot.pause()
             assert "Who is answering today?" in app.chat_texts()
-            for answer in script:
+            for n, answer in enumerate(script):
+                if n == 12:  # part way: "what if" in the worker panel works in training too
+                    panel_what_if = await _what_if_in_the_worker_panel(app, pilot)
                 box = app.chat_screen.query_one("#answer", Input)
                 box.focus()
                 box.value = answer
@@ -44,9 +64,10 @@ def test_a_whole_training_round_picks_a_case_holds_the_talk_and_shows_the_debrie
             await pilot.pause()
             moved = app.screen.query_one("#whatif-table", DataTable).get_row("points")
             await pilot.press("ctrl+q")
-        return app, bands, moved
+        return app, bands, moved, panel_what_if
 
-    app, bands, moved = asyncio.run(go())
+    app, bands, moved, panel_what_if = asyncio.run(go())
+    assert panel_what_if.path == "areas.health.need" and panel_what_if.value_after == 4
     assert app.session.finished
     d = app.last_debrief
     assert [x.path for x in d.differences] == ["areas.work.need"]

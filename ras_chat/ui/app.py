@@ -19,7 +19,14 @@ from textual.widgets import Input
 
 from ras_chat.dialogue.session import Message, Session
 from ras_chat.startup import resume_collector
-from ras_chat.ui.events import AnswerSubmitted, ChatMounted, ChoicePicked, ChoicesSubmitted
+from ras_chat.ui.events import (
+    AnswerSubmitted,
+    ChatMounted,
+    ChoicePicked,
+    ChoicesSubmitted,
+    ConversationFinished,
+    WhatIfAsked,
+)
 from ras_chat.ui.screens.chat import ChatScreen
 from ras_chat.ui.themes import HIGH_CONTRAST, theme_name
 
@@ -65,6 +72,8 @@ class RasChatApp(App[int]):
         self.save_error: str | None = None
         self.stopped_by: str | None = None
         """How the app ended: "finished", "saved" (ctrl+s) or "quit" (ctrl+q)."""
+        self.last_what_if = None
+        """The last "what if" worked out (a `ras_chat.training.WhatIf`), for tests and training."""
 
     # -- start --
 
@@ -101,10 +110,10 @@ class RasChatApp(App[int]):
         screen = self.chat_screen
         await screen.show_turn(replies, s.current_question, self._progress_text())
         if screen.worker_shown:
-            screen.show_worker_view(s.worker_view())
+            self._show_worker(screen)
         self.refresh_bindings()
         if s.finished:
-            self._finished()
+            self.post_message(ConversationFinished())
 
     def _progress_text(self) -> str:
         text = self.session.progress()[2]
@@ -122,12 +131,43 @@ class RasChatApp(App[int]):
         self.save_error = None
         return True
 
-    def _finished(self) -> None:
+    def on_conversation_finished(self, event: ConversationFinished) -> None:
+        """The conversation has ended: show the result screen. The public hook for what
+        happens at the end: a subclass overrides this handler and calls
+        `event.prevent_default()` to show something else instead (the training app's debrief)."""
         result = self.session.result()
         if result is not None and self._show_result:
             from ras_chat.ui.screens.result import ResultScreen  # not needed to start: loaded late
 
             self.push_screen(ResultScreen(result, self.session.state.id))
+
+    # -- the worker's panel and "what if" (worked out by ras_chat.training, on a copy) --
+
+    def _show_worker(self, screen: ChatScreen) -> None:
+        from ras_chat.training.whatif import heard_answers  # only with the panel open: loaded late
+
+        screen.show_worker_view(self.session.worker_view(), heard_answers(self.session))
+
+    def what_if_record(self):
+        """The record a "what if" starts from: the session's record so far (None before any
+        part of life is answered). The training app falls back on the case's reference."""
+        return self.session.record()
+
+    @on(WhatIfAsked)
+    def _what_if_asked(self, event: WhatIfAsked) -> None:
+        from ras_chat.training.whatif import BadChange, what_if_text
+
+        asker = event.asker
+        record = self.what_if_record()
+        if record is None:
+            asker.show_note("Nothing to change yet: no part of life has been answered.")
+            return
+        try:
+            self.last_what_if = what_if_text(record, event.path, event.value, self.session.policy_at)
+        except BadChange as exc:
+            asker.show_note(str(exc))
+            return
+        asker.show_what_if(self.last_what_if)
 
     # -- what the person did (posted by widgets) --
 
@@ -175,7 +215,7 @@ class RasChatApp(App[int]):
         shown = not screen.worker_shown
         screen.set_worker_shown(shown)
         if shown:
-            screen.show_worker_view(self.session.worker_view())
+            self._show_worker(screen)
 
     def action_save_and_stop(self) -> None:
         self._stop("saved")

@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from textual.message import Message
+
+if TYPE_CHECKING:
+    from textual.dom import DOMNode
 
 
 @dataclass
@@ -31,3 +35,30 @@ class ChoicesSubmitted(Message):
 @dataclass
 class ChatMounted(Message):
     """The chat screen is on screen and ready to show the opening."""
+
+
+@dataclass
+class ConversationFinished(Message):
+    """The conversation has ended (hand-off, or stopped for safety). The app posts this to
+    itself after the last turn is on screen; `RasChatApp.on_conversation_finished` shows the
+    result. A subclass that shows something else overrides that handler and calls
+    `event.prevent_default()` so the result screen is not shown as well."""
+
+
+@dataclass
+class WhatIfAsked(Message):
+    """The worker asked what one changed answer would do to each method's amount.
+
+    `path` names the answer as `ras_chat.training.what_if` takes it ("areas.community.risk",
+    "outcomes.nutrition", "client_group"); `value` is the new value as text ("3", "none",
+    "yes"). The app works it out on a copy of the record and hands the result back to
+    `asker` (its `show_what_if(result)`, or `show_note(text)` when the change cannot be made).
+    """
+
+    asker: "DOMNode"
+    path: str
+    value: str
+
+    @property
+    def control(self) -> "DOMNode":
+        return self.asker

@@ -1,9 +1,11 @@
 """Training screens over the chat app: pick a case, read the story, hold the conversation
 as the worker typing the person's answers, then a debrief with a "what if" control.
 
-`TrainingApp` reuses the chat app (`RasChatApp`: its chat screen, answer bar, turns and
-keys) and adds three screens. Widgets post small past-tense messages; the app calls the
-pure training functions (`ras_chat.training`) and hands the results to the screens.
+`TrainingApp` reuses the chat app (`RasChatApp`: its chat screen, answer bar, worker
+panel with "what if", turns and keys) and adds three screens; at the end it handles
+`ConversationFinished` with the debrief instead of the result screen. Widgets post small
+past-tense messages; the app calls the pure training functions (`ras_chat.training`) and
+hands the results to the screens.
 """
 
 from __future__ import annotations
@@ -19,12 +21,13 @@ from textual.screen import Screen
 from textual.widgets import Button, DataTable, Footer, Input, OptionList, Select, Static
 from textual.widgets.option_list import Option
 
-from ras.models import AREA_IDS, OUTCOME_IDS
-from ras_chat.training import Case, debrief, debrief_lines, load_cases, start_session, what_if
+from ras.models import AssessmentRecord
+from ras_chat.training import Case, debrief, debrief_lines, load_cases, start_session
 from ras_chat.training.debrief import Debrief
 from ras_chat.training.show import case_policy, story_lines
-from ras_chat.training.whatif import BadChange, WhatIf, get_answer, parse_value
+from ras_chat.training.whatif import WhatIf, answer_paths, path_label, value_text
 from ras_chat.ui.app import RasChatApp
+from ras_chat.ui.events import ConversationFinished, WhatIfAsked
 from ras_chat.ui.screens.chat import ChatScreen
 
 # ----- messages (past tense, no logic) ------------------------------------------------------
@@ -38,12 +41,6 @@ class CasePicked(Message):
 @dataclass
 class StoryRead(Message):
     """The worker has read the story and wants to start the conversation."""
-
-
-@dataclass
-class WhatIfAsked(Message):
-    path: str
-    value: str
 
 
 # ----- screens ------------------------------------------------------------------------------
@@ -91,17 +88,6 @@ class StoryScreen(Screen):
         self.post_message(StoryRead())
 
 
-def answer_paths() -> list[tuple[str, str]]:
-    """The answers a trainer can change in "what if": (label, path)."""
-    out = []
-    for area in AREA_IDS:
-        for field, words in (("need", "help needed"), ("risk", "without help"), ("unpaid_support", "unpaid support")):
-            out.append((f"{area}: {words}", f"areas.{area}.{field}"))
-    out += [(f"cannot achieve: {o}", f"outcomes.{o}") for o in OUTCOME_IDS]
-    out += [("client group", "client_group"), ("needs come and go", "fluctuating")]
-    return out
-
-
 class DebriefScreen(Screen):
     BINDINGS = [Binding("escape", "app.pop_screen", "Back to the chat")]
 
@@ -119,7 +105,7 @@ class DebriefScreen(Screen):
                 yield Static("\n".join(text), id="debrief-body", markup=False)
             yield DataTable(id="money", cursor_type="row")
             with Horizontal(id="whatif-bar"):
-                yield Select([(label, path) for label, path in answer_paths()], prompt="What if... (pick an answer)", id="whatif-path")
+                yield Select([(path_label(p), p) for p in answer_paths()], prompt="What if... (pick an answer)", id="whatif-path")
                 yield Input(placeholder="new value, e.g. 3", id="whatif-value")
                 yield Button("Try it", id="whatif-go", compact=True)
             yield DataTable(id="whatif-table", cursor_type="row")
@@ -147,7 +133,7 @@ class DebriefScreen(Screen):
         if path is Select.BLANK or not isinstance(path, str):
             self.show_note("Pick an answer to change first.")
             return
-        self.post_message(WhatIfAsked(path, self.query_one("#whatif-value", Input).value))
+        self.post_message(WhatIfAsked(self, path, self.query_one("#whatif-value", Input).value))
 
     def show_note(self, text: str) -> None:
         self.query_one("#whatif-note", Static).update(text)
@@ -159,7 +145,7 @@ class DebriefScreen(Screen):
             elements = "; ".join(f"{e.name}: {e.before} -> {e.after}" for e in m.elements) or "-"
             table.add_row(m.method, str(m.before), str(m.after), f"{m.change:+}", elements, key=m.method)
         eligible = "" if w.eligible_before == w.eligible_after else f" Eligible: {w.eligible_before} -> {w.eligible_after}."
-        self.show_note(f"What if {w.path} were {w.value_after} instead of {w.value_before}?{eligible}")
+        self.show_note(f"What if {w.label} were {value_text(w.value_after)} instead of {value_text(w.value_before)}?{eligible}")
 
 
 # ----- the app --------------------------------------------------------------------------------
@@ -191,7 +177,9 @@ class TrainingApp(RasChatApp):
     def _story_read(self, event: StoryRead) -> None:
         self.push_screen(ChatScreen())
 
-    def _finished(self) -> None:
+    def on_conversation_finished(self, event: ConversationFinished) -> None:
+        """The debrief instead of the result screen."""
+        event.prevent_default()
         record = self.session.record()
         note = ""
         if any(f.code == "safety" for f in self.session.state.flags):
@@ -203,21 +191,9 @@ class TrainingApp(RasChatApp):
             self.last_debrief = debrief(record, self.case.record, case_policy(self.case))
         self.push_screen(DebriefScreen(self.case, self.last_debrief, note))
 
-    @on(WhatIfAsked)
-    def _what_if(self, event: WhatIfAsked) -> None:
-        screen = self.screen
-        record = self.session.record() or self.case.record
-        value = parse_value(event.value)
-        if event.path.startswith("outcomes.") and not isinstance(value, bool):
-            value = not get_answer(record, event.path)  # an empty value toggles it
-        try:
-            self.last_what_if = what_if(record, (event.path, value), case_policy(self.case))
-        except BadChange as exc:
-            if isinstance(screen, DebriefScreen):
-                screen.show_note(str(exc))
-            return
-        if isinstance(screen, DebriefScreen):
-            screen.show_what_if(self.last_what_if)
+    def what_if_record(self) -> AssessmentRecord:
+        """The trainee's record so far; before any part of life is answered, the case's own."""
+        return self.session.record() or self.case.record
 
 
 def make_training_app(case: Case | None = None, *, theme: str | None = "default") -> TrainingApp:

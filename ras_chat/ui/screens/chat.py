@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Iterable
+from typing import TYPE_CHECKING, Iterable, Sequence
 
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -15,6 +15,9 @@ from ras_chat.ui.events import ChatMounted
 from ras_chat.ui.widgets.answers import AnswerBar
 from ras_chat.ui.widgets.chat import ChatLog
 from ras_chat.ui.widgets.worker import WorkerPanel
+
+if TYPE_CHECKING:
+    from ras_chat.training.whatif import Answer
 
 
 class ChatScreen(Screen):
@@ -41,8 +44,9 @@ class ChatScreen(Screen):
         self.query_one("#progress", Static).update(progress)
         await self.query_one(AnswerBar).show_question(question)
 
-    def show_worker_view(self, view: dict) -> None:
-        self.query_one(WorkerPanel).show_view(view)
+    def show_worker_view(self, view: dict, answers: Sequence[Answer] = ()) -> None:
+        """`session.worker_view()`, and the answers heard so far for "what if"."""
+        self.query_one(WorkerPanel).show_view(view, answers)
 
     @property
     def worker_shown(self) -> bool:

@@ -1,15 +1,26 @@
-"""The worker's panel: what has been heard so far, in professional terms.
+"""The worker's panel: what has been heard so far, in professional terms, and "what if".
 
-It renders `session.worker_view()` as given; it works nothing out.
+It renders `session.worker_view()` and the answers heard so far as given; it works nothing
+out. "What if" posts `WhatIfAsked`; the app works it out on a copy of the record and hands
+the result back to `WhatIfBox.show_what_if`.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Collection, Sequence
+from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
-from textual.containers import VerticalScroll
-from textual.widgets import Static
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical, VerticalScroll
+from textual.widgets import Button, Select, Static
+
+from ras_chat.ui.events import WhatIfAsked
+
+if TYPE_CHECKING:
+    from ras_chat.training.whatif import Answer, WhatIf
 
 WAYS = {
     "without_help": "cannot achieve without assistance",
@@ -31,8 +42,21 @@ def _level(value: Any, not_known: Any = None) -> str:
     return "\u2014" if value is None else f"{value}/4"
 
 
-def worker_text(view: dict) -> Text:
-    """The panel's text for a `worker_view()` dict."""
+def _outcome_note(outcome: dict, asked: bool, only_one: bool) -> str:
+    """What the panel says under an everyday thing (`asked`: its reg. 2(3) question was answered)."""
+    if outcome.get("ways"):
+        return "unable: " + "; ".join(WAYS.get(w, w) for w in outcome["ways"])
+    if outcome.get("not_known"):
+        return f"ways: {UNKNOWN.get(outcome['not_known'], 'not known')}"
+    if not asked:  # a part of life with one everyday thing asks about it directly, later
+        return "not yet asked" if only_one else "reported hard; ways not yet asked"
+    return "not unable on reg. 2(3)" if only_one else "reported hard; not unable on reg. 2(3)"
+
+
+def worker_text(view: dict, heard: Collection[str] | None = None) -> Text:
+    """The panel's text for a `worker_view()` dict. `heard`: the answers heard so far as
+    what-if paths (`ras_chat.training.whatif.heard_paths`); an everyday thing whose path
+    is not in it is shown as not yet asked. None: every picked thing counts as asked."""
     out = Text()
 
     def head(words: str) -> None:
@@ -60,17 +84,16 @@ def worker_text(view: dict) -> Text:
         support = SUPPORT.get(area.get("unpaid_support") or "", "\u2014")
         line(area["worker_name"], "bold")
         line(f"  need {need} \u00b7 risk {risk} \u00b7 unpaid support {support}")
-        for outcome in area.get("outcomes", []):
+        if area.get("need") == 0:
+            continue  # no need: nothing more is asked about this part of life
+        outcomes = area.get("outcomes", [])
+        for outcome in outcomes:
             if not (outcome.get("said_hard") or outcome.get("not_known")):
                 continue
             mark = "[x]" if outcome.get("unable") else "[ ]"
+            asked = heard is None or f"outcomes.{outcome.get('id')}" in heard
             line(f"  {mark} {outcome['regulation']}")
-            if outcome.get("ways"):
-                line("      unable: " + "; ".join(WAYS.get(w, w) for w in outcome["ways"]))
-            elif outcome.get("not_known"):
-                line(f"      ways: {UNKNOWN.get(outcome['not_known'], 'not known')}")
-            else:
-                line("      reported hard; not unable on reg. 2(3)")
+            line("      " + _outcome_note(outcome, asked, len(outcomes) == 1))
     if view.get("client_group"):
         line(f"Primary support reason: {view['client_group'].replace('_', ' ')}")
     if view.get("fluctuating"):
@@ -128,11 +151,128 @@ def worker_text(view: dict) -> Text:
     return out
 
 
+def what_if_shown(w: "WhatIf") -> Text:
+    """A what-if result for the narrow panel: each method before and after, side by side,
+    then under it the elements that changed and any change of band."""
+    out = Text()
+    out.append(f"What if {w.label} were {_shown(w.value_after)}, not {_shown(w.value_before)}?\n", style="bold")
+    if w.eligible_before != w.eligible_after:
+        out.append(f"Eligible: {_shown(w.eligible_before)} -> {_shown(w.eligible_after)}\n", style="bold")
+    out.append(f"{'method':<7}{'before':>9}{'after':>9}{'change':>9}\n", style="underline")
+    for m in w.methods:
+        out.append(f"{m.method:<7}{m.before:>9}{m.after:>9}{m.change:>+9}\n", style="bold" if m.change else "")
+        if m.band_before != m.band_after:
+            out.append(f"  band {m.band_before or DASH} -> {m.band_after or DASH}\n")
+        for e in m.elements:
+            out.append(f"  {e.area}: {e.before} -> {e.after}\n")
+    if not w.changed:
+        out.append("No amount changes.\n")
+    out.rstrip()
+    return out
+
+
+def _shown(value: Any) -> str:
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return str(value).replace("_", " ")
+
+
+class WhatIfBox(Vertical):
+    """Pick an answer heard so far, pick a new value, then "Try it" (or ctrl+t): each
+    method's amount before and after. Keyboard: Tab to each control, Enter opens a list,
+    arrows move, Enter picks."""
+
+    BINDINGS = [Binding("ctrl+t", "try_it", "Try what if")]
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.answers: dict[str, Answer] = {}
+        self._values_for: tuple[str | None, tuple[tuple[str, str], ...]] = (None, ())
+
+    def compose(self) -> ComposeResult:
+        yield Static("WHAT IF (the record is not changed)", classes="worker-head")
+        yield Select([], prompt="Pick an answer heard so far", id="whatif-answer")
+        yield Select([], prompt="Pick a new value", id="whatif-new")
+        yield Button("Try it (ctrl+t)", id="whatif-try", compact=True)
+        yield Static("Nothing heard yet to change.", id="whatif-result", markup=False)
+
+    def set_answers(self, answers: Sequence["Answer"]) -> None:
+        """The answers heard so far (from the app); keeps the worker's picks while they are there."""
+        old = list(self.answers.values())
+        self.answers = {a.path: a for a in answers}
+        pick = self.query_one("#whatif-answer", Select)
+        if [(a.path, a.label) for a in old] != [(a.path, a.label) for a in answers]:
+            kept = pick.value
+            pick.set_options([(a.label, a.path) for a in answers])
+            if kept in self.answers:
+                pick.value = kept
+            if not answers:
+                self.show_note("Nothing heard yet to change.")
+            elif not old:
+                self.show_note("")
+        self._show_values()
+
+    def _show_values(self) -> None:
+        """The new-value list for the answer picked now (kept as it is when nothing changed)."""
+        path = self.query_one("#whatif-answer", Select).value
+        path = path if isinstance(path, str) and path in self.answers else None
+        values = self.answers[path].values if path else ()
+        if (path, values) == self._values_for:
+            return
+        new = self.query_one("#whatif-new", Select)
+        keep = new.value if path == self._values_for[0] else Select.BLANK
+        self._values_for = (path, values)
+        new.set_options(values)
+        if keep in {v for _, v in values}:
+            new.value = keep
+
+    @on(Select.Changed, "#whatif-answer")
+    def _answer_picked(self, event: Select.Changed) -> None:
+        event.stop()
+        self._show_values()
+
+    @on(Select.Changed, "#whatif-new")
+    def _value_picked(self, event: Select.Changed) -> None:
+        event.stop()
+
+    @on(Button.Pressed, "#whatif-try")
+    def _pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        self.action_try_it()
+
+    def action_try_it(self) -> None:
+        path = self.query_one("#whatif-answer", Select).value
+        value = self.query_one("#whatif-new", Select).value
+        if not isinstance(path, str):
+            self.show_note("Pick an answer heard so far first.")
+        elif not isinstance(value, str):
+            self.show_note("Pick a new value for it.")
+        else:
+            self.post_message(WhatIfAsked(self, path, value))
+
+    # -- called by the app --
+
+    def show_what_if(self, w: "WhatIf") -> None:
+        self._show_result(what_if_shown(w))
+
+    def show_note(self, text: str) -> None:
+        self._show_result(text)
+
+    def _show_result(self, content: Text | str) -> None:
+        result = self.query_one("#whatif-result", Static)
+        result.update(content)
+        if content:  # bring it into view once it has its new height
+            self.call_after_refresh(result.scroll_visible, animate=False)
+
+
 class WorkerPanel(VerticalScroll):
     """A side panel for the worker; ctrl+w shows and hides it."""
 
-    def compose(self):
+    def compose(self) -> ComposeResult:
         yield Static(id="worker-text", markup=False)
+        yield WhatIfBox(id="whatif")
 
-    def show_view(self, view: dict) -> None:
-        self.query_one("#worker-text", Static).update(worker_text(view))
+    def show_view(self, view: dict, answers: Sequence["Answer"] = ()) -> None:
+        heard = {a.path for a in answers}
+        self.query_one("#worker-text", Static).update(worker_text(view, heard))
+        self.query_one(WhatIfBox).set_answers(answers)
