@@ -14,8 +14,11 @@ def pence(value: Decimal) -> Decimal:
 
 
 def pounds(value: Decimal) -> str:
-    """£1,234.50 for people to read."""
-    return f"£{pence(value):,.2f}"
+    """£1,234.50 for people to read; a negative amount as -£85.81 (the sign before the
+    pound sign, as people write it), and never "-£0.00"."""
+    amount = pence(value)
+    sign = "-" if amount < 0 else ""
+    return f"{sign}£{abs(amount):,.2f}"
 
 
 def number(value: Decimal) -> str:

@@ -84,6 +84,14 @@ def test_low_income_pays_nothing_never_a_negative_charge(rules):
     assert result.council_pays == D("300.00")
 
 
+def test_a_negative_step_reads_minus_pounds_not_pounds_minus(rules):
+    result = estimate_charge(record(income=[{"kind": "esa", "weekly": "26.69"}]), rules)
+    left = next(s for s in result.steps if s.rule == "charge.left")
+    assert left.amount == D("-85.81")
+    assert left.text.endswith("= -£85.81 a week. That is less than nothing, so you pay nothing.")
+    assert not any("£-" in s.text for s in result.steps)
+
+
 def test_earnings_and_mobility_components_are_disregarded(rules):
     plain = estimate_charge(record(income=[{"kind": "esa", "weekly": "200"}]), rules)
     more = estimate_charge(
