@@ -59,6 +59,30 @@ def test_missing_mig_is_reported_by_the_command(capsys):
 
 
 @pytest.mark.parametrize(
+    "age_group, household, words",
+    [
+        ("pension", "single", "people over pension age, on your own"),
+        ("pension", "couple", "people over pension age, part of a couple"),
+        ("25-pension", "couple", "people 25 or over, under pension age, part of a couple"),
+        ("under-25", "couple", "people under 25, part of a couple"),
+    ],
+)
+def test_contribution_names_the_minimum_income_figure_it_does_not_have(capsys, age_group, household, words):
+    # england.yaml has null for these: no primary source was found (domain brief), so none is invented
+    argv = ["contribution", "--capital", "1000", "--income", "state_pension=230.25", "--age-group", age_group,
+            "--household", household, "--care-cost", "100", "--as-of", "2025-06-01"]
+    code, out, _ = run(capsys, *argv)
+    missing = next(line for line in out.splitlines() if line.startswith("Missing:"))
+    assert code == 0 and f"minimum income figure for {words}." in missing and "will not guess" in missing
+    assert "Weekly charge" not in out and "You pay" not in out
+    code, out, _ = run(capsys, *argv, "--json")
+    data = json.loads(out)
+    assert data["mig"] is None and data["weekly_charge"] is None and data["person_pays"] is None
+    assert len(data["missing"]) == 1 and words in data["missing"][0]
+    assert data["steps"][-1]["rule"] == "charge.unknown"
+
+
+@pytest.mark.parametrize(
     "argv",
     [
         ["--capital", "lots", "--age-group", "25-pension", "--care-cost", "1"],
