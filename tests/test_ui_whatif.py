@@ -54,6 +54,8 @@ def test_what_if_in_the_worker_panel_by_keyboard_shows_the_training_layers_amoun
             await pilot.pause()
             await _tab_to(pilot, "whatif-answer")
             pick = app.screen.query_one("#whatif-answer", Select)
+            await pilot.press("2")  # a number key here must not answer the person's question
+            assert session.state.model_dump_json() == state_before
             await _pick(pilot, pick, [a.path for a in answers].index(path))
             assert pick.value == path
             await pilot.press("tab")

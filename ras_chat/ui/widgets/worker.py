@@ -268,6 +268,13 @@ class WhatIfBox(Vertical):
 class WorkerPanel(VerticalScroll):
     """A side panel for the worker; ctrl+w shows and hides it."""
 
+    # number keys pick the person's choices only from the chat side: pressed here (say in
+    # "what if"), they must not answer the question for the person
+    BINDINGS = [Binding(str(n), "nothing", show=False) for n in range(1, 10)]
+
+    def action_nothing(self) -> None:
+        pass
+
     def compose(self) -> ComposeResult:
         yield Static(id="worker-text", markup=False)
         yield WhatIfBox(id="whatif")
