@@ -49,9 +49,12 @@ def compute(record: AssessmentRecord, policy: PolicyAt, explain: bool = True) ->
     group = record.client_group
     price = policy.points.price_per_point[group]
     steps = [
-        step(
-            "points.price_per_point",
-            f"Each answer gives points. For {policy.client_groups[group]}, each point is worth {pounds(price)} a week.",
+        policy.memo(
+            ("points.price", group),
+            lambda: step(
+                "points.price_per_point",
+                f"Each answer gives points. For {policy.client_groups[group]}, each point is worth {pounds(price)} a week.",
+            ),
         )
     ]
     elements = []
