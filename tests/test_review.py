@@ -301,10 +301,13 @@ def test_the_letter_with_review_changes_still_reads_at_about_age_nine(db, farzan
         make_change(store, farzana, sign_off(), why="Agreed", who="Jo")
         h = build_handoff(store.details(farzana))
     engine_text = {s.text for s in h.result.explanation} | {h.result.eligibility.reason}
+    # the budget statement's words are the council's data (tests/test_charging_statement.py)
+    engine_text |= set(h.budget.summary) | {line for sec in h.budget.sections for line in sec.lines}
     ours = " ".join(
         b.text for b in letter_blocks(h) if b.kind == "p" and b.text not in engine_text and not b.text.startswith(("Dear", "Hello"))
     )
     assert "Now it is £480.00 a week." in ours
+    assert h.budget.weekly_total == 480  # the statement is for the agreed amount
     assert _grade(ours) <= 5.0
     assert max(len(s.split()) for s in ours.split(".")) <= 15
 

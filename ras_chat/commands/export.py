@@ -1,6 +1,6 @@
 """`ras-chat export ID|last --format json|md|html|fhir [--redact] [--out FILE]`: the hand-off record.
 
-json: `ras-handoff/1` (schema: `ras-chat export --schema`); md and html: a letter in plain
+json: `ras-handoff/2` (schema: `ras-chat export --schema`); md and html: a letter in plain
 words for the person and a summary for the worker; fhir: a FHIR R4B QuestionnaireResponse.
 `--redact` removes names and free text (for trainers and analysts).
 """

@@ -1,14 +1,21 @@
-"""The hand-off record `ras-handoff/1`: what a worker (or a council's case system) receives.
+"""The hand-off record `ras-handoff/2`: what a worker (or a council's case system) receives.
 
 Built from what the store holds for one session (`Store.details`): the assessment record,
 the engine's result with its explanation, the person's own words about what matters,
-the transcript with times, flags, status, and the worker's audit trail. The JSON Schema
-is generated from the model (`handoff_schema()`, `ras-chat export --schema`) and shipped
-beside this file as `handoff.schema.json`.
+the transcript with times, flags, status, the worker's audit trail, the optional money
+part (finance record and charge estimate) and the personal budget statement (Care Act
+s.26). The JSON Schema is generated from the model (`handoff_schema()`, `ras-chat export
+--schema`) and shipped beside this file as `handoff.schema.json`.
+
+Version 2 added `money` and `budget` (version 1 forbade unknown keys, so a strict reader
+of version 1 would refuse them). `read_handoff` still reads a version 1 record: its
+`money` and `budget` are null ("not in this record"). Saved sessions of any age export
+as version 2: a snapshot without the money fields gives `money.status = "not_reached"`.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 from decimal import Decimal
@@ -17,15 +24,22 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from ras.charging import BudgetStatement, ChargeResult, FinanceRecord
 from ras.models import Allocation, AssessmentRecord
 from ras_chat.store.errors import InvalidData
 from ras_chat.store.store import now, who_text
 
-HANDOFF_SCHEMA_ID = "ras-handoff/1"
+HANDOFF_SCHEMA_ID = "ras-handoff/2"
+OLDER_SCHEMA_IDS = ("ras-handoff/1",)
 SCHEMA_FILE = Path(__file__).with_name("handoff.schema.json")
 REMOVED = "[removed]"
 
 Status = Literal["in_progress", "handed_off", "agreed"]
+MoneyStatus = Literal["not_reached", "skipped", "answered"]
+ESTIMATE_NOTE = (
+    "An estimate only, from what the person said in the conversation. It is not a decision: "
+    "the council's financial assessment (a finance officer's money check) decides what the person pays."
+)
 
 
 class _Out(BaseModel):
@@ -86,10 +100,26 @@ class Review(_Out):
     changes: list[WorkerChange] = []
 
 
-class Handoff(_Out):
-    """`ras-handoff/1`."""
+class MoneyPart(_Out):
+    """The optional money part of the conversation, asked after the result (an estimate only)."""
 
-    schema_: Literal["ras-handoff/1"] = Field(HANDOFF_SCHEMA_ID, alias="schema")
+    status: MoneyStatus = Field(
+        "not_reached",
+        description="`answered`: the person chose to answer the money questions (an estimate may still be "
+        "missing, see `missing`); `skipped`: they chose to skip them; `not_reached`: not asked (not eligible, "
+        "not there yet, or a session saved before the money part existed).",
+    )
+    answers: int = Field(0, description="Answers the person gave in the money part, the answer to the offer included.")
+    finance: FinanceRecord | None = Field(None, description="`ras-finance/1` built from the money answers; null when skipped or not enough was answered.")
+    charge: ChargeResult | None = Field(None, description="`ras-charge/1`: the charge estimate, step by step; null when none could be made.")
+    missing: list[str] = Field([], description="Why there is no charge figure: questions not answered, or a figure not in the charging rules.")
+    note: str = ESTIMATE_NOTE
+
+
+class Handoff(_Out):
+    """`ras-handoff/2`."""
+
+    schema_: Literal["ras-handoff/2"] = Field(HANDOFF_SCHEMA_ID, alias="schema")
     exported_at: str
     generator: str = "ras-chat"
     redacted: bool = False
@@ -103,6 +133,15 @@ class Handoff(_Out):
     audit: list[WorkerChange] = []
     audit_chain_intact: bool = Field(True, description="False if `ras-chat audit verify` finds any break.")
     review: Review | None = Field(None, description="The worker's review; null before there is a record.")
+    money: MoneyPart | None = Field(None, description="The optional money part; null only in a record read from `ras-handoff/1`.")
+    budget: BudgetStatement | None = Field(
+        None,
+        description="`ras-budget-statement/1` (Care Act s.26) for the amount that stands (the worker's agreed amount "
+        "when it differs from the first result, else the first result): weekly and yearly total, and the person's and "
+        "council's parts only when the money part gave an estimate (`parts_known`), an estimate that the council's "
+        "financial assessment decides. Null when there is no result, the person is not eligible, or the charging "
+        "files cannot be read.",
+    )
 
     def dump(self) -> dict:
         return self.model_dump(mode="json", by_alias=True)
@@ -112,15 +151,34 @@ class Handoff(_Out):
 
 
 def handoff_schema() -> dict:
-    """The published JSON Schema of `ras-handoff/1` (the shape of `ras-chat export --format json`)."""
+    """The published JSON Schema of `ras-handoff/2` (the shape of `ras-chat export --format json`)."""
     schema = Handoff.model_json_schema(by_alias=True, mode="serialization")
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
-    schema["$id"] = "https://ras-chat.invalid/schemas/ras-handoff-1.json"
+    schema["$id"] = "https://ras-chat.invalid/schemas/ras-handoff-2.json"
     return schema
 
 
 def handoff_schema_text() -> str:
     return json.dumps(handoff_schema(), indent=2, ensure_ascii=False) + "\n"
+
+
+def read_handoff(data: dict | str | bytes) -> Handoff:
+    """A hand-off record from its JSON, version 2 or the older version 1 (read with
+    `money` and `budget` null: that version did not carry them). Raises InvalidData."""
+    try:
+        raw = json.loads(data) if isinstance(data, (str, bytes)) else dict(data)
+    except ValueError as exc:
+        raise InvalidData(f"not a hand-off record: {exc}") from None
+    if not isinstance(raw, dict):
+        raise InvalidData("not a hand-off record: expected a JSON object")
+    if raw.get("schema") in OLDER_SCHEMA_IDS:
+        raw = {**raw, "schema": HANDOFF_SCHEMA_ID}
+    try:
+        return Handoff.model_validate(raw)
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        where = ".".join(str(p) for p in err["loc"])
+        raise InvalidData(f"not a readable hand-off record: {where}: {err['msg']}") from None
 
 
 # ----- building -------------------------------------------------------------------------------
@@ -157,6 +215,8 @@ def build_handoff(details: dict, *, audit_chain_intact: bool = True, exported_at
             audit=[WorkerChange(**_entry(e)) for e in details.get("audit") or []],
             audit_chain_intact=audit_chain_intact,
             review=review,
+            money=_money(snap),
+            budget=_budget(snap, details.get("result"), review),
         )
     except ValidationError as exc:
         err = exc.errors()[0]
@@ -185,6 +245,61 @@ def _review(details: dict) -> Review | None:
         signed_off=r.signed_off is not None,
         changes=[WorkerChange(**_entry(e)) for e in details.get("audit") or [] if _entry(e)["seq"] in seqs],
     )
+
+
+def _money(snap: dict) -> MoneyPart:
+    """The money part from the session snapshot (`finance`, `charge`, `money_missing`, and
+    the answer to the offer). Older snapshots have none of these: `not_reached`."""
+    answers = snap.get("answers") if isinstance(snap.get("answers"), dict) else {}
+    finance, charge = snap.get("finance"), snap.get("charge")
+    count = snap.get("money_answer_count") or 0
+    if finance or charge or answers.get("money_offer") == "ask":
+        status = "answered"
+    elif "money_offer" in answers:  # "skip", or not answered ("I don't know"): the dialogue skips
+        status = "skipped"
+    else:
+        status = "not_reached"
+    return MoneyPart(
+        status=status,
+        answers=count if isinstance(count, int) else 0,
+        finance=FinanceRecord.model_validate(finance) if finance else None,
+        charge=ChargeResult.model_validate(charge) if charge else None,
+        missing=[str(m) for m in snap.get("money_missing") or []],
+    )
+
+
+def _budget(snap: dict, result: dict | None, review: Review | None) -> BudgetStatement | None:
+    """The s.26 statement for the amount that stands: the worker's agreed amount when it
+    differs from the first result, else the first result. The person's and council's parts
+    come from the stored charge estimate, worked out again from the stored finance record
+    (same rules, same date) when the amount differs from the care cost it used."""
+    from ras.charging import budget_statement, estimate_charge, load_charging_rules, load_statement_texts
+    from ras.money import pence
+    from ras.policy import DataFileError, load_policy
+
+    if not result:
+        return None
+    alloc = Allocation.model_validate(result)
+    if not alloc.eligible:
+        return None
+    try:
+        as_of = dt.date.fromisoformat(str(snap.get("as_of") or alloc.as_of)[:10])
+        rules = load_charging_rules().at(as_of)
+        texts = load_statement_texts()
+        if review is not None and review.amount_changed and review.agreed_weekly is not None:
+            base = review.adjusted_result or alloc
+            weekly = pence(review.agreed_weekly)
+            if weekly != base.weekly:  # an amount set outside the tables: a year at the policy's weeks
+                weeks = load_policy(base.policy).at(dt.date.fromisoformat(base.as_of[:10])).general.weeks_per_year
+                base = base.model_copy(update={"weekly": weekly, "annual": pence(weekly * weeks)})
+            alloc = base
+        charge = ChargeResult.model_validate(snap["charge"]) if snap.get("charge") else None
+        finance = FinanceRecord.model_validate(snap["finance"]) if snap.get("finance") else None
+        if charge is not None and finance is not None and finance.care_cost != alloc.weekly:
+            charge = estimate_charge(finance.model_copy(update={"care_cost": pence(alloc.weekly)}), rules)
+    except (DataFileError, ValidationError, ValueError, OSError):
+        return None
+    return budget_statement(alloc, charge, texts, rules=rules)
 
 
 def _entry(e: Any) -> dict:
@@ -231,8 +346,15 @@ def redact(h: Handoff) -> Handoff:
 
     Removed: the person's name (also where the assistant said it), everything typed that
     was not one of the offered choices, what matters and notes, the worker's name and
-    reasons. Kept: the structured answers, the figures and their explanation, times,
-    flags and the audit chain's hashes (so it still verifies against the database).
+    reasons, and the free text of the finance record (its id and notes, and any income
+    note or spending description that is not a plain identifier). Kept: the structured
+    answers, the figures and their explanation (money amounts too: capital, income items,
+    the charge estimate and the budget statement), times, flags and the audit chain's
+    hashes (so it still verifies against the database).
+
+    Typed words are also removed where the assistant quoted them, except in result
+    messages (worked out from figures and data files, never from typed text) and except
+    typed amounts: removing "250" would turn "£14,250.00" into "£14,[removed].00".
     """
     names = _name_parts(h.session.who)
     # first pass: which person messages were typed rather than picked from the choices offered
@@ -250,13 +372,18 @@ def redact(h: Handoff) -> Handoff:
             if not picked and m.text.strip():
                 typed.append(m.text.strip())
     words = h.own_words
+    typed = [t for t in typed if not _looks_like_money(t)]
     typed += [t for t in (words.what_matters, words.notes, *words.area_notes.values()) if t]
+    money, money_words = _redact_money(h.money)
+    typed += money_words
     # the assistant may quote what was typed (a summary to check): remove it there too
     typed.sort(key=len, reverse=True)
+    money_words.sort(key=len, reverse=True)
     transcript: list[TranscriptMessage] = []
     for m, kept in zip(h.transcript, keep):
         if m.role == "assistant":
-            text = _scrub(_remove_quotes(m.text, typed), names)
+            quoted = money_words if m.kind == "result" else typed
+            text = _scrub(_remove_quotes(m.text, quoted), names)
         else:
             text = m.text if kept else REMOVED
         choices = [_scrub(_choice_label(c), names) if isinstance(c, str) else c for c in m.choices]
@@ -300,8 +427,39 @@ def redact(h: Handoff) -> Handoff:
             "transcript": transcript,
             "audit": audit,
             "review": review,
+            "money": money,
         }
     )
+
+
+def _redact_money(money: MoneyPart | None) -> tuple[MoneyPart | None, list[str]]:
+    """The money part without its free text, and the words removed (to remove them where
+    the charge steps or the assistant repeat them). Amounts and kinds stay."""
+    if money is None or money.finance is None:
+        return money, []
+    f = money.finance
+    removed = [t for t in (f.id, f.notes) if t]
+    income = []
+    for item in f.income:
+        if item.note and not _ID_LIKE.match(item.note):
+            removed.append(item.note)
+            item = item.model_copy(update={"note": REMOVED})
+        income.append(item)
+    dre = None
+    if f.dre is not None:
+        dre = []
+        for item in f.dre:
+            if not _ID_LIKE.match(item.what):
+                removed.append(item.what)
+                item = item.model_copy(update={"what": REMOVED})
+            dre.append(item)
+    finance = f.model_copy(update={"id": None, "notes": None, "income": tuple(income), "dre": None if dre is None else tuple(dre)})
+    charge = money.charge
+    words = sorted({w for w in removed if w}, key=len, reverse=True)
+    if charge is not None and words:
+        steps = tuple(st.model_copy(update={"text": _remove_quotes(st.text, words)}) for st in charge.steps)
+        charge = charge.model_copy(update={"steps": steps})
+    return money.model_copy(update={"finance": finance, "charge": charge}), words
 
 
 def _redact_what(what: dict) -> dict:
@@ -318,6 +476,12 @@ def _looks_like_amount(text: str) -> bool:
     return re.fullmatch(r"-?\d+(\.\d+)?", text) is not None
 
 
+def _looks_like_money(text: str) -> bool:
+    """A typed amount ("250", "£15,750", "28.70"); not a long number such as a phone number."""
+    bare = text.replace("£", "").replace(",", "").strip()
+    return re.fullmatch(r"\d{1,7}(\.\d{1,2})?", bare) is not None
+
+
 def _choice_label(c: Any) -> str:
     if isinstance(c, dict):
         return str(c.get("label") or c.get("text") or c.get("id") or "")
@@ -332,9 +496,11 @@ def _name_parts(who: str | None) -> list[str]:
 
 
 def _remove_quotes(text: str, typed: list[str]) -> str:
+    """Each typed text (3 characters or more) removed where it stands as words of its own:
+    a typed "skip" is removed from "you can skip this", not from "skipped"."""
     for t in typed:
         if len(t) >= 3:
-            text = text.replace(t, REMOVED)
+            text = re.sub(rf"(?<!\w){re.escape(t)}(?!\w)", REMOVED, text)
     return text
 
 

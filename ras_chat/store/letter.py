@@ -54,6 +54,7 @@ def letter_blocks(h: Handoff) -> list[Block]:
         out.append(Block("h2", "What each part is for"))
         out.append(Block("ul", items=[f"{e.name}: {pounds(e.amount)} a week. {e.why}" for e in r.elements]))
     out += _review_letter(h)
+    out += _money_letter(h)
     words = h.own_words
     if words.what_matters or words.area_notes:
         out.append(Block("h2", "What matters to you"))
@@ -129,6 +130,7 @@ def summary_blocks(h: Handoff) -> list[Block]:
         for text in (h.own_words.what_matters, h.own_words.notes):
             if text:
                 out.append(Block("quote", text))
+    out += _money_summary(h)
     out.append(Block("h2", "Flags"))
     out.append(Block("ul", items=h.flags) if h.flags else Block("p", "None raised."))
     out += _review_summary(h)
@@ -151,6 +153,142 @@ def summary_blocks(h: Handoff) -> list[Block]:
 
 def _yes(value: bool) -> str:
     return "yes" if value else "no"
+
+
+def _money_letter(h: Handoff) -> list[Block]:
+    """The personal budget statement (Care Act s.26) in the council's words: the total, and
+    the person's and the council's parts only when the money part gave an estimate."""
+    st, money = h.budget, h.money
+    if st is None:
+        return []
+    out: list[Block] = [Block("h2", st.title)]
+    status = money.status if money is not None else None
+    if status == "skipped":
+        out.append(Block("p", "You chose to skip the money questions. That is fine."))
+        out.append(Block("p", "So we do not know yet what you will pay."))
+    elif status == "answered" and not st.parts_known:
+        out.append(Block("p", "You told us about your money. But we could not make a first guess."))
+        if any(m.startswith("not answered") for m in money.missing):
+            out.append(Block("p", "We need a few more answers first."))
+        out += [Block("p", m) for m in (money.charge.missing if money.charge else ())]
+    out += [Block("p", line) for line in st.summary]
+    if st.parts_known:
+        out.append(
+            Block(
+                "table",
+                rows=[
+                    ["", "A week", "A year"],
+                    ["Your budget", pounds(st.weekly_total), pounds(st.yearly_total)],
+                    ["You pay (a first guess)", pounds(st.person_weekly), pounds(st.person_yearly)],
+                    ["The council pays (a first guess)", pounds(st.council_weekly), pounds(st.council_yearly)],
+                ],
+            )
+        )
+        if money is not None and money.charge is not None:
+            out.append(Block("h2", "How we worked out your part"))
+            out.append(Block("ol", items=[step.text for step in money.charge.steps]))
+    if st.free_services:
+        out.append(Block("h2", st.free_heading))
+        out.append(Block("ul", items=[f"{f.name}: {f.limit}." for f in st.free_services]))
+    for section in st.sections:
+        out.append(Block("h2", section.heading))
+        out += [Block("p", line) for line in section.lines]
+        if section.items:
+            out.append(Block("ul", items=[f"{i.name}: {i.text} {i.limit}" for i in section.items]))
+    return out
+
+
+MONEY_STATUS_TERMS = {
+    "answered": "answered by the person",
+    "skipped": "skipped by the person (no charge estimate; the financial assessment decides)",
+    "not_reached": "not reached (not offered, or the conversation did not get there)",
+}
+YES_NO = {True: "yes", False: "no"}
+
+
+def _money_summary(h: Handoff) -> list[Block]:
+    """Professional terms: the finance record, the charge estimate with its steps, and the
+    s.26 split of the budget, each marked as an estimate for the financial assessment."""
+    money, st = h.money, h.budget
+    out = [Block("h2", "Charging estimate (ras-charge/1): an estimate, not a financial assessment")]
+    if money is None:
+        out.append(Block("p", "Not in this record (read from ras-handoff/1)."))
+    else:
+        extra = f" ({money.answers} answers)" if money.status == "answered" else ""
+        out.append(Block("p", f"Optional money part: {MONEY_STATUS_TERMS[money.status]}{extra}."))
+        f, c = money.finance, money.charge
+        if f is not None:
+            rows = [
+                ["Field", "Value"],
+                ["Capital (savings that count)", pounds(f.capital)],
+                ["Age group / household", f"{f.age_group} / {f.household}"],
+                ["Weekly income", "; ".join(f"{i.kind.replace('_', ' ')} {pounds(i.weekly)}" for i in f.income) or "none given"],
+                ["Disability premium / enhanced", f"{YES_NO[f.disability_premium]} / {YES_NO[f.enhanced_disability_premium]}"],
+                ["Housing costs (weekly)", pounds(f.housing_costs)],
+                ["Disability-related expenditure", "; ".join(f"{i.what} {pounds(i.weekly)}" for i in f.dre) if f.dre else "not itemised (rules' default if a disability benefit counts)"],
+                ["Care cost used (weekly)", pounds(f.care_cost)],
+            ]
+            out.append(Block("table", rows=rows))
+        if c is not None:
+            rows = [
+                ["Field", "Value"],
+                ["Rules in force", f"{c.rules}, as of {c.as_of}"],
+                ["Capital band", c.capital_band.replace("_", " ")],
+                ["Tariff income (weekly)", _money_or(c.tariff_income, "n/a (full cost)")],
+                ["Assessable income (weekly)", pounds(c.assessable_income)],
+                ["Disregarded income (weekly)", pounds(c.disregarded_income)],
+                ["Minimum Income Guarantee (weekly)", _money_or(c.mig, "MISSING from the charging rules")],
+                ["Housing costs (weekly)", pounds(c.housing_costs)],
+                ["Disability-related expenditure (weekly)", f"{pounds(c.dre)} ({c.dre_source})"],
+                ["Left after allowances (weekly)", _money_or(c.left_after_allowances, "-")],
+                ["Estimated weekly charge", _money_or(c.weekly_charge, "not worked out")],
+                ["Capped at the care cost", YES_NO[c.capped_at_care_cost]],
+                ["Full cost (capital above the upper limit)", YES_NO[c.full_cost]],
+            ]
+            out.append(Block("table", rows=rows))
+            out.append(Block("ol", items=[f"[{step.rule}] {step.text}" for step in c.steps]))
+        if money.missing:
+            out.append(Block("p", "Why there is no charge figure:"))
+            out.append(Block("ul", items=list(money.missing)))
+        rv = h.review
+        if f is not None and rv is not None and rv.agreed_weekly is not None and rv.agreed_weekly != f.care_cost:
+            out.append(
+                Block(
+                    "p",
+                    f"The estimate in the conversation used a care cost of {pounds(f.care_cost)} a week; the agreed "
+                    f"amount is {pounds(rv.agreed_weekly)} a week. The statement below is estimated again on the "
+                    "agreed amount (same finance record, rules and date).",
+                )
+            )
+        if money.status == "answered":
+            out.append(Block("p", money.note))
+    if st is not None:
+        out.append(Block("h2", "Personal budget statement (Care Act 2014 s.26)"))
+        parts = st.parts_known
+        rows = [
+            ["", "Weekly", "Yearly"],
+            ["Total (indicative personal budget)", pounds(st.weekly_total), pounds(st.yearly_total)],
+            ["Person's part (estimated charge)", *(_pair(st.person_weekly, st.person_yearly) if parts else ["not worked out", "not worked out"])],
+            ["Council's part (total less person's part)", *(_pair(st.council_weekly, st.council_yearly) if parts else ["not worked out", "not worked out"])],
+        ]
+        out.append(Block("table", rows=rows))
+        out.append(
+            Block(
+                "p",
+                "Parts are an estimate from the optional money part; the financial assessment decides the charge."
+                if parts
+                else "No person/council split is stated: no charge estimate was made. The financial assessment decides the charge.",
+            )
+        )
+    return out
+
+
+def _money_or(value, missing: str) -> str:
+    return missing if value is None else pounds(value)
+
+
+def _pair(weekly, yearly) -> list[str]:
+    return [pounds(weekly), pounds(yearly)]
 
 
 def _review_letter(h: Handoff) -> list[Block]:
