@@ -8,20 +8,56 @@ from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
+from ras.charging import BudgetStatement
 from ras.models import Allocation
 from ras.money import pounds
 from ras_chat.ui.widgets.chat import ChatLog
 
 
 class ResultScreen(Screen):
-    """Shows an allocation the session worked out. Escape goes back to the chat."""
+    """Shows an allocation the session worked out, and the person's and the council's parts
+    when the optional money part gave an estimate. Escape goes back to the chat.
+
+    Computes nothing: the parts come from the session's budget statement (worked out by the
+    dialogue layer from its stored charge estimate). Given as `statement`, or asked of the
+    app's session when not given.
+    """
 
     BINDINGS = [Binding("escape", "app.pop_screen", "Back to the chat")]
+    DEFAULT_CSS = """
+    #result-parts {
+        height: auto;
+        padding: 1 0 0 0;
+        text-style: bold;
+    }
+    """
 
-    def __init__(self, allocation: Allocation, reference: str) -> None:
+    def __init__(self, allocation: Allocation, reference: str, statement: BudgetStatement | None = None) -> None:
         super().__init__()
         self.allocation = allocation
         self.reference = reference
+        self.statement = statement
+
+    def _statement(self) -> BudgetStatement | None:
+        if self.statement is None:
+            session = getattr(self.app, "session", None)
+            if session is not None and hasattr(session, "budget_statement"):
+                self.statement = session.budget_statement()
+        return self.statement
+
+    def parts_text(self) -> str:
+        """Who pays what, from the budget statement: the person's and the council's parts
+        when the money part gave an estimate, else that they are not worked out yet."""
+        st = self._statement()
+        if st is None or not self.allocation.eligible or st.weekly_total <= 0:
+            return ""
+        if not st.parts_known:
+            return "Your part and the council's part are not worked out yet. A money check decides."
+        return (
+            f"You pay {pounds(st.person_weekly)} a week ({pounds(st.person_yearly)} a year). "
+            f"The council pays {pounds(st.council_weekly)} a week ({pounds(st.council_yearly)} a year). "
+            "Your part is a first guess: a money check with a finance officer decides it."
+        )
 
     def compose(self) -> ComposeResult:
         a = self.allocation
@@ -29,6 +65,9 @@ class ResultScreen(Screen):
             yield Static(f"Your starting amount: {pounds(a.weekly)} a week", id="result-title")
             yield ChatLog(id="explanation", follow=False)  # read from the top
             yield DataTable(id="amounts", cursor_type="row", zebra_stripes=False)
+            parts = self.parts_text()
+            if parts:
+                yield Static(parts, id="result-parts", markup=False)
             yield Static(
                 f"Your reference: {self.reference}. A worker will check this with you. "
                 "Press Escape to see the chat again, ctrl+q to close.",
