@@ -21,6 +21,7 @@ import datetime as dt
 import os
 import sqlite3
 import stat
+import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any, Iterator
@@ -126,20 +127,22 @@ class _SqliteBackend:
             raise StoreError(f"{path}: cannot open the database ({exc})") from None
         try:
             self.conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
-            problems = [row[0] for row in self.conn.execute("PRAGMA quick_check").fetchall()]
+            problems = _while_busy(lambda: [row[0] for row in self.conn.execute("PRAGMA quick_check").fetchall()])
+            # switching a new file to WAL takes a lock SQLite does not wait for on its own
+            _while_busy(lambda: self.conn.execute("PRAGMA journal_mode = WAL"))
+            self.conn.execute("PRAGMA synchronous = FULL")
+            self.conn.execute("PRAGMA foreign_keys = ON")
+        except _StillBusy:
+            self.conn.close()
+            raise StoreError(
+                f"{path}: the database stayed busy for {BUSY_TIMEOUT_S:.0f} seconds (another ras-chat is using it); try again"
+            ) from None
         except sqlite3.DatabaseError as exc:
             self.conn.close()
             raise DamagedDatabase(_damaged(path, str(exc))) from None
         if problems != ["ok"]:
             self.conn.close()
             raise DamagedDatabase(_damaged(path, problems[0]))
-        try:
-            self.conn.execute("PRAGMA journal_mode = WAL")
-            self.conn.execute("PRAGMA synchronous = FULL")
-            self.conn.execute("PRAGMA foreign_keys = ON")
-        except sqlite3.DatabaseError as exc:
-            self.conn.close()
-            raise DamagedDatabase(_damaged(path, str(exc))) from None
         _tighten_sidecars(path)
 
     @contextlib.contextmanager
@@ -216,6 +219,28 @@ class _PostgresBackend:
 
     def close(self) -> None:
         self.conn.close()
+
+
+class _StillBusy(Exception):
+    pass
+
+
+def _while_busy(action: Any) -> Any:
+    """Run `action`, trying again while another connection holds the lock SQLite gave up on
+    at once ("database is locked" while a new file is being set up). A busy database is
+    not a damaged one."""
+    deadline = time.monotonic() + BUSY_TIMEOUT_S
+    pause = 0.005
+    while True:
+        try:
+            return action()
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) and "busy" not in str(exc):
+                raise
+            if time.monotonic() > deadline:
+                raise _StillBusy() from None
+            time.sleep(pause)
+            pause = min(pause * 2, 0.2)
 
 
 def _damaged(path: Path, detail: str) -> str:
