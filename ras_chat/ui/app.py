@@ -139,7 +139,7 @@ class RasChatApp(App[int]):
         if result is not None and self._show_result:
             from ras_chat.ui.screens.result import ResultScreen  # not needed to start: loaded late
 
-            self.push_screen(ResultScreen(result, self.session.state.id))
+            self.push_screen(ResultScreen(result, self.session.state.id, statement=self.session.budget_statement()))
 
     # -- the worker's panel and "what if" (worked out by ras_chat.training, on a copy) --
 

@@ -19,8 +19,8 @@ class ResultScreen(Screen):
     when the optional money part gave an estimate. Escape goes back to the chat.
 
     Computes nothing: the parts come from the session's budget statement (worked out by the
-    dialogue layer from its stored charge estimate). Given as `statement`, or asked of the
-    app's session when not given.
+    dialogue layer from its stored charge estimate), given as `statement`. Without one the
+    screen shows the amount only.
     """
 
     BINDINGS = [Binding("escape", "app.pop_screen", "Back to the chat")]
@@ -38,17 +38,10 @@ class ResultScreen(Screen):
         self.reference = reference
         self.statement = statement
 
-    def _statement(self) -> BudgetStatement | None:
-        if self.statement is None:
-            session = getattr(self.app, "session", None)
-            if session is not None and hasattr(session, "budget_statement"):
-                self.statement = session.budget_statement()
-        return self.statement
-
     def parts_text(self) -> str:
         """Who pays what, from the budget statement: the person's and the council's parts
         when the money part gave an estimate, else that they are not worked out yet."""
-        st = self._statement()
+        st = self.statement
         if st is None or not self.allocation.eligible or st.weekly_total <= 0:
             return ""
         if not st.parts_known:
