@@ -37,6 +37,12 @@ def handoff_summary(session: Session) -> list[str]:
         if alloc.eligible:
             lines.append(f"Starting amount: {pounds(alloc.weekly)} a week ({pounds(alloc.annual)} a year).")
             lines.append(f"It could be from {pounds(alloc.range.low)} to {pounds(alloc.range.high)} a week.")
+            statement = session.budget_statement()
+            if statement is not None and statement.parts_known and alloc.weekly > 0:
+                lines.append(
+                    f"You pay {pounds(statement.person_weekly)} a week. "
+                    f"The council pays {pounds(statement.council_weekly)} a week. This is a first guess."
+                )
         else:
             lines.append("The council is not likely to pay for support right now. A worker will check this with you.")
     carer = session.carer_record()

@@ -49,6 +49,15 @@ def test_a_whole_conversation_through_a_pipe_reaches_the_hand_off_and_prints_the
     assert "£195.00 a week" in out.stdout
     assert "Summary" in out.stdout and "Starting amount: £195.00 a week (£10,140.00 a year)." in out.stdout
     assert out.stdout.rstrip().splitlines()[-1].startswith("Your reference:")
+    assert "You pay" not in out.stdout.split("Summary")[1]  # she skipped the money part
+
+
+def test_the_summary_gives_who_pays_what_when_the_money_part_was_answered(tmp_path):
+    plan = FARZANA.with_name("farzana_pays_part.plan")
+    out = run("\n".join(plan_answers(plan)) + "\n", "--plain", env={"RAS_CHAT_DB": str(tmp_path / "s.db")})
+    assert out.returncode == 0, out.stderr
+    summary = out.stdout.split("Summary")[1]
+    assert "You pay £143.50 a week. The council pays £51.50 a week. This is a first guess." in summary
 
 
 def test_plain_mode_is_chosen_on_its_own_when_not_on_a_terminal():
