@@ -955,6 +955,7 @@ class Session:
                         "unable": bool(need) and picked and isinstance(ways, list) and any(w in UNABLE_WAYS for w in ways),
                         "ways": [w for w in UNABLE_WAYS if isinstance(ways, list) and w in ways],
                         "not_known": _unknown(ways),
+                        "asked": f"outcome_ways:{area}:{o}" in a,  # its reg. 2(3) question was answered
                     }
                 )
             areas[area] = {

@@ -7,7 +7,7 @@ the result back to `WhatIfBox.show_what_if`.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
@@ -53,10 +53,9 @@ def _outcome_note(outcome: dict, asked: bool, only_one: bool) -> str:
     return "not unable on reg. 2(3)" if only_one else "reported hard; not unable on reg. 2(3)"
 
 
-def worker_text(view: dict, heard: Collection[str] | None = None) -> Text:
-    """The panel's text for a `worker_view()` dict. `heard`: the answers heard so far as
-    what-if paths (`ras_chat.training.whatif.heard_paths`); an everyday thing whose path
-    is not in it is shown as not yet asked. None: every picked thing counts as asked."""
+def worker_text(view: dict) -> Text:
+    """The panel's text for a `worker_view()` dict (an everyday thing whose `asked` is false
+    is shown as not yet asked)."""
     out = Text()
 
     def head(words: str) -> None:
@@ -91,7 +90,7 @@ def worker_text(view: dict, heard: Collection[str] | None = None) -> Text:
             if not (outcome.get("said_hard") or outcome.get("not_known")):
                 continue
             mark = "[x]" if outcome.get("unable") else "[ ]"
-            asked = heard is None or f"outcomes.{outcome.get('id')}" in heard
+            asked = outcome.get("asked", True)
             line(f"  {mark} {outcome['regulation']}")
             line("      " + _outcome_note(outcome, asked, len(outcomes) == 1))
     if view.get("client_group"):
@@ -280,6 +279,5 @@ class WorkerPanel(VerticalScroll):
         yield WhatIfBox(id="whatif")
 
     def show_view(self, view: dict, answers: Sequence["Answer"] = ()) -> None:
-        heard = {a.path for a in answers}
-        self.query_one("#worker-text", Static).update(worker_text(view, heard))
+        self.query_one("#worker-text", Static).update(worker_text(view))
         self.query_one(WhatIfBox).set_answers(answers)
