@@ -114,3 +114,19 @@ async def _in_progress(tmp_path):
         assert "still in progress" in text(app, "#message")
     with open_store(db) as store:
         assert store.load(sid)["status"] == "in_progress" and store.audit_entries() == []
+
+
+def test_the_review_screen_neither_animates_nor_blinks(tmp_path):
+    async def go():
+        db = str(tmp_path / "s.db")
+        with open_store(db) as store:
+            sid = seed_from_plan(store, FARZANA)
+        Input.cursor_blink = True  # Textual's own default, as if no other app had run first
+        app = make_review_app(db, sid, who="Jo Worker")
+        async with app.run_test(size=(120, 45)) as pilot:
+            await pilot.pause()
+            return app.animation_level, [box.cursor_blink for box in app.query(Input)]
+
+    level, blinking = asyncio.run(go())
+    assert level == "none"
+    assert blinking and not any(blinking)

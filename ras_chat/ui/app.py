@@ -15,7 +15,6 @@ from typing import Callable
 from textual import on
 from textual.app import App
 from textual.binding import Binding
-from textual.widgets import Input
 
 from ras_chat.dialogue.session import Message, Session
 from ras_chat.startup import resume_collector
@@ -28,7 +27,7 @@ from ras_chat.ui.events import (
     WhatIfAsked,
 )
 from ras_chat.ui.screens.chat import ChatScreen
-from ras_chat.ui.themes import HIGH_CONTRAST, theme_name
+from ras_chat.ui.themes import HIGH_CONTRAST, hold_still, theme_name
 
 OnTurn = Callable[[Session, list[Message]], None]
 
@@ -68,7 +67,7 @@ class RasChatApp(App[int]):
         self._theme_choice = theme_name(theme)
         self._worker_at_start = worker_panel
         self._show_result = show_result
-        self.animation_level = "none"
+        hold_still(self)
         self.save_error: str | None = None
         self.stopped_by: str | None = None
         """How the app ended: "finished", "saved" (ctrl+s) or "quit" (ctrl+q)."""
@@ -248,7 +247,6 @@ def make_app(
 ) -> RasChatApp:
     """The app over `session`. `on_turn(session, new_messages)` runs after every turn (and on
     ctrl+s / ctrl+q), before the next question is shown: that is where saving plugs in."""
-    Input.cursor_blink = False  # no blinking anywhere (class default; set before widgets exist)
     return RasChatApp(
         session,
         on_turn=on_turn,

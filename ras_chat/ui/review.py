@@ -36,6 +36,7 @@ from ras_chat.review.model import (
 )
 from ras_chat.review.text import review_lines
 from ras_chat.store.store import Store, open_store
+from ras_chat.ui.themes import hold_still
 
 CHOICES: list[tuple[str, str]] = [
     *[(f"{a} {p.replace('_', ' ')}", f"areas.{a}.{p}") for a in AREA_IDS for p in ("need", "risk", "unpaid_support")],
@@ -132,6 +133,7 @@ class ReviewApp(App[int]):
 
     def __init__(self, target: str, session_id: str, *, who: str | None = None, policy_at=None) -> None:
         super().__init__()
+        hold_still(self)
         self.target = target
         self.session_id = session_id
         self.who = who

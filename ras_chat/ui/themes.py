@@ -6,7 +6,9 @@ carried by colour alone (labels and borders tell the assistant from the person).
 
 from __future__ import annotations
 
+from textual.app import App
 from textual.theme import Theme
+from textual.widgets import Input
 
 DEFAULT_THEME = "textual-dark"
 
@@ -53,3 +55,11 @@ def theme_name(choice: str | None) -> str:
     if key not in THEMES:
         raise ValueError(f"no theme {choice!r}: choose one of {', '.join(THEMES)}")
     return THEMES[key]
+
+
+def hold_still(app: App) -> None:
+    """No animation and no blinking cursor (issue 4: nothing moves or blinks unless asked
+    for). Call in every app's `__init__`: the cursor setting is a class default, so it must
+    be set before any Input exists."""
+    app.animation_level = "none"
+    Input.cursor_blink = False

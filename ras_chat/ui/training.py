@@ -197,7 +197,6 @@ class TrainingApp(RasChatApp):
 
 
 def make_training_app(case: Case | None = None, *, theme: str | None = "default") -> TrainingApp:
-    Input.cursor_blink = False
     return TrainingApp(case, theme=theme)
 
 
