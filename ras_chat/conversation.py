@@ -15,7 +15,7 @@ import datetime as dt
 import os
 import sys
 from dataclasses import dataclass
-from typing import Callable, TextIO
+from typing import Any, Callable, TextIO
 
 from ras_chat.dialogue.session import Message, Session, SessionState
 from ras_chat.plain import run_plain
@@ -31,6 +31,19 @@ class Persistence:
     """Gives the saved state for a `--resume` id (or "last"), or None."""
     resume_hint: Callable[[Session], str] | None = None
     """What to tell a person who stops, so they can carry on."""
+
+
+def save_session_turn(store: Any, session: Session, new_messages: list[Message]) -> None:
+    """Commit one turn of `session` to `store` (a `ras_chat.store.Store`): its state, the
+    messages added since the last save, and its assessment record and result as they now are."""
+    record = session.record()
+    result = session.result()
+    store.save_turn(
+        session.state.model_dump(mode="json"),
+        [m.model_dump(mode="json") for m in new_messages],
+        record=record.dump() if record else None,
+        result=result.dump() if result else None,
+    )
 
 
 def persistence(args: argparse.Namespace) -> Persistence:
@@ -50,14 +63,7 @@ def persistence(args: argparse.Namespace) -> Persistence:
     store = open_store(getattr(args, "db", None))
 
     def on_turn(session: Session, new_messages: list[Message]) -> None:
-        record = session.record()
-        result = session.result()
-        store.save_turn(
-            session.state.model_dump(mode="json"),
-            [m.model_dump(mode="json") for m in new_messages],
-            record=record.dump() if record else None,
-            result=result.dump() if result else None,
-        )
+        save_session_turn(store, session, new_messages)
 
     def load(ref: str) -> SessionState | None:
         try:

@@ -6,6 +6,7 @@ import json
 
 import pytest
 
+from ras_chat.conversation import save_session_turn as save
 from ras_chat.store import open_store
 from ras_chat.store.fhir import questionnaire_response
 from ras_chat.store.handoff import Handoff, build_handoff, redact
@@ -15,16 +16,6 @@ session_mod = pytest.importorskip("ras_chat.dialogue.session")
 Session = session_mod.Session
 
 WORDS = "My name is Mary. I love my garden & <b>my</b> grandson."
-
-
-def save(store, session, new):
-    record, result = session.record(), session.result()
-    store.save_turn(
-        session.state.model_dump(mode="json"),
-        [m.model_dump(mode="json") for m in new],
-        record=record.dump() if record else None,
-        result=result.dump() if result else None,
-    )
 
 
 def run(store, session, turns=200, stop_after=None):

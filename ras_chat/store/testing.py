@@ -120,6 +120,7 @@ def seed_from_plan(store, plan_path: str | os.PathLike, *, session_id: str | Non
     """
     from pathlib import Path
 
+    from ras_chat.conversation import save_session_turn
     from ras_chat.dialogue.session import Session
     from ras_chat.dialogue.testplan import FIXED_TIME
 
@@ -127,18 +128,9 @@ def seed_from_plan(store, plan_path: str | os.PathLike, *, session_id: str | Non
         session_id=session_id or Path(plan_path).stem, clock=lambda: FIXED_TIME, as_of=FIXED_TIME.date()
     )
 
-    def save(new) -> None:
-        record, result = session.record(), session.result()
-        store.save_turn(
-            session.state.model_dump(mode="json"),
-            [m.model_dump(mode="json") for m in new],
-            record=record.dump() if record else None,
-            result=result.dump() if result else None,
-        )
-
-    save(session.opening())
+    save_session_turn(store, session, session.opening())
     for n, text in enumerate(plan_answers(plan_path)):
         if session.finished or (stop_after is not None and n >= stop_after):
             break
-        save(session.send(text))
+        save_session_turn(store, session, session.send(text))
     return session.state.id
