@@ -73,6 +73,8 @@ METHODS: tuple[str, ...] = ("points", "bands", "grid", "costed")
 
 # reg. 2(3): the four ways an adult is "unable to achieve" an outcome; carers have three (reg. 3(3)).
 UnableWay = Literal["without_help", "pain_or_distress", "unsafe", "takes_longer"]
+UNABLE_WAYS: tuple[str, ...] = ("without_help", "pain_or_distress", "unsafe", "takes_longer")
+"""The four ways of reg. 2(3) that make an everyday thing one the person is unable to achieve."""
 CarerUnableWay = Literal["without_help", "pain_or_distress", "unsafe"]
 
 

@@ -59,6 +59,20 @@ class Dialogue:
     def start(self) -> str:
         return self.spec.dialogue.start
 
+    @functools.cached_property
+    def setters(self) -> dict[str, str]:
+        """Field pattern -> the state whose answer sets it (the first, when `dialogue check`
+        has not been run on a file where two questions set one field)."""
+        out: dict[str, str] = {}
+        for name, state in self.states.items():
+            if state.sets is not None:
+                out.setdefault(state.sets, name)
+        return out
+
+    def setter(self, pattern: str) -> str | None:
+        """The state that sets `pattern` (`areas.{area}.need`), or None when none does."""
+        return self.setters.get(pattern)
+
     def line_of(self, *loc: object) -> int | None:
         return self.doc.line_of(loc)
 

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Callable
 from ras.eligibility import CARER_OUTCOME_WORDS
 from ras.models import AREA_IDS, CARER_OUTCOME_IDS, OUTCOME_IDS
 
+from ras_chat.dialogue.fields import FIELDS
 from ras_chat.dialogue.match import Option, contains_phrase, normalise
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -55,16 +56,8 @@ def area_outcome_ids(s: Session, area: str | None) -> list[str]:
 
 
 def picked_outcomes(s: Session, area: str | None = None) -> list[str]:
-    """The everyday things the person said are hard in `area` (a part of life with only one
-    is asked about directly, so that one is always "picked")."""
-    area = area or s.state.cursor.get("area")
-    ids = area_outcome_ids(s, area)
-    if len(ids) == 1:
-        return ids
-    value = s.state.answers.get(f"area_outcomes:{area}")
-    if not isinstance(value, list):
-        return []
-    return [v for v in value if v in OUTCOME_IDS]
+    """The everyday things the person said are hard in `area` (default: the current part)."""
+    return s.picked(area or s.state.cursor.get("area"))
 
 
 def suggest_areas_for(text: str, area_words: dict[str, tuple[str, ...]]) -> list[str]:
@@ -94,10 +87,9 @@ def going_well_only(s: Session) -> bool:
     """The first part of life only asks what is going well (what matters was just said).
     After a change of where to start, a part keeps whichever of the two it was asked."""
     area = s.state.cursor.get("area")
-    answers = s.state.answers
-    if f"area_going_well:{area}" in answers:
+    if s.answered("areas.{area}.going_well", area=area):
         return True
-    if f"area_matters:{area}" in answers:
+    if s.answered("areas.{area}.what_matters", area=area):
         return False
     return is_first_area(s)
 
@@ -109,8 +101,7 @@ def single_outcome_area(s: Session) -> bool:
 
 @condition
 def need_is_zero(s: Session) -> bool:
-    value = s.state.answers.get(f"area_need:{s.state.cursor.get('area')}")
-    return value == "0"
+    return s.answer("areas.{area}.need", area=s.state.cursor.get("area")) == "0"
 
 
 @condition
@@ -140,17 +131,17 @@ def is_eligible(s: Session) -> bool:
 
 @condition
 def has_carer(s: Session) -> bool:
-    return s.state.answers.get("has_carer") == "yes"
+    return s.answer("carer.present") == "yes"
 
 
 @condition
 def carer_talk_now(s: Session) -> bool:
-    return s.state.answers.get("carer_offer") == "now"
+    return s.answer("carer.offer") == "now"
 
 
 @condition
 def carer_ready(s: Session) -> bool:
-    return s.state.answers.get("carer_ready") == "yes"
+    return s.answer("carer.ready") == "yes"
 
 
 def money_question_ids(s: Session) -> list[str]:
@@ -189,19 +180,19 @@ def estimate_money(s: Session) -> None:
 
 @action
 def note_who(s: Session) -> None:
-    value = s.state.answers.get("who")
+    value = s.answer("who")
     s.state.who = value if isinstance(value, str) else None
 
 
 @action
 def suggest_areas(s: Session) -> None:
-    text = s.state.answers.get("what_matters_most")
+    text = s.answer("what_matters")
     s.state.suggested = suggest_areas_for(text, s.dialogue.spec.area_words) if isinstance(text, str) else []
 
 
 @action
 def start_areas(s: Session) -> None:
-    chosen = s.state.answers.get("confirm_areas")
+    chosen = s.answer("start_area")
     if chosen not in AREA_IDS:
         chosen = (s.state.suggested or list(AREA_IDS))[0]
     rest = [a for a in s.state.suggested if a != chosen] + [a for a in AREA_IDS if a not in s.state.suggested and a != chosen]
@@ -233,7 +224,7 @@ def next_picked_outcome(s: Session) -> None:
 
 @action
 def note_carer_coping(s: Session) -> None:
-    coping = s.state.answers.get("carer_coping")
+    coping = s.answer("carer.coping")
     if coping in ("struggling", "at_breaking_point"):
         words = {"struggling": "is finding caring hard", "at_breaking_point": "cannot carry on caring like this"}[coping]
         s.flag_once(
@@ -246,8 +237,8 @@ def note_carer_coping(s: Session) -> None:
 @action
 def note_carer_offer(s: Session) -> None:
     """A carer who would like their own talk later (or was not ready) is flagged for the worker."""
-    offer = s.state.answers.get("carer_offer")
-    ready = s.state.answers.get("carer_ready")
+    offer = s.answer("carer.offer")
+    ready = s.answer("carer.ready")
     if offer == "later" or (offer == "now" and ready == "no"):
         s.flag_once(
             "carer_later",
@@ -261,25 +252,26 @@ def compute_result(s: Session) -> None:
     s.state.checked = True
 
 
-SECTION_KEYS = {
-    "start": ("what_matters_most", "confirm_areas"),
+CHANGE_SECTIONS = {
+    "start": ("what_matters", "start_area"),
     "about": ("client_group", "fluctuating"),
-    "carer": ("has_carer", "carer_coping", "carer_offer"),
+    "carer": ("carer.present", "carer.coping", "carer.offer"),
 }
-AREA_SECTION = ("area_matters", "area_going_well", "area_need", "area_support", "area_risk", "area_outcomes")
+"""The fields asked again when the person picks that part to change."""
 
 
 @action
 def review_section(s: Session) -> None:
     """Mark one part's answers to be asked again (the rest are kept and skipped over)."""
     section = s.state.last_choice
+    keys: list[str | None]
     if section in AREA_IDS:
         s.state.cursor = {"area": section, "outcome": None}
-        keys = [f"{k}:{section}" for k in AREA_SECTION]
-        keys += [f"outcome_ways:{section}:{o}" for o in picked_outcomes(s, section)]
+        keys = [s.key_for(p, area=section) for p, f in FIELDS.items() if f.scope == "area"]
+        keys += [s.key_for("unable_reasons.{outcome}", area=section, outcome=o) for o in picked_outcomes(s, section)]
     else:
-        keys = list(SECTION_KEYS.get(section or "", ()))
-    s.state.review = sorted(set(s.state.review) | set(keys))
+        keys = [s.key_for(p) for p in CHANGE_SECTIONS.get(section or "", ())]
+    s.state.review = sorted(set(s.state.review) | {k for k in keys if k})
 
 
 # ----- choice providers --------------------------------------------------------------

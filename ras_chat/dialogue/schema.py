@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from ras.models import AreaId, OutcomeId
 
+from ras_chat.dialogue.fields import FIELDS
+
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
@@ -90,6 +92,9 @@ class StateSpec(_Strict):
     """Show the personal budget statement, as a few short messages."""
     status: Literal["handed_off", "agreed"] | None = None
     """For `end` states: the session status when the conversation ends here."""
+    sets: str | None = None
+    """The record field this question's answer fills (`areas.{area}.need`): see fields.py.
+    Everything that reads an answer asks for its field, never for the state's name."""
 
     @field_validator("kind", mode="before")
     @classmethod
@@ -128,6 +133,14 @@ class StateSpec(_Strict):
             raise ValueError("`charge` and `statement` belong on a `say` state")
         if self.kind != "end" and self.status is not None:
             raise ValueError("only an `end` state has a `status`")
+        if self.sets is not None:
+            if not self.is_question:
+                raise ValueError(f"only a question sets a field; a `{self.kind}` state has no answer")
+            if self.sets not in FIELDS:
+                raise ValueError(f"`{self.sets}` is not a field a question can set (known: {', '.join(FIELDS)})")
+            want = FIELDS[self.sets].scope
+            if want != self.scope:
+                raise ValueError(f"`{self.sets}` is set once for each {want}: the question needs `scope: {want}`")
         return self
 
     @property

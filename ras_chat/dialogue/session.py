@@ -9,50 +9,24 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from typing import Any, Callable, Literal
+from typing import Any, Callable
 
-from pydantic import BaseModel, ConfigDict
-
-from decimal import Decimal
-
-from ras.charging import (
-    AnswersIncomplete,
-    BadAnswer,
-    BudgetStatement,
-    ChargeResult,
-    FinanceRecord,
-    Question,
-    QuestionList,
-    budget_statement,
-    estimate_charge,
-    finance_record_from_answers,
-    load_charging_rules,
-    load_questions,
-    load_statement_texts,
-)
-from ras.eligibility import CARER_OUTCOME_WORDS, carer_eligibility
 from ras.engine import calculate
-from ras.models import (
-    AREA_IDS,
-    CARER_OUTCOME_IDS,
-    CLIENT_GROUPS,
-    OUTCOME_IDS,
-    Allocation,
-    AssessmentRecord,
-    CarerRecord,
-)
-from ras.money import pounds
+from ras.models import Allocation
 from ras.policy import load_policy
 
 from ras_chat.dialogue import registry
+from ras_chat.dialogue.clean import clean_answer
 from ras_chat.dialogue.loader import Dialogue, load_dialogue
 from ras_chat.dialogue.machine import SAFETY_STATE, build_machine
-from ras_chat.dialogue.clean import clean_answer, clean_text
-from ras_chat.dialogue.match import Option, amount_in, first_phrase, is_command, match_many, match_one
+from ras_chat.dialogue.mapping import Answers
+from ras_chat.dialogue.match import Option, first_phrase, is_command, match_many, match_one
+from ras_chat.dialogue.money import MoneyPart
+from ras_chat.dialogue.render import Rendering, listing
 from ras_chat.dialogue.schema import StateSpec
+from ras_chat.dialogue.state import SESSION_SCHEMA, Choice, Flag, Frame, Message, SessionState
+from ras_chat.dialogue.worker import WorkerView
 
-SESSION_SCHEMA = "ras-chat-session/1"
-UNABLE_WAYS = ("without_help", "pain_or_distress", "unsafe", "takes_longer")
 MAX_STEPS_PER_TURN = 1000
 """A guard: no turn may pass through more states than this (a broken dialogue, not a person)."""
 
@@ -61,122 +35,10 @@ def utc_now() -> dt.datetime:
     return dt.datetime.now(dt.timezone.utc)
 
 
-# ----- the contract ------------------------------------------------------------------
-
-
-class Choice(BaseModel):
-    model_config = ConfigDict(frozen=True)
-
-    number: int
-    label: str
-    value: str
-
-
-class Message(BaseModel):
-    model_config = ConfigDict(frozen=True)
-
-    role: Literal["assistant", "person"]
-    text: str
-    at: dt.datetime
-    state: str
-    kind: str = "say"
-    """question, say, help, result, safety, error, answer (the person's words)."""
-    choices: tuple[Choice, ...] = ()
-    multiple: bool = False
-    """True when more than one choice may be picked (answer "1 and 3")."""
-
-
-class Flag(BaseModel):
-    """Something the worker must look at. `text` is for the worker, not the person."""
-
-    model_config = ConfigDict(frozen=True)
-
-    code: Literal["safety", "skipped", "dont_know", "hard_to_match", "gave_up", "carer_struggling", "carer_later"]
-    level: Literal["urgent", "attention", "info"]
-    text: str
-    state: str
-    key: str | None = None
-    at: dt.datetime
-
-
-class Frame(BaseModel):
-    """One step of the way back: a question that was answered, and where we were."""
-
-    model_config = ConfigDict(frozen=True)
-
-    state: str
-    area: str | None = None
-    outcome: str | None = None
-    money: str | None = None
-
-
-class SessionState(BaseModel):
-    """Everything needed to rebuild a session. JSON-ready: `model_dump(mode="json")`."""
-
-    format: Literal["ras-chat-session/1"] = SESSION_SCHEMA
-    id: str
-    policy: str
-    dialogue: str = "assessment"
-    as_of: dt.date
-    created: dt.datetime
-    updated: dt.datetime
-    status: Literal["in_progress", "handed_off", "agreed"] = "in_progress"
-    state: str
-    answers: dict[str, Any] = {}
-    """By key: `state`, `state:area` or `state:area:outcome`. A value is the choice value,
-    a list of values, free text, or {"unknown": "skipped" | "dont_know" | "gave_up"}."""
-    history: list[Frame] = []
-    transcript: list[Message] = []
-    flags: list[Flag] = []
-    who: str | None = None
-    cursor: dict[str, str | None] = {"area": None, "outcome": None}
-    suggested: list[str] = []
-    area_order: list[str] = []
-    review: list[str] = []
-    """Answer keys to ask again (after "back" or "change"), though they have an answer."""
-    misses: int = 0
-    last_choice: str | None = None
-    checked: bool = False
-    answer_count: int = 0
-    """How many answers the person gave (not counting help, repeat or back, nor the money part)."""
-    money_answer_count: int = 0
-    """Answers given in the optional money part (counted apart: it comes after the result)."""
-    finance: dict[str, Any] | None = None
-    """The `ras-finance/1` record built from the money answers (JSON), when they were given."""
-    charge: dict[str, Any] | None = None
-    """The `ras-charge/1` estimate (JSON), when one could be made."""
-    money_missing: list[str] = []
-    """Why no estimate could be made (required questions skipped, or a figure missing)."""
-
-
 # ----- the session -------------------------------------------------------------------
 
 
-class _Blank(dict):
-    def __missing__(self, key: str) -> str:
-        return "{" + key + "}"
-
-
-def _lower_first(text: str) -> str:
-    """For a label inside a sentence: "Help all the time" -> "help all the time"; "I ..." stays."""
-    if not text or text == "I" or text.startswith(("I ", "I'", "I\u2019")):
-        return text
-    return text[:1].lower() + text[1:]
-
-
-def _listing(items: list[str]) -> str:
-    if len(items) <= 1:
-        return "".join(items)
-    return ", ".join(items[:-1]) + " and " + items[-1]
-
-
-def _unknown(value: Any) -> str | None:
-    if isinstance(value, dict):
-        return value.get("unknown")
-    return None
-
-
-class Session:
+class Session(Answers, Rendering, MoneyPart, WorkerView):
     """One conversation. Build with `Session.start(...)` or `Session.restore(state)`."""
 
     def __init__(self, state: SessionState, *, dialogue: Dialogue, clock: Callable[[], dt.datetime]):
@@ -329,7 +191,7 @@ class Session:
         many = match_many(clean, options)
         if many is None:
             return self._miss(now)
-        return self._accept([o.value for o in many], _listing([o.label for o in many]), now)
+        return self._accept([o.value for o in many], listing([o.label for o in many]), now)
 
     def _accept(self, value: Any, shown: str, now: dt.datetime, reply: str | None = None) -> list[Message]:
         spec = self.spec
@@ -529,49 +391,6 @@ class Session:
                 return c.reply
         return None
 
-    def _variables(self) -> dict[str, str]:
-        area = self.state.cursor.get("area")
-        outcome = self.state.cursor.get("outcome")
-        names = [_lower_first(self.policy_at.areas[a].person_name) for a in self.state.suggested]
-        return _Blank(
-            area=_lower_first(self.policy_at.areas[area].person_name) if area in self.policy_at.areas else "",
-            outcome=self.policy_at.outcomes[outcome].person_name if outcome in self.policy_at.outcomes else "",
-            suggested=_listing(names),
-            first_area=names[0] if names else "",
-            money_intro=self.money_questions().intro,
-        )
-
-    def _fill(self, text: str, **extra: str) -> str:
-        values = self._variables()
-        values.update(extra)
-        return text.format_map(values)
-
-    def _prompt(self, spec: StateSpec) -> str:
-        if spec.kind == "money":
-            question = self.money_question()
-            return question.question if question else ""
-        if isinstance(spec.prompt, str):
-            return self._fill(spec.prompt)
-        for variant in spec.prompt or ():
-            if all(registry.CONDITIONS[c](self) for c in variant.when):
-                return self._fill(variant.text)
-        return ""
-
-    def _question_message(self, now: dt.datetime) -> Message:
-        spec = self.spec
-        text = clean_text(self._prompt(spec))
-        if spec.kind == "multi":
-            text = f"{text} {self.dialogue.spec.texts.pick_many}"
-        choices = tuple(Choice(number=o.number, label=clean_text(o.label), value=o.value) for o in self._options(spec))
-        return Message(
-            role="assistant", text=text, at=now, state=self.state.state, kind="question",
-            choices=choices, multiple=spec.kind == "multi",
-        )
-
-    def _msg(self, text: str, now: dt.datetime, kind: str = "say") -> Message:
-        # the dialogue file is checked at load; the policy's and engine's words are cleaned here
-        return Message(role="assistant", text=clean_text(text), at=now, state=self.state.state, kind=kind)
-
     def _commit(self, out: list[Message], now: dt.datetime) -> list[Message]:
         if self.spec.is_question and self.spec.summary and out and out[-1].kind == "question":
             out[-1:-1] = self._summary_messages(now)
@@ -599,158 +418,6 @@ class Session:
             parts.append(self.policy_at.outcomes[c["outcome"]].regulation)
         return " / ".join(parts)
 
-    def _shown_answer(self, name: str, value: Any) -> str:
-        texts = self.dialogue.spec.texts
-        how = _unknown(value)
-        if how == "skipped":
-            return texts.skipped_answer
-        if how:
-            return texts.not_known
-        spec = self.dialogue.states[name]
-        if spec.kind == "text":
-            return str(value)
-        if spec.kind == "money" and not self._options(spec):
-            return pounds(Decimal(str(value))) if _is_amount(value) else str(value)
-        labels = {o.value: o.label for o in self._options(spec)}
-        if isinstance(value, list):
-            return _listing([labels.get(v, v) for v in value])
-        return labels.get(value, str(value))
-
-    # -- the check and the result --
-
-    def _summary_messages(self, now: dt.datetime) -> list[Message]:
-        t = self.dialogue.spec.texts
-        pa = self.policy_at
-        a = self.state.answers
-        lines = [t.summary_intro]
-        wmm = a.get("what_matters_most")
-        if isinstance(wmm, str):
-            lines.append(t.summary_matters.format(text=wmm))
-        for area in registry.area_order(self):
-            need = a.get(f"area_need:{area}")
-            need_words = pa.scales.need[int(need)] if isinstance(need, str) and need.isdigit() else t.not_known
-            lines.append(t.summary_area.format(area=pa.areas[area].person_name, need=_lower_first(need_words)))
-            if need == "0":
-                continue
-            support = a.get(f"area_support:{area}")
-            risk = a.get(f"area_risk:{area}")
-            support_words = pa.scales.unpaid_support.get(support, t.not_known) if isinstance(support, str) else t.not_known
-            risk_words = pa.scales.risk[int(risk)] if isinstance(risk, str) and risk.isdigit() else t.not_known
-            lines.append(t.summary_area_more.format(support=_lower_first(support_words), risk=_lower_first(risk_words)))
-            hard = registry.picked_outcomes(self, area)
-            if hard:
-                lines.append(t.summary_hard.format(things=_listing([pa.outcomes[o].person_name for o in hard])))
-            else:
-                lines.append(t.summary_nothing_hard)
-        group = a.get("client_group")
-        group_labels = {c.value: c.label for c in self.dialogue.states["client_group"].choices} if "client_group" in self.dialogue.states else {}
-        lines.append(t.summary_group.format(group=_lower_first(group_labels.get(group, t.not_known)) if isinstance(group, str) else t.not_known))
-        fl = a.get("fluctuating")
-        lines.append(t.summary_changes.format(answer=_lower_first(t.yes_label if fl == "yes" else t.no_label if fl == "no" else t.not_known)))
-        carer = a.get("has_carer")
-        lines.append(t.summary_carer.format(answer=_lower_first(t.yes_label if carer == "yes" else t.no_label if carer == "no" else t.not_known)))
-        return [self._msg(line, now, kind="summary") for line in lines]
-
-    def _result_messages(self, now: dt.datetime) -> list[Message]:
-        alloc = self.result(force=True)
-        if alloc is None:
-            return []
-        t = self.dialogue.spec.texts
-        steps = list(alloc.explanation)
-        first, rest = steps[0], steps[1:]
-        later_rules = ("total.starting_point", "sufficiency.", "total.not_eligible")
-        now_steps = [s for s in rest if not s.rule.startswith(later_rules)]
-        late_steps = [s for s in rest if s.rule.startswith(later_rules)]
-        out = [self._msg(first.text, now, kind="result")]
-        out += [self._msg(s.text, now, kind="result") for s in now_steps]
-        parts = [e for e in alloc.elements if e.amount > 0]
-        if parts:
-            out.append(self._msg(t.result_parts, now, kind="result"))
-            out += [
-                self._msg(t.result_part.format(name=e.name, amount=pounds(e.amount), why=e.why), now, kind="result")
-                for e in parts
-            ]
-        out += [self._msg(s.text, now, kind="result") for s in late_steps]
-        return out
-
-    # -- what the session produces --
-
-    def _need(self, area: str) -> int | None:
-        value = self.state.answers.get(f"area_need:{area}")
-        return int(value) if isinstance(value, str) and value.isdigit() else None
-
-    def _level(self, key: str) -> int | None:
-        value = self.state.answers.get(key)
-        return int(value) if isinstance(value, str) and value.isdigit() else None
-
-    def _unable(self) -> tuple[list[str], dict[str, list[str]]]:
-        unable: list[str] = []
-        reasons: dict[str, list[str]] = {}
-        for area in registry.area_order(self):
-            if not self._need(area):
-                continue
-            for o in registry.picked_outcomes(self, area):
-                ways = self.state.answers.get(f"outcome_ways:{area}:{o}")
-                if isinstance(ways, list):
-                    real = [w for w in UNABLE_WAYS if w in ways]
-                    if real and o not in unable:
-                        unable.append(o)
-                        reasons[o] = real
-        return unable, reasons
-
-    def record(self) -> AssessmentRecord | None:
-        """The assessment record so far (a draft until the hand-off); None before any area is answered."""
-        a = self.state.answers
-        if not any(f"area_need:{area}" in a for area in AREA_IDS):
-            return None
-        settings = self.dialogue.spec.settings
-        areas: dict[str, dict] = {}
-        for area in AREA_IDS:
-            need = self._need(area) or 0
-            if need == 0:
-                areas[area] = {"need": 0, "risk": 0, "unpaid_support": "none"}
-                continue
-            support = a.get(f"area_support:{area}")
-            areas[area] = {
-                "need": need,
-                "risk": self._level(f"area_risk:{area}") or 0,
-                "unpaid_support": support if support in ("none", "some", "most") else "none",
-            }
-        unable, reasons = self._unable()
-        unable.sort(key=OUTCOME_IDS.index)
-        group = a.get("client_group")
-        client_group = group if group in CLIENT_GROUPS else settings.client_group_if_unknown
-        impairment = group != "none"
-        wellbeing = any(
-            areas[x]["need"] > 0 and areas[x]["risk"] >= settings.wellbeing_impact_min_risk for x in AREA_IDS
-        )
-        notes = {}
-        for area in AREA_IDS:
-            bits = []
-            for name, label in (("area_matters", "What matters and what is going well"), ("area_going_well", "Going well")):
-                v = a.get(f"{name}:{area}")
-                if isinstance(v, str) and v:
-                    bits.append(f"{label}: {v}")
-            if bits:
-                notes[area] = " | ".join(bits)
-        wmm = a.get("what_matters_most")
-        data = {
-            "schema": "ras-assessment/1",
-            "id": self.state.id,
-            "client_group": client_group,
-            "impairment": impairment,
-            "wellbeing_impact": wellbeing,
-            "unable_outcomes": unable,
-            "fluctuating": a.get("fluctuating") == "yes",
-            "areas": areas,
-            "unable_reasons": reasons or None,
-            "what_matters": wmm if isinstance(wmm, str) else None,
-            "area_notes": notes or None,
-            "notes": f"Answered by: {self.state.who}" if self.state.who else None,
-            "flags": tuple(f"{f.level}: {f.code}: {f.text}" for f in self.state.flags) or None,
-        }
-        return AssessmentRecord.model_validate(data)
-
     def result(self, force: bool = False) -> Allocation | None:
         """The engine's result for the record (policy default method), once the answers are checked."""
         if not (force or self.state.checked):
@@ -760,286 +427,10 @@ class Session:
             return None
         return calculate(record, self.policy_at)
 
-    def carer_record(self) -> CarerRecord | None:
-        """The carer's own record (`ras-carer/1`), when the carer had their own talk."""
-        a = self.state.answers
-        if a.get("carer_ready") != "yes" or "carer_effect" not in a:
-            return None
-        hours = a.get("carer_hours")
-        hard = a.get("carer_hard")
-        rel = a.get("carer_relationship")
-        cont = a.get("carer_continue")
-        coping = a.get("carer_coping")
-        return CarerRecord.model_validate(
-            {
-                "schema": "ras-carer/1",
-                "needs_from_caring": True,
-                "health_at_risk": a.get("carer_health") == "yes",
-                "unable_outcomes": [o for o in CARER_OUTCOME_IDS if isinstance(hard, list) and o in hard],
-                "wellbeing_impact": a.get("carer_effect") == "yes",
-                "cared_for_relationship": rel if isinstance(rel, str) else None,
-                "hours_caring_per_week": float(hours) if isinstance(hours, str) and hours.isdigit() else None,
-                "coping": coping if coping in ("coping", "struggling", "at_breaking_point") else None,
-                "willing_to_continue": {"yes": True, "less": True, "no": False}.get(cont) if isinstance(cont, str) else None,
-            }
-        )
-
-    # -- the optional money part --
-
-    def money_questions(self) -> QuestionList:
-        """The charging question list (data: ras/policies/charging/questions.yaml)."""
-        return load_questions()
-
-    def money_question(self) -> Question | None:
-        """The money question being asked now (by the cursor), if any."""
-        current = self.state.cursor.get("money")
-        return next((q for q in self.money_questions().questions if q.id == current), None)
-
-    def _in_money_part(self) -> bool:
-        return self.spec.kind == "money" or self.spec.part == "money"
-
-    def _count_answer(self) -> None:
-        if self._in_money_part():
-            self.state.money_answer_count += 1
-        else:
-            self.state.answer_count += 1
-
-    def _money_turn(self, clean: str, options: list[Option], now: dt.datetime) -> list[Message]:
-        d = self.dialogue.spec
-        question = self.money_question()
-        if options:
-            picked = match_one(clean, options, yes=d.yes_words, no=d.no_words)
-            if picked is None:
-                return self._miss(now)
-            return self._accept(picked.value, picked.label, now)
-        found = amount_in(clean)
-        if found is None:
-            return self._miss(now)
-        amount, period = found
-        weekly_question = question is not None and question.sets != "capital"
-        reply = None
-        if weekly_question and period is not None:
-            amount = (amount * (12 if period == "month" else 1) / 52).quantize(Decimal("0.01"))
-            reply = self._fill(d.texts.money_per_week, amount=pounds(amount))
-        return self._accept(f"{amount:.2f}", pounds(amount), now, reply=reply)
-
-    def finance_answers(self) -> dict[str, Any]:
-        """The money answers by question id: an amount ("120.00"), a choice value, or None
-        when skipped or not known."""
-        out: dict[str, Any] = {}
-        for name, spec in self.dialogue.states.items():
-            if spec.kind != "money":
-                continue
-            for q in self.money_questions().questions:
-                value = self.state.answers.get(f"{name}:{q.id}")
-                if value is not None and q.id not in out:
-                    out[q.id] = None if _unknown(value) else value
-        return out
-
-    def estimate_money(self) -> None:
-        """Build the finance record and the charge estimate from the money answers, and keep
-        both in the state (JSON). The care cost is the weekly amount of the result."""
-        self.state.finance = self.state.charge = None
-        self.state.money_missing = []
-        alloc = self.result(force=True)
-        if alloc is None:
-            self.state.money_missing = ["no budget result yet"]
-            return
-        try:
-            record = finance_record_from_answers(
-                {k: v for k, v in self.finance_answers().items() if v is not None},
-                care_cost=alloc.weekly,
-                questions=self.money_questions(),
-            )
-        except AnswersIncomplete as exc:
-            self.state.money_missing = [f"not answered: {m}" for m in exc.missing]
-            return
-        except BadAnswer as exc:  # the session parses answers first, so this is a data problem
-            self.state.money_missing = [str(exc)]
-            return
-        self.state.finance = record.dump()
-        charge = estimate_charge(record, load_charging_rules().at(self.state.as_of))
-        self.state.charge = charge.dump()
-        self.state.money_missing = list(charge.missing)
-
-    def finance_record(self) -> FinanceRecord | None:
-        """The `ras-finance/1` record from the money part, or None (skipped or not enough)."""
-        return FinanceRecord.model_validate(self.state.finance) if self.state.finance else None
-
-    def charge(self) -> ChargeResult | None:
-        """The charge estimate (`ras-charge/1`), or None when there is none."""
-        return ChargeResult.model_validate(self.state.charge) if self.state.charge else None
-
-    def budget_statement(self) -> BudgetStatement | None:
-        """The personal budget statement (Care Act s.26) once there is a result: the total,
-        and the person's and council's parts when the money part gave an estimate."""
-        alloc = self.result()
-        if alloc is None:
-            return None
-        return budget_statement(
-            alloc, self.charge(), load_statement_texts(), rules=load_charging_rules().at(self.state.as_of)
-        )
-
-    def _charge_messages(self, now: dt.datetime) -> list[Message]:
-        t = self.dialogue.spec.texts
-        charge = self.charge()
-        if charge is None or charge.person_pays is None:
-            missing = [m for m in self.state.money_missing if not m.startswith("not answered")]
-            out = []
-            if charge is not None and missing:
-                out.append(self._msg(self._fill(t.charge_missing, missing=" ".join(missing)), now, kind="result"))
-            out.append(self._msg(t.charge_unknown, now, kind="result"))
-            return out
-        out = [self._msg(t.charge_intro, now, kind="result")]
-        # the last step says what the person and the council pay
-        out += [self._msg(step.text, now, kind="result") for step in charge.steps]
-        return out
-
-    def _statement_messages(self, now: dt.datetime) -> list[Message]:
-        """The statement as a few short messages: the sums, what is free, then one message a
-        section (heading and lines), and one a kind of other funding."""
-        st = self.budget_statement()
-        if st is None:
-            return []
-        t = self.dialogue.spec.texts
-        out = [self._msg(t.statement_intro, now, kind="result")]
-        out += [self._msg(line, now, kind="result") for line in st.summary]
-        if st.free_services:
-            names = "; ".join(f"{f.name}, {_lower_first(f.limit)}" for f in st.free_services)
-            out.append(self._msg(f"{st.free_heading}: {names}.", now, kind="result"))
-        for section in st.sections:
-            out.append(self._msg(f"{section.heading}. " + " ".join(section.lines), now, kind="result"))
-            out += [self._msg(f"{i.name}. {i.text} {i.limit}", now, kind="result") for i in section.items]
-        return out
-
-    def progress(self) -> tuple[int, int, str]:
-        """Where the person is: (part, of parts, "Part 2 of 6: Work, learning and money")."""
-        total = 2 + len(AREA_IDS)
-        spec = self.spec
-        names = list(self.dialogue.states)
-        first_area_state = next((i for i, n in enumerate(names) if self.dialogue.states[n].scope != "once" or self.dialogue.states[n].part == "area"), len(names))
-        here = names.index(self.state.state)
-        if spec.part == "money" or spec.kind == "money":
-            return total, total, f"Part {total} of {total}: Money (you can skip this)"
-        if spec.scope != "once" or spec.part == "area":
-            area = self.state.cursor.get("area")
-            order = registry.area_order(self)
-            n = 2 + (order.index(area) if area in order else 0)
-            label = self.policy_at.areas[area].person_name if area in self.policy_at.areas else ""
-        elif here < first_area_state:
-            n, label = 1, "Getting started"
-        else:
-            n, label = total, "About you, and checking your answers"
-        return n, total, f"Part {n} of {total}: {label}"
-
-    def worker_view(self) -> dict:
-        """The conversation so far in professional terms, for a worker's panel."""
-        pa = self.policy_at
-        a = self.state.answers
-        areas = {}
-        for area in registry.area_order(self):
-            need = self._need(area)
-            risk = self._level(f"area_risk:{area}")
-            support = a.get(f"area_support:{area}")
-            outcomes = []
-            for o in OUTCOME_IDS:
-                if pa.outcomes[o].area != area:
-                    continue
-                picked = o in registry.picked_outcomes(self, area)
-                ways = a.get(f"outcome_ways:{area}:{o}")
-                outcomes.append(
-                    {
-                        "id": o,
-                        "regulation": pa.outcomes[o].regulation,
-                        "said_hard": picked,
-                        "unable": bool(need) and picked and isinstance(ways, list) and any(w in UNABLE_WAYS for w in ways),
-                        "ways": [w for w in UNABLE_WAYS if isinstance(ways, list) and w in ways],
-                        "not_known": _unknown(ways),
-                        "asked": f"outcome_ways:{area}:{o}" in a,  # its reg. 2(3) question was answered
-                    }
-                )
-            areas[area] = {
-                "worker_name": pa.areas[area].worker_name,
-                "person_name": pa.areas[area].person_name,
-                "need": need,
-                "need_not_known": _unknown(a.get(f"area_need:{area}")),
-                "risk": risk if need else (0 if need == 0 else None),
-                "unpaid_support": support if isinstance(support, str) else None,
-                "what_matters": a.get(f"area_matters:{area}") if isinstance(a.get(f"area_matters:{area}"), str) else None,
-                "going_well": a.get(f"area_going_well:{area}") if isinstance(a.get(f"area_going_well:{area}"), str) else None,
-                "outcomes": outcomes,
-            }
-        record = self.record()
-        view: dict[str, Any] = {
-            "session": self.state.id,
-            "status": self.state.status,
-            "state": self.state.state,
-            "progress": self.progress()[2],
-            "answered_by": self.state.who,
-            "what_matters_most": a.get("what_matters_most") if isinstance(a.get("what_matters_most"), str) else None,
-            "areas": areas,
-            "client_group": a.get("client_group") if isinstance(a.get("client_group"), str) else None,
-            "fluctuating": a.get("fluctuating"),
-            "flags": [f.model_dump(mode="json") for f in self.state.flags],
-            "not_known": sorted(k for k, v in a.items() if _unknown(v)),
-            "record": record.dump() if record else None,
-            "eligibility": None,
-            "allocation": None,
-            "carer": None,
-            "money": {
-                "answers": self.finance_answers() if self.state.money_answer_count else None,
-                "finance": self.state.finance,
-                "charge": self.state.charge,
-                "missing": list(self.state.money_missing),
-            },
-        }
-        if record is not None:
-            alloc = calculate(record, pa)
-            view["eligibility"] = {
-                "draft": not self.finished,
-                "eligible": alloc.eligibility.eligible,
-                "conditions": alloc.eligibility.conditions,
-                "reason": alloc.eligibility.reason,
-                "rule": alloc.eligibility.rule,
-                "wellbeing_impact_from": f"risk of {self.dialogue.spec.settings.wellbeing_impact_min_risk} or more in an area with need",
-            }
-            view["allocation"] = {
-                "method": alloc.method,
-                "weekly": str(alloc.weekly),
-                "annual": str(alloc.annual),
-                "range": {"low": str(alloc.range.low), "high": str(alloc.range.high)},
-                "band": alloc.band,
-                "reference_cost": str(alloc.reference_cost),
-                "shortfall": str(alloc.shortfall),
-                "elements": [{"area": e.area, "name": e.name, "amount": str(e.amount), "why": e.why} for e in alloc.elements],
-            }
-        carer = self.carer_record()
-        if carer is not None:
-            el = carer_eligibility(carer)
-            view["carer"] = {
-                "record": carer.dump(),
-                "eligible": el.eligible,
-                "conditions": el.conditions,
-                "reason": el.reason,
-                "outcomes": {o: CARER_OUTCOME_WORDS[o] for o in carer.unable_outcomes},
-            }
-        elif a.get("has_carer") == "yes":
-            view["carer"] = {"coping": a.get("carer_coping"), "offer": a.get("carer_offer")}
-        return view
-
-
-def _is_amount(value: Any) -> bool:
-    try:
-        Decimal(str(value))
-    except Exception:
-        return False
-    return isinstance(value, str)
-
-
 def _dialogue(value: Dialogue | str | None) -> Dialogue:
     if isinstance(value, Dialogue):
         return value
     return load_dialogue(value or "assessment")
 
 
-__all__ = ["Choice", "Flag", "Frame", "Message", "Session", "SessionState"]
+__all__ = ["Choice", "Flag", "Frame", "Message", "SESSION_SCHEMA", "Session", "SessionState"]

@@ -1,0 +1,194 @@
+"""From answers to records: every answer is found by the field its question sets.
+
+`session.answer("areas.{area}.need", area="health")` finds the state whose `sets:` is that
+field, then the answer kept for it. Nothing here knows a state's name, so a council can
+rename states and the record stays the same. The consistency rules (a need of 0 means
+risk 0 and no unpaid support) are `ras.changes.consistent`, shared with the review and
+the training what-if.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from ras.changes import consistent, outcome_areas
+from ras.models import AREA_IDS, CARER_OUTCOME_IDS, CLIENT_GROUPS, OUTCOME_IDS, UNABLE_WAYS, AssessmentRecord, CarerRecord
+
+from ras_chat.dialogue.fields import FIELDS, concrete, placeholders, split
+
+if TYPE_CHECKING:  # pragma: no cover
+    from ras_chat.dialogue.session import Session
+
+COPING = ("coping", "struggling", "at_breaking_point")
+
+
+def unknown(value: Any) -> str | None:
+    """"skipped", "dont_know" or "gave_up" for an answer that is not a value, else None."""
+    if isinstance(value, dict):
+        return value.get("unknown")
+    return None
+
+
+def level(value: Any) -> int | None:
+    """A scale answer ("3") as a number; None when not answered or not known."""
+    return int(value) if isinstance(value, str) and value.isdigit() else None
+
+
+def text(value: Any) -> str | None:
+    return value if isinstance(value, str) and value else None
+
+
+class Answers:
+    """The answers of one session, by field (a mixin of `Session`)."""
+
+    def key_for(self: "Session", pattern: str, *, area: str | None = None, outcome: str | None = None, question: str | None = None) -> str | None:
+        """The answer key for a field (`areas.{area}.need`, area="health"), or None when no
+        question of this dialogue sets it."""
+        name = self.dialogue.setter(pattern)
+        if name is None:
+            return None
+        scope = self.dialogue.states[name].scope
+        if scope == "area":
+            return f"{name}:{area}"
+        if scope == "outcome":
+            if area is None and outcome in self.policy_at.outcomes:
+                area = self.policy_at.outcomes[outcome].area
+            return f"{name}:{area}:{outcome}"
+        if scope == "money":
+            return f"{name}:{question}"
+        return name
+
+    def answer(self: "Session", pattern: str, **where: str | None) -> Any:
+        """The answer given for a field, or None (an unknown answer is {"unknown": how})."""
+        key = self.key_for(pattern, **where)
+        return self.state.answers.get(key) if key else None
+
+    def answered(self: "Session", pattern: str, **where: str | None) -> bool:
+        key = self.key_for(pattern, **where)
+        return key is not None and key in self.state.answers
+
+    def field_of_key(self: "Session", key: str) -> str | None:
+        """The concrete field an answer key holds (`area_need:health` -> `areas.health.need`)."""
+        name, *rest = key.split(":")
+        if name not in self.dialogue.states:
+            return None
+        pattern = self.dialogue.states[name].sets
+        if pattern is None:
+            return None
+        names = placeholders(pattern)
+        if "question" in names:
+            return concrete(pattern, question=rest[0] if rest else None)
+        if "outcome" in names:
+            return concrete(pattern, outcome=rest[-1] if rest else None)
+        if "area" in names:
+            return concrete(pattern, area=rest[0] if rest else None)
+        return pattern
+
+    def fields(self: "Session") -> dict[str, Any]:
+        """Every answer given so far, keyed by its concrete field (`areas.health.need`)."""
+        out: dict[str, Any] = {}
+        for key, value in self.state.answers.items():
+            field = self.field_of_key(key)
+            if field is not None:
+                out[field] = value
+        return out
+
+    def _area_need(self: "Session", area: str) -> int | None:
+        return level(self.answer("areas.{area}.need", area=area))
+
+    def picked(self: "Session", area: str | None) -> list[str]:
+        """The everyday things the person said are hard in `area` (a part of life with only
+        one is asked about directly, so that one is always "picked")."""
+        ids = [o for o in OUTCOME_IDS if self.policy_at.outcomes[o].area == area]
+        if len(ids) == 1:
+            return ids
+        value = self.answer("unable_outcomes.{area}", area=area)
+        if not isinstance(value, list):
+            return []
+        return [v for v in value if v in ids]
+
+    def unable(self: "Session") -> tuple[list[str], dict[str, list[str]]]:
+        """The everyday things the person cannot achieve (reg. 2(3): a way is true), with the ways."""
+        unable: list[str] = []
+        reasons: dict[str, list[str]] = {}
+        for area in AREA_IDS:
+            if not self._area_need(area):
+                continue
+            for o in self.picked(area):
+                ways = self.answer("unable_reasons.{outcome}", area=area, outcome=o)
+                real = [w for w in UNABLE_WAYS if isinstance(ways, list) and w in ways]
+                if real and o not in unable:
+                    unable.append(o)
+                    reasons[o] = real
+        return sorted(unable, key=OUTCOME_IDS.index), reasons
+
+    def record(self: "Session") -> AssessmentRecord | None:
+        """The assessment record so far (a draft until the hand-off); None before any area is answered."""
+        if not any(self.answered("areas.{area}.need", area=area) for area in AREA_IDS):
+            return None
+        settings = self.dialogue.spec.settings
+        areas: dict[str, dict] = {}
+        for area in AREA_IDS:
+            support = self.answer("areas.{area}.unpaid_support", area=area)
+            areas[area] = {
+                "need": self._area_need(area) or 0,
+                "risk": level(self.answer("areas.{area}.risk", area=area)) or 0,
+                "unpaid_support": support if support in ("none", "some", "most") else "none",
+            }
+        unable, reasons = self.unable()
+        group = self.answer("client_group")
+        wellbeing = any(a["need"] > 0 and a["risk"] >= settings.wellbeing_impact_min_risk for a in areas.values())
+        notes = {}
+        for area in AREA_IDS:
+            bits = []
+            for pattern, label in (("areas.{area}.what_matters", "What matters and what is going well"), ("areas.{area}.going_well", "Going well")):
+                said = text(self.answer(pattern, area=area))
+                if said:
+                    bits.append(f"{label}: {said}")
+            if bits:
+                notes[area] = " | ".join(bits)
+        data = {
+            "schema": "ras-assessment/1",
+            "id": self.state.id,
+            "client_group": group if group in CLIENT_GROUPS else settings.client_group_if_unknown,
+            "impairment": group != "none",
+            "wellbeing_impact": wellbeing,
+            "unable_outcomes": unable,
+            "fluctuating": self.answer("fluctuating") == "yes",
+            "areas": areas,
+            "unable_reasons": reasons or None,
+            "what_matters": text(self.answer("what_matters")),
+            "area_notes": notes or None,
+            "notes": f"Answered by: {self.state.who}" if self.state.who else None,
+            "flags": tuple(f"{f.level}: {f.code}: {f.text}" for f in self.state.flags) or None,
+        }
+        return AssessmentRecord.model_validate(consistent(data, outcome_areas(self.policy_at)))
+
+    def carer_record(self: "Session") -> CarerRecord | None:
+        """The carer's own record (`ras-carer/1`), when the carer had their own talk."""
+        if self.answer("carer.ready") != "yes" or not self.answered("carer.wellbeing_impact"):
+            return None
+        hours = self.answer("carer.hours_caring_per_week")
+        hard = self.answer("carer.unable_outcomes")
+        cont = self.answer("carer.willing_to_continue")
+        coping = self.answer("carer.coping")
+        return CarerRecord.model_validate(
+            {
+                "schema": "ras-carer/1",
+                "needs_from_caring": True,
+                "health_at_risk": self.answer("carer.health_at_risk") == "yes",
+                "unable_outcomes": [o for o in CARER_OUTCOME_IDS if isinstance(hard, list) and o in hard],
+                "wellbeing_impact": self.answer("carer.wellbeing_impact") == "yes",
+                "cared_for_relationship": text(self.answer("carer.relationship")),
+                "hours_caring_per_week": float(hours) if isinstance(hours, str) and hours.isdigit() else None,
+                "coping": coping if coping in COPING else None,
+                "willing_to_continue": {"yes": True, "less": True, "no": False}.get(cont) if isinstance(cont, str) else None,
+            }
+        )
+
+
+def required_fields() -> list[str]:
+    return [p for p, spec in FIELDS.items() if spec.required]
+
+
+__all__ = ["Answers", "level", "required_fields", "split", "text", "unknown"]

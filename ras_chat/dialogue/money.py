@@ -1,0 +1,134 @@
+"""The optional money part of a session: the charging questions, the estimate, the statement.
+
+The questions come from the charging question list (ras/policies/charging/questions.yaml),
+asked one at a time by a `money` state; answers are counted apart from the assessment's.
+A mixin of `Session`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+from ras.charging import (
+    AnswersIncomplete,
+    BadAnswer,
+    BudgetStatement,
+    ChargeResult,
+    FinanceRecord,
+    Question,
+    QuestionList,
+    budget_statement,
+    estimate_charge,
+    finance_record_from_answers,
+    load_charging_rules,
+    load_questions,
+    load_statement_texts,
+)
+from ras.money import pounds
+
+from ras_chat.dialogue.mapping import unknown
+from ras_chat.dialogue.match import Option, amount_in, match_one
+from ras_chat.dialogue.state import Message
+
+if TYPE_CHECKING:  # pragma: no cover
+    from ras_chat.dialogue.session import Session
+
+
+class MoneyPart:
+    """A mixin of `Session`."""
+
+    def money_questions(self: "Session") -> QuestionList:
+        """The charging question list (data: ras/policies/charging/questions.yaml)."""
+        return load_questions()
+
+    def money_question(self: "Session") -> Question | None:
+        """The money question being asked now (by the cursor), if any."""
+        current = self.state.cursor.get("money")
+        return next((q for q in self.money_questions().questions if q.id == current), None)
+
+    def _in_money_part(self: "Session") -> bool:
+        return self.spec.kind == "money" or self.spec.part == "money"
+
+    def _count_answer(self: "Session") -> None:
+        if self._in_money_part():
+            self.state.money_answer_count += 1
+        else:
+            self.state.answer_count += 1
+
+    def _money_turn(self: "Session", clean: str, options: list[Option], now: dt.datetime) -> list[Message]:
+        d = self.dialogue.spec
+        question = self.money_question()
+        if options:
+            picked = match_one(clean, options, yes=d.yes_words, no=d.no_words)
+            if picked is None:
+                return self._miss(now)
+            return self._accept(picked.value, picked.label, now)
+        found = amount_in(clean)
+        if found is None:
+            return self._miss(now)
+        amount, period = found
+        weekly_question = question is not None and question.sets != "capital"
+        reply = None
+        if weekly_question and period is not None:
+            amount = (amount * (12 if period == "month" else 1) / 52).quantize(Decimal("0.01"))
+            reply = self._fill(d.texts.money_per_week, amount=pounds(amount))
+        return self._accept(f"{amount:.2f}", pounds(amount), now, reply=reply)
+
+    def finance_answers(self: "Session") -> dict[str, Any]:
+        """The money answers by question id: an amount ("120.00"), a choice value, or None
+        when skipped or not known."""
+        out: dict[str, Any] = {}
+        for q in self.money_questions().questions:
+            value = self.answer("money.{question}", question=q.id)
+            if value is not None:
+                out[q.id] = None if unknown(value) else value
+        return out
+
+    def estimate_money(self: "Session") -> None:
+        """Build the finance record and the charge estimate from the money answers, and keep
+        both in the state (JSON). The care cost is the weekly amount of the result."""
+        self.state.finance = self.state.charge = None
+        self.state.money_missing = []
+        alloc = self.result(force=True)
+        if alloc is None:
+            self.state.money_missing = ["no budget result yet"]
+            return
+        try:
+            record = finance_record_from_answers(
+                {k: v for k, v in self.finance_answers().items() if v is not None},
+                care_cost=alloc.weekly,
+                questions=self.money_questions(),
+            )
+        except AnswersIncomplete as exc:
+            self.state.money_missing = [f"not answered: {m}" for m in exc.missing]
+            return
+        except BadAnswer as exc:  # the session parses answers first, so this is a data problem
+            self.state.money_missing = [str(exc)]
+            return
+        self.state.finance = record.dump()
+        charge = estimate_charge(record, load_charging_rules().at(self.state.as_of))
+        self.state.charge = charge.dump()
+        self.state.money_missing = list(charge.missing)
+
+    def finance_record(self: "Session") -> FinanceRecord | None:
+        """The `ras-finance/1` record from the money part, or None (skipped or not enough)."""
+        return FinanceRecord.model_validate(self.state.finance) if self.state.finance else None
+
+    def charge(self: "Session") -> ChargeResult | None:
+        """The charge estimate (`ras-charge/1`), or None when there is none."""
+        return ChargeResult.model_validate(self.state.charge) if self.state.charge else None
+
+    def budget_statement(self: "Session") -> BudgetStatement | None:
+        """The personal budget statement (Care Act s.26) once there is a result: the total,
+        and the person's and council's parts when the money part gave an estimate."""
+        alloc = self.result()
+        if alloc is None:
+            return None
+        return budget_statement(
+            alloc, self.charge(), load_statement_texts(), rules=load_charging_rules().at(self.state.as_of)
+        )
+
+
+__all__ = ["MoneyPart"]

@@ -1,0 +1,212 @@
+"""What a session says: filling the dialogue's texts, the question, the summary, the result.
+
+Every sentence comes from data (the dialogue file, the policy, the engine's explanation);
+this part only puts them together. A mixin of `Session`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+from ras.money import pounds
+
+from ras_chat.dialogue import registry
+from ras_chat.dialogue.clean import clean_text
+from ras_chat.dialogue.mapping import level, text, unknown
+from ras_chat.dialogue.schema import StateSpec
+from ras_chat.dialogue.state import Choice, Message
+
+if TYPE_CHECKING:  # pragma: no cover
+    from ras_chat.dialogue.session import Session
+
+SESSION_VARIABLES = ("area", "outcome", "suggested", "first_area", "money_intro", "name")
+"""The placeholders any state's text may use (`dialogue check` refuses others)."""
+
+
+class _Blank(dict):
+    def __missing__(self, key: str) -> str:
+        return "{" + key + "}"
+
+
+def lower_first(text: str) -> str:
+    """For a label inside a sentence: "Help all the time" -> "help all the time"; "I ..." stays."""
+    if not text or text == "I" or text.startswith(("I ", "I'", "I\u2019")):
+        return text
+    return text[:1].lower() + text[1:]
+
+
+def listing(items: list[str]) -> str:
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def _is_amount(value: Any) -> bool:
+    try:
+        Decimal(str(value))
+    except Exception:
+        return False
+    return isinstance(value, str)
+
+
+class Rendering:
+    """A mixin of `Session`: texts, questions and the long messages."""
+
+    def _variables(self: "Session") -> dict[str, str]:
+        area = self.state.cursor.get("area")
+        outcome = self.state.cursor.get("outcome")
+        names = [lower_first(self.policy_at.areas[a].person_name) for a in self.state.suggested]
+        return _Blank(
+            area=lower_first(self.policy_at.areas[area].person_name) if area in self.policy_at.areas else "",
+            outcome=self.policy_at.outcomes[outcome].person_name if outcome in self.policy_at.outcomes else "",
+            suggested=listing(names),
+            first_area=names[0] if names else "",
+            money_intro=self.money_questions().intro,
+            name=text(self.answer("name")) or "",
+        )
+
+    def _fill(self: "Session", template: str, **extra: str) -> str:
+        values = self._variables()
+        values.update(extra)
+        return template.format_map(values)
+
+    def _prompt(self: "Session", spec: StateSpec) -> str:
+        if spec.kind == "money":
+            question = self.money_question()
+            return question.question if question else ""
+        if isinstance(spec.prompt, str):
+            return self._fill(spec.prompt)
+        for variant in spec.prompt or ():
+            if all(registry.CONDITIONS[c](self) for c in variant.when):
+                return self._fill(variant.text)
+        return ""
+
+    def _question_message(self: "Session", now: dt.datetime) -> Message:
+        spec = self.spec
+        words = clean_text(self._prompt(spec))
+        if spec.kind == "multi":
+            words = f"{words} {self.dialogue.spec.texts.pick_many}"
+        choices = tuple(Choice(number=o.number, label=clean_text(o.label), value=o.value) for o in self._options(spec))
+        return Message(
+            role="assistant", text=words, at=now, state=self.state.state, kind="question",
+            choices=choices, multiple=spec.kind == "multi",
+        )
+
+    def _msg(self: "Session", words: str, now: dt.datetime, kind: str = "say") -> Message:
+        # the dialogue file is checked at load; the policy's and engine's words are cleaned here
+        return Message(role="assistant", text=clean_text(words), at=now, state=self.state.state, kind=kind)
+
+    def _shown_answer(self: "Session", name: str, value: Any) -> str:
+        texts = self.dialogue.spec.texts
+        how = unknown(value)
+        if how == "skipped":
+            return texts.skipped_answer
+        if how:
+            return texts.not_known
+        spec = self.dialogue.states[name]
+        if spec.kind == "text":
+            return str(value)
+        if spec.kind == "money" and not self._options(spec):
+            return pounds(Decimal(str(value))) if _is_amount(value) else str(value)
+        labels = {o.value: o.label for o in self._options(spec)}
+        if isinstance(value, list):
+            return listing([labels.get(v, v) for v in value])
+        return labels.get(value, str(value))
+
+    def _label_of(self: "Session", pattern: str, value: Any) -> str | None:
+        """The label of a choice answer to the question that sets `pattern`."""
+        name = self.dialogue.setter(pattern)
+        if name is None or not isinstance(value, str):
+            return None
+        return {c.value: c.label for c in self.dialogue.states[name].choices}.get(value)
+
+    def _summary_messages(self: "Session", now: dt.datetime) -> list[Message]:
+        t = self.dialogue.spec.texts
+        pa = self.policy_at
+        lines = [t.summary_intro]
+        said = text(self.answer("what_matters"))
+        if said:
+            lines.append(t.summary_matters.format(text=said))
+        for area in registry.area_order(self):
+            need = self.answer("areas.{area}.need", area=area)
+            need_level = level(need)
+            need_words = pa.scales.need[need_level] if need_level is not None else t.not_known
+            lines.append(t.summary_area.format(area=pa.areas[area].person_name, need=lower_first(need_words)))
+            if need == "0":
+                continue
+            support = self.answer("areas.{area}.unpaid_support", area=area)
+            risk = level(self.answer("areas.{area}.risk", area=area))
+            support_words = pa.scales.unpaid_support.get(support, t.not_known) if isinstance(support, str) else t.not_known
+            risk_words = pa.scales.risk[risk] if risk is not None else t.not_known
+            lines.append(t.summary_area_more.format(support=lower_first(support_words), risk=lower_first(risk_words)))
+            hard = self.picked(area)
+            if hard:
+                lines.append(t.summary_hard.format(things=listing([pa.outcomes[o].person_name for o in hard])))
+            else:
+                lines.append(t.summary_nothing_hard)
+        group = self._label_of("client_group", self.answer("client_group"))
+        lines.append(t.summary_group.format(group=lower_first(group) if group else t.not_known))
+        for pattern, template in (("fluctuating", t.summary_changes), ("carer.present", t.summary_carer)):
+            value = self.answer(pattern)
+            yes_no = t.yes_label if value == "yes" else t.no_label if value == "no" else t.not_known
+            lines.append(template.format(answer=lower_first(yes_no)))
+        return [self._msg(line, now, kind="summary") for line in lines]
+
+    def _result_messages(self: "Session", now: dt.datetime) -> list[Message]:
+        alloc = self.result(force=True)
+        if alloc is None:
+            return []
+        t = self.dialogue.spec.texts
+        steps = list(alloc.explanation)
+        first, rest = steps[0], steps[1:]
+        later_rules = ("total.starting_point", "sufficiency.", "total.not_eligible")
+        now_steps = [s for s in rest if not s.rule.startswith(later_rules)]
+        late_steps = [s for s in rest if s.rule.startswith(later_rules)]
+        out = [self._msg(first.text, now, kind="result")]
+        out += [self._msg(s.text, now, kind="result") for s in now_steps]
+        parts = [e for e in alloc.elements if e.amount > 0]
+        if parts:
+            out.append(self._msg(t.result_parts, now, kind="result"))
+            out += [
+                self._msg(t.result_part.format(name=e.name, amount=pounds(e.amount), why=e.why), now, kind="result")
+                for e in parts
+            ]
+        out += [self._msg(s.text, now, kind="result") for s in late_steps]
+        return out
+
+    def _charge_messages(self: "Session", now: dt.datetime) -> list[Message]:
+        t = self.dialogue.spec.texts
+        charge = self.charge()
+        if charge is None or charge.person_pays is None:
+            missing = [m for m in self.state.money_missing if not m.startswith("not answered")]
+            out = []
+            if charge is not None and missing:
+                out.append(self._msg(self._fill(t.charge_missing, missing=" ".join(missing)), now, kind="result"))
+            out.append(self._msg(t.charge_unknown, now, kind="result"))
+            return out
+        out = [self._msg(t.charge_intro, now, kind="result")]
+        # the last step says what the person and the council pay
+        out += [self._msg(step.text, now, kind="result") for step in charge.steps]
+        return out
+
+    def _statement_messages(self: "Session", now: dt.datetime) -> list[Message]:
+        """The statement as a few short messages: the sums, what is free, then one message a
+        section (heading and lines), and one a kind of other funding."""
+        st = self.budget_statement()
+        if st is None:
+            return []
+        t = self.dialogue.spec.texts
+        out = [self._msg(t.statement_intro, now, kind="result")]
+        out += [self._msg(line, now, kind="result") for line in st.summary]
+        if st.free_services:
+            names = "; ".join(f"{f.name}, {lower_first(f.limit)}" for f in st.free_services)
+            out.append(self._msg(f"{st.free_heading}: {names}.", now, kind="result"))
+        for section in st.sections:
+            out.append(self._msg(f"{section.heading}. " + " ".join(section.lines), now, kind="result"))
+            out += [self._msg(f"{i.name}. {i.text} {i.limit}", now, kind="result") for i in section.items]
+        return out
+
+
+__all__ = ["Rendering", "SESSION_VARIABLES", "listing", "lower_first"]

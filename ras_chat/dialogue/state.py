@@ -1,0 +1,105 @@
+"""What a session is made of, as data: its messages, flags, way back, and saved state.
+
+JSON-ready pydantic models (`model_dump(mode="json")`); the store saves `SessionState`
+and `Session.restore(state)` rebuilds the conversation from it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict
+
+SESSION_SCHEMA = "ras-chat-session/1"
+STATUSES = ("in_progress", "handed_off", "agreed")
+"""A session's status: talking; handed to a worker; agreed at sign-off."""
+Status = Literal["in_progress", "handed_off", "agreed"]
+
+
+class Choice(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    number: int
+    label: str
+    value: str
+
+
+class Message(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    role: Literal["assistant", "person"]
+    text: str
+    at: dt.datetime
+    state: str
+    kind: str = "say"
+    """question, say, help, result, safety, error, answer (the person's words)."""
+    choices: tuple[Choice, ...] = ()
+    multiple: bool = False
+    """True when more than one choice may be picked (answer "1 and 3")."""
+
+
+class Flag(BaseModel):
+    """Something the worker must look at. `text` is for the worker, not the person."""
+
+    model_config = ConfigDict(frozen=True)
+
+    code: Literal["safety", "skipped", "dont_know", "hard_to_match", "gave_up", "carer_struggling", "carer_later"]
+    level: Literal["urgent", "attention", "info"]
+    text: str
+    state: str
+    key: str | None = None
+    at: dt.datetime
+
+
+class Frame(BaseModel):
+    """One step of the way back: a question that was answered, and where we were."""
+
+    model_config = ConfigDict(frozen=True)
+
+    state: str
+    area: str | None = None
+    outcome: str | None = None
+    money: str | None = None
+
+
+class SessionState(BaseModel):
+    """Everything needed to rebuild a session. JSON-ready: `model_dump(mode="json")`."""
+
+    format: Literal["ras-chat-session/1"] = SESSION_SCHEMA
+    id: str
+    policy: str
+    dialogue: str = "assessment"
+    as_of: dt.date
+    created: dt.datetime
+    updated: dt.datetime
+    status: Status = "in_progress"
+    state: str
+    answers: dict[str, Any] = {}
+    """By key: `state`, `state:area` or `state:area:outcome`. A value is the choice value,
+    a list of values, free text, or {"unknown": "skipped" | "dont_know" | "gave_up"}."""
+    history: list[Frame] = []
+    transcript: list[Message] = []
+    flags: list[Flag] = []
+    who: str | None = None
+    cursor: dict[str, str | None] = {"area": None, "outcome": None}
+    suggested: list[str] = []
+    area_order: list[str] = []
+    review: list[str] = []
+    """Answer keys to ask again (after "back" or "change"), though they have an answer."""
+    misses: int = 0
+    last_choice: str | None = None
+    checked: bool = False
+    answer_count: int = 0
+    """How many answers the person gave (not counting help, repeat or back, nor the money part)."""
+    money_answer_count: int = 0
+    """Answers given in the optional money part (counted apart: it comes after the result)."""
+    finance: dict[str, Any] | None = None
+    """The `ras-finance/1` record built from the money answers (JSON), when they were given."""
+    charge: dict[str, Any] | None = None
+    """The `ras-charge/1` estimate (JSON), when one could be made."""
+    money_missing: list[str] = []
+    """Why no estimate could be made (required questions skipped, or a figure missing)."""
+
+
+__all__ = ["Choice", "Flag", "Frame", "Message", "SESSION_SCHEMA", "STATUSES", "SessionState", "Status"]
