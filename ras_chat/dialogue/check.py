@@ -6,18 +6,25 @@
 - every callback named is in the registry (the loader already refuses unknown names);
 - every question has a help text;
 - no two choices of a question share the same words;
-- no jargon and no sentence over 25 words in anything a person sees.
+- no jargon and no sentence over 25 words in anything a person sees;
+- every record field the assessment needs is set by a reachable question, and no two
+  questions set the same field (`sets:`, see fields.py);
+- every `{placeholder}` in a text is one that is filled there (a typo such as `{araa}`
+  would be shown to the person as written).
 """
 
 from __future__ import annotations
 
+import string
 from collections import deque
 from dataclasses import dataclass
 
 from ras_chat.dialogue.loader import Dialogue
 from ras_chat.dialogue.machine import SAFETY_STATE
 from ras_chat.dialogue import registry
+from ras_chat.dialogue.fields import FIELDS
 from ras_chat.dialogue.match import normalise
+from ras_chat.dialogue.render import SESSION_VARIABLES
 from ras_chat.dialogue.text import MAX_SENTENCE_WORDS, jargon_in, person_lines, sentences, words
 
 
@@ -118,6 +125,9 @@ def check(dialogue: Dialogue, session=None) -> list[Problem]:
                         )
                     owner.setdefault(w, c.value)
 
+    problems += check_fields(dialogue, reach)
+    problems += check_placeholders(dialogue)
+
     if not any(s.kind == "end" for s in dialogue.states.values()):
         problems.append(Problem("dead-end", "states", "the dialogue has no `end` state"))
 
@@ -130,4 +140,92 @@ def check(dialogue: Dialogue, session=None) -> list[Problem]:
             n = words(sentence)
             if n > MAX_SENTENCE_WORDS:
                 problems.append(Problem("sentence-length", item.where, f"{n} words (at most {MAX_SENTENCE_WORDS}): {sentence!r}", where_line))
+    return problems
+
+
+def check_fields(dialogue: Dialogue, reach: set[str]) -> list[Problem]:
+    """Every required field set by a reachable question; no field set by two questions."""
+    problems: list[Problem] = []
+    setters: dict[str, list[str]] = {}
+    for name, state in dialogue.states.items():
+        if state.sets is not None and name in reach:
+            setters.setdefault(state.sets, []).append(name)
+    for pattern, names in setters.items():
+        if len(names) > 1:
+            problems.append(
+                Problem(
+                    "sets",
+                    f"states.{names[1]}.sets",
+                    f"`{pattern}` is also set by `{names[0]}`: one question per field",
+                    dialogue.line_of("states", names[1], "sets"),
+                )
+            )
+    for pattern, spec in FIELDS.items():
+        if spec.required and pattern not in setters:
+            problems.append(
+                Problem("sets", "states", f"no question you can reach sets `{pattern}` ({spec.worker_name}): the record needs it")
+            )
+    return problems
+
+
+TEXT_PLACEHOLDERS: dict[str, tuple[str, ...]] = {
+    "before_you_said": ("previous",),
+    "shortened": ("limit",),
+    "money_per_week": ("amount",),
+    "charge_missing": ("missing",),
+    "summary_matters": ("text",),
+    "summary_area": ("area", "need"),
+    "summary_area_more": ("support", "risk"),
+    "summary_hard": ("things",),
+    "summary_group": ("group",),
+    "summary_changes": ("answer",),
+    "summary_carer": ("answer",),
+    "result_part": ("name", "amount", "why"),
+}
+"""What each text of `texts:` is given to fill in; a state's texts get SESSION_VARIABLES."""
+FILLED_WITH_SESSION = ("before_you_said", "shortened", "money_per_week", "charge_missing")
+"""The texts filled with the session's variables as well as their own."""
+
+
+def _fields_in(text: str) -> list[str] | str:
+    """The placeholder names in `text`, or a message when its braces are broken."""
+    try:
+        return [f for _lit, f, _spec, _conv in string.Formatter().parse(text) if f is not None]
+    except ValueError as exc:
+        return f"broken braces ({exc})"
+
+
+def check_placeholders(dialogue: Dialogue) -> list[Problem]:
+    problems: list[Problem] = []
+
+    def look(text: str, allowed: tuple[str, ...], where: str, loc: tuple) -> None:
+        found = _fields_in(text)
+        if isinstance(found, str):
+            problems.append(Problem("placeholder", where, f"{found}: {text!r}", dialogue.line_of(*loc)))
+            return
+        for name in found:
+            if name not in allowed:
+                known = ", ".join("{" + a + "}" for a in allowed) or "none"
+                problems.append(
+                    Problem("placeholder", where, f"`{{{name}}}` is not filled in here (known: {known}): {text!r}", dialogue.line_of(*loc))
+                )
+
+    for key, text in dialogue.spec.texts.model_dump().items():
+        allowed = TEXT_PLACEHOLDERS.get(key, ())
+        if key in FILLED_WITH_SESSION:
+            allowed = (*allowed, *SESSION_VARIABLES)
+        look(text, allowed, f"texts.{key}", ("texts", key))
+    for name, state in dialogue.states.items():
+        for i, text in enumerate(state.prompt_texts()):
+            look(text, SESSION_VARIABLES, f"states.{name}.prompt", ("states", name, "prompt"))
+        for i, text in enumerate(state.say):
+            look(text, SESSION_VARIABLES, f"states.{name}.say.{i}", ("states", name, "say", i))
+        if state.help:
+            look(state.help, SESSION_VARIABLES, f"states.{name}.help", ("states", name, "help"))
+        for c in state.choices:
+            look(c.label, (), f"states.{name}.choices.{c.value}", ("states", name, "choices"))
+            if c.reply:
+                look(c.reply, SESSION_VARIABLES, f"states.{name}.choices.{c.value}.reply", ("states", name, "choices"))
+    for i, text in enumerate(dialogue.spec.safety.message):
+        look(text, (), f"safety.message.{i}", ("safety", "message", i))
     return problems

@@ -17,6 +17,7 @@ from ras.models import AREA_IDS, CARER_OUTCOME_IDS, CLIENT_GROUPS, OUTCOME_IDS, 
 from ras_chat.dialogue.fields import FIELDS, concrete, placeholders, split
 
 if TYPE_CHECKING:  # pragma: no cover
+    from ras_chat.dialogue.loader import Dialogue
     from ras_chat.dialogue.session import Session
 
 COPING = ("coping", "struggling", "at_breaking_point")
@@ -67,31 +68,9 @@ class Answers:
         key = self.key_for(pattern, **where)
         return key is not None and key in self.state.answers
 
-    def field_of_key(self: "Session", key: str) -> str | None:
-        """The concrete field an answer key holds (`area_need:health` -> `areas.health.need`)."""
-        name, *rest = key.split(":")
-        if name not in self.dialogue.states:
-            return None
-        pattern = self.dialogue.states[name].sets
-        if pattern is None:
-            return None
-        names = placeholders(pattern)
-        if "question" in names:
-            return concrete(pattern, question=rest[0] if rest else None)
-        if "outcome" in names:
-            return concrete(pattern, outcome=rest[-1] if rest else None)
-        if "area" in names:
-            return concrete(pattern, area=rest[0] if rest else None)
-        return pattern
-
     def fields(self: "Session") -> dict[str, Any]:
         """Every answer given so far, keyed by its concrete field (`areas.health.need`)."""
-        out: dict[str, Any] = {}
-        for key, value in self.state.answers.items():
-            field = self.field_of_key(key)
-            if field is not None:
-                out[field] = value
-        return out
+        return fields_of(self.dialogue, self.state.answers)
 
     def _area_need(self: "Session", area: str) -> int | None:
         return level(self.answer("areas.{area}.need", area=area))
@@ -187,8 +166,36 @@ class Answers:
         )
 
 
+def field_of_key(dialogue: "Dialogue", key: str) -> str | None:
+    """The concrete field an answer key holds (`area_need:health` -> `areas.health.need`)."""
+    name, *rest = key.split(":")
+    state = dialogue.states.get(name)
+    if state is None or state.sets is None:
+        return None
+    pattern = state.sets
+    names = placeholders(pattern)
+    if "question" in names:
+        return concrete(pattern, question=rest[0] if rest else None)
+    if "outcome" in names:
+        return concrete(pattern, outcome=rest[-1] if rest else None)
+    if "area" in names:
+        return concrete(pattern, area=rest[0] if rest else None)
+    return pattern
+
+
+def fields_of(dialogue: "Dialogue", answers: dict[str, Any]) -> dict[str, Any]:
+    """Saved answers (keyed by state) by the concrete field each sets; control answers
+    (such as "is this right?") set no field and are left out."""
+    out: dict[str, Any] = {}
+    for key, value in answers.items():
+        field = field_of_key(dialogue, key)
+        if field is not None:
+            out[field] = value
+    return out
+
+
 def required_fields() -> list[str]:
     return [p for p, spec in FIELDS.items() if spec.required]
 
 
-__all__ = ["Answers", "level", "required_fields", "split", "text", "unknown"]
+__all__ = ["Answers", "field_of_key", "fields_of", "level", "required_fields", "split", "text", "unknown"]

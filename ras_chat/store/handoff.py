@@ -26,6 +26,9 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from ras.charging import BudgetStatement, ChargeResult, FinanceRecord
 from ras.models import Allocation, AssessmentRecord
+from ras.policy import DataFileError
+from ras_chat.dialogue.loader import load_dialogue
+from ras_chat.dialogue.mapping import fields_of
 from ras_chat.store.errors import InvalidData
 from ras_chat.store.store import now, who_text
 
@@ -188,7 +191,7 @@ def build_handoff(details: dict, *, audit_chain_intact: bool = True, exported_at
     """The hand-off for one session from `Store.details(id)` (snapshot, record, result, audit)."""
     snap = details["snapshot"]
     record = details.get("record")
-    answers = snap.get("answers") if isinstance(snap.get("answers"), dict) else {}
+    answers = snapshot_fields(snap)
     review = _review(details)
     own = OwnWords(
         what_matters=(record or {}).get("what_matters") or _text(answers.get("what_matters")),
@@ -224,9 +227,19 @@ def build_handoff(details: dict, *, audit_chain_intact: bool = True, exported_at
         raise InvalidData(f"session {snap.get('id')!r} cannot be exported: {where}: {err['msg']}") from None
 
 
+def snapshot_fields(snap: dict) -> dict:
+    """A saved session's answers by the record field each sets (the dialogue's `sets:`),
+    so nothing here reads a state's name. Empty when the dialogue cannot be read."""
+    answers = snap.get("answers") if isinstance(snap.get("answers"), dict) else {}
+    try:
+        dialogue = load_dialogue(_text(snap.get("dialogue")) or "assessment")
+    except (DataFileError, OSError):
+        return {}
+    return fields_of(dialogue, answers)
+
+
 def _review(details: dict) -> Review | None:
     """The review part, or None when there is no record to review (or its policy cannot be read)."""
-    from ras.policy import DataFileError
     from ras_chat.review.model import ReviewError, reviewed
 
     if not details.get("record"):
@@ -250,12 +263,12 @@ def _review(details: dict) -> Review | None:
 def _money(snap: dict) -> MoneyPart:
     """The money part from the session snapshot (`finance`, `charge`, `money_missing`, and
     the answer to the offer). Older snapshots have none of these: `not_reached`."""
-    answers = snap.get("answers") if isinstance(snap.get("answers"), dict) else {}
+    answers = snapshot_fields(snap)
     finance, charge = snap.get("finance"), snap.get("charge")
     count = snap.get("money_answer_count") or 0
-    if finance or charge or answers.get("money_offer") == "ask":
+    if finance or charge or answers.get("money.offer") == "ask":
         status = "answered"
-    elif "money_offer" in answers:  # "skip", or not answered ("I don't know"): the dialogue skips
+    elif "money.offer" in answers:  # "skip", or not answered ("I don't know"): the dialogue skips
         status = "skipped"
     else:
         status = "not_reached"
