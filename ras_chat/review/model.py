@@ -20,26 +20,25 @@ No Textual, no database: the store and the commands call this.
 from __future__ import annotations
 
 import datetime as dt
-import json
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from pydantic import ValidationError
 
+from ras.changes import ChangeRefused, RecordChange, apply_change, outcome_areas
 from ras.engine import calculate
 from ras.models import (
     AREA_IDS,
     CLIENT_GROUPS,
     OUTCOME_IDS,
     SUPPORT_LEVELS,
+    UNABLE_WAYS,
     Allocation,
     AssessmentRecord,
 )
 from ras.money import pence
 
 KINDS = ("set", "add_outcome", "remove_outcome", "amount", "sign_off")
-UNABLE_WAYS = ("without_help", "pain_or_distress", "unsafe", "takes_longer")
 MAX_AMOUNT = Decimal("100000.00")
 """A weekly amount above this is a typing slip, not a care package."""
 MAX_REASON = 2000
@@ -181,31 +180,21 @@ def _outcome(outcome: str) -> str:
 # ----- replaying changes --------------------------------------------------------------------------
 
 
-def apply(record: dict, what: dict) -> dict:
-    """A new record dict with one change made (the argument is not touched)."""
-    out = json.loads(json.dumps(record))
-    kind = what.get("kind")
-    if kind == "set":
-        parts = what["field"].split(".")
-        target = out
-        for p in parts[:-1]:
-            target = target.setdefault(p, {})
-        target[parts[-1]] = what["to"]
-    elif kind == "add_outcome":
-        outcomes = list(out.get("unable_outcomes") or [])
-        if what["outcome"] not in outcomes:
-            outcomes.append(what["outcome"])
-        out["unable_outcomes"] = [o for o in OUTCOME_IDS if o in outcomes]
-        if what.get("ways"):
-            reasons = dict(out.get("unable_reasons") or {})
-            reasons[what["outcome"]] = list(what["ways"])
-            out["unable_reasons"] = reasons
-    elif kind == "remove_outcome":
-        out["unable_outcomes"] = [o for o in out.get("unable_outcomes") or [] if o != what["outcome"]]
-        reasons = dict(out.get("unable_reasons") or {})
-        reasons.pop(what["outcome"], None)
-        out["unable_reasons"] = reasons or None
-    return out
+def as_record_change(what: dict) -> RecordChange:
+    """An audit entry's `what` (set / add_outcome / remove_outcome) as a `ras.changes` change."""
+    if what.get("kind") == "set":
+        return RecordChange("set", what["field"], what["to"])
+    return RecordChange(what["kind"], what["outcome"], ways=tuple(what.get("ways") or ()))
+
+
+def apply(record: dict, what: dict, areas_of: dict[str, str]) -> dict:
+    """A new record dict with one change made (the argument is not touched), with the same
+    consistency rules as the conversation and the what-if (`ras.changes.apply_change`).
+    Raises ReviewError for a change that cannot be made."""
+    try:
+        return apply_change(record, as_record_change(what), areas_of).dump()
+    except ChangeRefused as exc:
+        raise ReviewError(str(exc)) from None
 
 
 def current_value(record: dict | None, field_name: str) -> Any:
@@ -322,18 +311,23 @@ def reviewed(details: dict, *, policy_at: Any = None) -> Reviewed:
     adjusted = record_data
     override: Decimal | None = None
     signed: ReviewedChange | None = None
+    pa = None
+    if record_data and (original_result is not None or changes):
+        pa = policy_at if policy_at is not None else policy_for(snap)
     for c in changes:
         if c.what["kind"] == "amount":
             override = None if c.what.get("to") is None else Decimal(str(c.what["to"]))
         elif c.what["kind"] == "sign_off":
             signed = signed or c
-        elif adjusted is not None:
-            adjusted = apply(adjusted, c.what)
+        elif adjusted is not None and pa is not None:
+            try:
+                adjusted = apply(adjusted, c.what, outcome_areas(pa))
+            except ReviewError:
+                pass  # an entry written before the rule existed: it is listed, and changes nothing
     adjusted_record = AssessmentRecord.model_validate(adjusted) if adjusted else None
     method = original_result.method if original_result else None
     adjusted_result = None
-    if adjusted_record is not None and (original_result is not None or changes):
-        pa = policy_at if policy_at is not None else policy_for(snap)
+    if adjusted_record is not None and pa is not None:
         adjusted_result = calculate(adjusted_record, pa, method)
         method = adjusted_result.method
     if override is not None:
@@ -396,14 +390,15 @@ def prepare(review: Reviewed, change: Change) -> dict:
         if what["to"] is not None and before is not None and Decimal(what["to"]) == before:
             raise ReviewError(f"the agreed amount is already {before}")
         what = {"kind": "amount", "field": "weekly", "from": None if before is None else str(before), "to": what["to"]}
-    # the adjusted record must still be a valid record
+    # the adjusted record must still be a valid record, under the shared consistency rules
     if change.kind in ("set", "add_outcome", "remove_outcome"):
-        try:
-            AssessmentRecord.model_validate(apply(record, what))
-        except ValidationError as exc:
-            err = exc.errors()[0]
-            raise ReviewError(f"that change would make the record invalid: {err['msg']}") from None
+        apply(record, what, outcome_areas(policy_for_review(review)))
     return what
+
+
+def policy_for_review(review: Reviewed) -> Any:
+    """The policy in force for a reviewed session (its name and date)."""
+    return policy_for({"policy": review.policy, "as_of": review.as_of})
 
 
 def _show(value: Any) -> str:

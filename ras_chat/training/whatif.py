@@ -6,8 +6,9 @@ Pure: a record and a policy in, a comparison out. A change is `(path, value)`:
     outcomes.<outcome id>   True to tick it as one the person cannot achieve, False to untick
     client_group | fluctuating | impairment | wellbeing_impact
 
-As in the conversation, a need of 0 leaves nothing to ask about that part of life, so
-setting a need to 0 also sets its risk to 0 and its unpaid support to "none".
+The consistency rules are the conversation's and the review's (`ras.changes`): setting a
+need to 0 also sets its risk to 0, its unpaid support to "none", and unticks its
+everyday things.
 
 For a screen: `heard_answers(session)` lists the answers heard so far in a conversation
 (each with a label, its value now and the other values it can take), and
@@ -20,8 +21,9 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import BaseModel, ConfigDict
 
+from ras.changes import AREA_FIELDS, TOP_FIELDS, ChangeRefused, RecordChange, apply_change, outcome_areas
 from ras.engine import compare
 from ras.models import AREA_IDS, CLIENT_GROUPS, METHODS, OUTCOME_IDS, Allocation, AssessmentRecord
 from ras.policy import PolicyAt
@@ -29,8 +31,6 @@ from ras.policy import PolicyAt
 if TYPE_CHECKING:
     from ras_chat.dialogue.session import Session
 
-AREA_FIELDS = ("need", "risk", "unpaid_support")
-TOP_FIELDS = ("client_group", "fluctuating", "impairment", "wellbeing_impact")
 
 
 class BadChange(ValueError):
@@ -95,32 +95,21 @@ def get_answer(record: AssessmentRecord, path: str) -> Any:
     raise BadChange(f"`{path}` is not an answer that can be changed (try areas.health.need, outcomes.nutrition, client_group, fluctuating)")
 
 
-def with_change(record: AssessmentRecord, path: str, value: Any) -> AssessmentRecord:
-    """A copy of `record` with one answer changed (checked by the record's own schema)."""
+def with_change(record: AssessmentRecord, path: str, value: Any, areas_of: dict[str, str]) -> AssessmentRecord:
+    """A copy of `record` with one answer changed, under the same consistency rules as the
+    conversation and the review (`ras.changes.apply_change`)."""
     get_answer(record, path)  # names a real answer
-    data = record.dump()
     parts = path.split(".")
-    if parts[0] == "areas":
-        area = data["areas"][parts[1]]
-        area[parts[2]] = value
-        if parts[2] == "need" and value == 0:
-            area["risk"], area["unpaid_support"] = 0, "none"
-    elif parts[0] == "outcomes":
+    if parts[0] == "outcomes":
         if not isinstance(value, bool):
             raise BadChange(f"`{path}` takes true or false")
-        ticked = [o for o in data.get("unable_outcomes", []) if o != parts[1]]
-        if value:
-            ticked.append(parts[1])
-        data["unable_outcomes"] = [o for o in OUTCOME_IDS if o in ticked]
-        reasons = {o: w for o, w in (data.get("unable_reasons") or {}).items() if o in ticked}
-        data["unable_reasons"] = reasons or None  # no reasons kept for a thing no longer ticked
+        change = RecordChange("add_outcome" if value else "remove_outcome", parts[1])
     else:
-        data[parts[0]] = value
+        change = RecordChange("set", path, value)
     try:
-        return AssessmentRecord.model_validate(data)
-    except ValidationError as exc:
-        err = exc.errors()[0]
-        raise BadChange(f"`{path}` cannot be {value!r}: {err.get('msg', 'not valid')}") from None
+        return apply_change(record, change, areas_of)
+    except ChangeRefused as exc:
+        raise BadChange(str(exc)) from None
 
 
 def parse_value(text: str) -> Any:
@@ -157,7 +146,7 @@ def what_if(record: AssessmentRecord, change: tuple[str, Any], policy: PolicyAt)
     """Each method's amount before and after one answer changes, with the elements that moved."""
     path, value = change
     old = get_answer(record, path)
-    changed = with_change(record, path, value)
+    changed = with_change(record, path, value, outcome_areas(policy))
     before, after = compare(record, policy), compare(changed, policy)
     first_b, first_a = next(iter(before.values())), next(iter(after.values()))
     return WhatIf(
@@ -265,15 +254,10 @@ def heard_paths(session: "Session") -> list[str]:
     """The answers a conversation has heard so far, as what-if paths (in `answer_paths` order).
     A "don't know" counts as heard: the record holds nothing for it, and a worker may ask
     what an answer would do."""
-    a = session.state.answers
-    heard = {
-        f"areas.{area}.{field}"
-        for area in AREA_IDS
-        for key, field in (("area_need", "need"), ("area_risk", "risk"), ("area_support", "unpaid_support"))
-        if f"{key}:{area}" in a
-    }
-    heard |= {f"outcomes.{key.rsplit(':', 1)[-1]}" for key in a if key.startswith("outcome_ways:")}
-    heard |= {name for name in ("client_group", "fluctuating") if name in a}
+    fields = session.fields()
+    heard = {f for f in fields if f.startswith("areas.") and f.rsplit(".", 1)[-1] in AREA_FIELDS}
+    heard |= {"outcomes." + f.split(".", 1)[1] for f in fields if f.startswith("unable_reasons.")}
+    heard |= {name for name in ("client_group", "fluctuating") if name in fields}
     return [p for p in answer_paths() if p in heard]
 
 
