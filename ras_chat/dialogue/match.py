@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from decimal import Decimal
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Iterable, Sequence
@@ -259,12 +260,10 @@ _NOTHING = ("none", "nothing", "no", "zero", "nil", "not any", "i do not", "i do
 _PERIODS = {"month": ("month", "months", "monthly", "a month", "per month"), "year": ("year", "years", "yearly", "a year", "per year", "annual")}
 
 
-def amount_in(text: str) -> tuple["Decimal", str | None] | None:
+def amount_in(text: str) -> tuple[Decimal, str | None] | None:
     """An amount of money in what a person typed, and the period they named (None, "month"
     or "year"): "£1,250.50" -> 1250.50; "about 120 a month" -> (120, "month"); "15k" ->
     15000; "nothing" or "no" -> 0. None when there is no amount, or more than one."""
-    from decimal import Decimal
-
     raw = unicodedata.normalize("NFKC", text).lower().replace("\u00a3", " ").replace("pounds", " ")
     found = _AMOUNT.findall(raw)
     norm = normalise(text)

@@ -85,9 +85,18 @@ class Rendering:
 
     def _question_message(self: "Session", now: dt.datetime) -> Message:
         spec = self.spec
+        pending = self.state.pending
+        t = self.dialogue.spec.texts
+        if pending is not None:  # a question put over this one: yes or no
+            if pending.kind == "confirm":
+                words = t.confirm.format(answer=lower_first(self._shown_values(pending.values)))
+            else:
+                words = t.safety_check
+            choices = tuple(Choice(number=o.number, label=o.label, value=o.value) for o in self._yes_no())
+            return Message(role="assistant", text=clean_text(words), at=now, state=self.state.state, kind="question", choices=choices)
         words = clean_text(self._prompt(spec))
         if spec.kind == "multi":
-            words = f"{words} {self.dialogue.spec.texts.pick_many}"
+            words = f"{words} {t.pick_many}"
         choices = tuple(Choice(number=o.number, label=clean_text(o.label), value=o.value) for o in self._options(spec))
         return Message(
             role="assistant", text=words, at=now, state=self.state.state, kind="question",

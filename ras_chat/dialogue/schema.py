@@ -187,6 +187,16 @@ class Commands(_Strict):
 
 class Texts(_Strict):
     not_understood: str
+    """Said when a choice answer is not understood; {last} is the number of the last choice."""
+    said_back: str
+    """What was heard, said back when it came from the person's own words: {answer}."""
+    confirm: str
+    """A reading the program is not sure of, put to the person: {answer}."""
+    confirm_no: str
+    safety_check: str
+    """The one gentle question when words might be a disclosure of harm."""
+    safety_check_no: str
+    safety_check_again: str
     not_understood_free: str
     numbered_offer: str
     gave_up: str

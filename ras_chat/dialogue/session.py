@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from typing import Any, Callable
+from typing import Callable
 
 from ras.engine import calculate
 from ras.models import Allocation
@@ -20,11 +20,12 @@ from ras_chat.dialogue.clean import clean_answer
 from ras_chat.dialogue.loader import Dialogue, load_dialogue
 from ras_chat.dialogue.machine import SAFETY_STATE, build_machine
 from ras_chat.dialogue.mapping import Answers
-from ras_chat.dialogue.match import Option, first_phrase, is_command, match_many, match_one
+from ras_chat.dialogue.match import Option
 from ras_chat.dialogue.money import MoneyPart
-from ras_chat.dialogue.render import Rendering, listing
+from ras_chat.dialogue.render import Rendering
 from ras_chat.dialogue.schema import StateSpec
 from ras_chat.dialogue.state import SESSION_SCHEMA, Choice, Flag, Frame, Message, SessionState
+from ras_chat.dialogue.turns import Turns
 from ras_chat.dialogue.worker import WorkerView
 
 MAX_STEPS_PER_TURN = 1000
@@ -38,7 +39,7 @@ def utc_now() -> dt.datetime:
 # ----- the session -------------------------------------------------------------------
 
 
-class Session(Answers, Rendering, MoneyPart, WorkerView):
+class Session(Turns, Answers, Rendering, MoneyPart, WorkerView):
     """One conversation. Build with `Session.start(...)` or `Session.restore(state)`."""
 
     def __init__(self, state: SessionState, *, dialogue: Dialogue, clock: Callable[[], dt.datetime]):
@@ -156,151 +157,6 @@ class Session(Answers, Rendering, MoneyPart, WorkerView):
 
     # -- the turn itself --
 
-    def _turn(self, clean: str, now: dt.datetime) -> list[Message]:
-        spec = self.spec
-        d = self.dialogue.spec
-        options = self._options(spec)
-        exact = any(clean.strip() in (str(o.number), o.label) for o in options)
-        phrase = None if exact else first_phrase(clean, d.safety.phrases)
-        if phrase is not None:
-            return self._safety(clean, phrase, now)
-        if is_command(clean, d.commands.back):
-            return self._back(now)
-        if is_command(clean, d.commands.help):
-            question = self.money_question() if spec.kind == "money" else None
-            text = (question.help if question else spec.help) or d.texts.no_help
-            return [self._msg(self._fill(text), now, kind="help"), self._question_message(now)]
-        if is_command(clean, d.commands.repeat):
-            return [self._question_message(now)]
-        if is_command(clean, d.commands.skip):
-            return self._unknown_answer("skipped", d.texts.skipped, now)
-        if is_command(clean, d.commands.dont_know):
-            return self._unknown_answer("dont_know", d.texts.dont_know, now)
-
-        if spec.kind == "text":
-            if clean:
-                return self._accept(clean, clean, now)
-            return self._miss(now)
-        if spec.kind == "money":
-            return self._money_turn(clean, options, now)
-        if spec.kind == "choice":
-            picked = match_one(clean, options, yes=d.yes_words, no=d.no_words)
-            if picked is None:
-                return self._miss(now)
-            return self._accept(picked.value, picked.label, now, reply=self._reply_for(spec, picked.value))
-        many = match_many(clean, options)
-        if many is None:
-            return self._miss(now)
-        return self._accept([o.value for o in many], listing([o.label for o in many]), now)
-
-    def _accept(self, value: Any, shown: str, now: dt.datetime, reply: str | None = None) -> list[Message]:
-        spec = self.spec
-        key = self._key(self.state.state)
-        old = self.state.answers.get(key)
-        if spec.remember:
-            self.state.answers[key] = value
-        self.state.last_choice = value if isinstance(value, str) else None
-        if old is not None and old != value:
-            self._clear_dependants(spec)
-        if key in self.state.review:
-            self.state.review.remove(key)
-        self.state.misses = 0
-        self._count_answer()
-        self._push_frame()
-        out = [self._msg(reply, now)] if reply else []
-        self._advance()
-        return out + self._forward(now)
-
-    def _unknown_answer(self, how: str, text: str, now: dt.datetime) -> list[Message]:
-        key = self._key(self.state.state)
-        what = {"skipped": "skipped", "dont_know": "said they did not know", "gave_up": "could not be matched to an answer"}[how]
-        if not self._in_money_part():  # the money part is optional: a gap there is no flag
-            self._flag(
-                how if how != "gave_up" else "gave_up",
-                "attention",
-                f"{self._worker_question()}: the person {what}. Ask about this with them.",
-                now,
-                key=key,
-            )
-        if self.spec.remember:
-            self.state.answers[key] = {"unknown": how}
-        self.state.last_choice = None
-        if key in self.state.review:
-            self.state.review.remove(key)
-        self.state.misses = 0
-        self._count_answer()
-        self._push_frame()
-        if self._in_money_part():
-            text = self.dialogue.spec.texts.money_skipped
-        out = [self._msg(text, now)]
-        self._advance()
-        return out + self._forward(now)
-
-    def _miss(self, now: dt.datetime) -> list[Message]:
-        d = self.dialogue.spec
-        self.state.misses += 1
-        limit = d.settings.miss_limit
-        if self.state.misses > limit:
-            return self._unknown_answer("gave_up", d.texts.gave_up, now)
-        free = self.spec.kind == "text" or (self.spec.kind == "money" and not self.options())
-        if self.state.misses == limit:
-            if free:
-                text = d.texts.money_not_understood if self.spec.kind == "money" else d.texts.not_understood_free
-                return [self._msg(text, now, kind="error"), self._question_message(now)]
-            self._flag(
-                "hard_to_match",
-                "info",
-                f"{self._worker_question()}: {limit} answers could not be matched; numbered answers were offered.",
-                now,
-                key=self._key(self.state.state),
-            )
-            return [self._msg(d.texts.numbered_offer, now, kind="error"), self._question_message(now)]
-        if self.spec.kind == "money" and free:
-            text = d.texts.money_not_understood
-        else:
-            text = d.texts.not_understood_free if free else d.texts.not_understood
-        return [self._msg(text, now, kind="error"), self._question_message(now)]
-
-    def _back(self, now: dt.datetime) -> list[Message]:
-        d = self.dialogue.spec
-        if not self.state.history:
-            return [self._msg(d.texts.first_question, now), self._question_message(now)]
-        frame = self.state.history.pop()
-        # leaving a question we had come back to, unchanged: keep its answer, do not ask again
-        here = self._key(self.state.state)
-        if here in self.state.review and here in self.state.answers:
-            self.state.review.remove(here)
-        self.state.cursor = {"area": frame.area, "outcome": frame.outcome}
-        if frame.money is not None:
-            self.state.cursor["money"] = frame.money
-        self._machine.set_state(frame.state, model=self._model)
-        self.state.state = frame.state
-        self.state.misses = 0
-        key = self._key(frame.state)
-        out = [self._msg(d.texts.going_back, now)]
-        if key in self.state.answers:
-            if key not in self.state.review:
-                self.state.review.append(key)
-            previous = self._shown_answer(frame.state, self.state.answers[key])
-            if previous:
-                out.append(self._msg(self._fill(d.texts.before_you_said, previous=previous), now))
-        out.append(self._question_message(now))
-        return out
-
-    def _safety(self, clean: str, phrase: str, now: dt.datetime) -> list[Message]:
-        self._flag(
-            "safety",
-            "urgent",
-            f"Possible risk of harm: the person wrote \u201c{clean[:300]}\u201d (matched \u201c{phrase}\u201d) "
-            f"at {self._worker_question()}. Contact them today; follow safeguarding procedures.",
-            now,
-            key=self._key(self.state.state),
-        )
-        self.state.answers["safety_disclosure"] = clean
-        self._model.trigger("alarm")
-        self.state.state = self._model.state
-        return self._forward(now)
-
     # -- moving through the machine --
 
     def _advance(self) -> None:
@@ -379,6 +235,8 @@ class Session(Answers, Rendering, MoneyPart, WorkerView):
         return name
 
     def _options(self, spec: StateSpec) -> list[Option]:
+        if self.state.pending is not None and spec is self.spec:
+            return self._yes_no()
         if spec.kind == "money":
             return registry.CHOICES["money_options"](self)
         if spec.choices_from:

@@ -44,7 +44,7 @@ class Flag(BaseModel):
 
     model_config = ConfigDict(frozen=True)
 
-    code: Literal["safety", "skipped", "dont_know", "hard_to_match", "gave_up", "carer_struggling", "carer_later"]
+    code: Literal["safety", "possible_harm", "skipped", "dont_know", "hard_to_match", "gave_up", "carer_struggling", "carer_later"]
     level: Literal["urgent", "attention", "info"]
     text: str
     state: str
@@ -61,6 +61,37 @@ class Frame(BaseModel):
     area: str | None = None
     outcome: str | None = None
     money: str | None = None
+
+
+class Reading(BaseModel):
+    """How one answer was understood: kept beside the value for the worker."""
+
+    model_config = ConfigDict(frozen=True)
+
+    said: str
+    """What the person typed, as they typed it (cleaned of escapes)."""
+    how: str
+    """"number", "label" (picked as shown), "words" (listed words), "model" (understood from
+    free text), "text" (a free-text question) or "amount"."""
+    confidence: float
+    confirmed: bool = False
+    """The person said yes to "It sounds like ... Is that right?"."""
+
+
+class Pending(BaseModel):
+    """A question put over the current one, answered first."""
+
+    model_config = ConfigDict(frozen=True)
+
+    kind: Literal["confirm", "safety_check"]
+    said: str
+    """The words that led to it."""
+    values: tuple[str, ...] = ()
+    """For `confirm`: the values read, waiting for a yes."""
+    how: str = ""
+    confidence: float = 0.0
+    why: str = ""
+    """For `safety_check`: what in the words may be harm (for the worker's flag)."""
 
 
 class SessionState(BaseModel):
@@ -100,6 +131,12 @@ class SessionState(BaseModel):
     """The `ras-charge/1` estimate (JSON), when one could be made."""
     money_missing: list[str] = []
     """Why no estimate could be made (required questions skipped, or a figure missing)."""
+    pending: Pending | None = None
+    """A question put over the current one: "It sounds like ... Is that right?" (`confirm`)
+    or the gentle safety check (`safety_check`). Answered before anything else."""
+    readings: dict[str, Reading] = {}
+    """How each answer was read, by answer key: the person's own words, how sure the
+    program was, and whether they confirmed it (for the worker)."""
 
 
-__all__ = ["Choice", "Flag", "Frame", "Message", "SESSION_SCHEMA", "STATUSES", "SessionState", "Status"]
+__all__ = ["Choice", "Flag", "Frame", "Message", "Pending", "Reading", "SESSION_SCHEMA", "STATUSES", "SessionState", "Status"]

@@ -1,0 +1,239 @@
+"""One turn of a session: safety first, then commands, then the answer itself.
+
+Every turn, at every question:
+
+1. The safety check reads what was typed, before anything else. A clear disclosure of
+   harm stops the questions at once (999, Samaritans, an urgent flag); a possible one gets
+   one gentle question, and a yes is urgent, a no carries on with a flag for the worker.
+2. Commands: back, help, repeat, skip, I do not know.
+3. The answer is read (`read_answer`). A sure reading is kept and said back when it came
+   from the person's own words; a middling one is put to the person ("It sounds like ...
+   Is that right?"); an unclear one is asked again kindly, then with numbers. What the
+   person typed is kept beside the value, with how sure the program was.
+
+An answer never understood is kept as unknown (`{"unknown": "gave_up"}`), never as 0.
+A mixin of `Session`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING, Any
+
+from ras_chat.dialogue.match import Option, is_command, match_one
+from ras_chat.dialogue.reading import detect_harm, read_answer
+from ras_chat.dialogue.render import listing
+from ras_chat.dialogue.state import Message, Pending, Reading
+
+if TYPE_CHECKING:  # pragma: no cover
+    from ras_chat.dialogue.session import Session
+
+SAID_BACK_FROM = ("model", "words")
+"""Readings said back to the person ("OK: a lot of help every day."): those from their own
+words, not a number or a label they picked."""
+
+
+class Turns:
+    """A mixin of `Session`."""
+
+    def _turn(self: "Session", clean: str, now: dt.datetime, *, checked: bool = False) -> list[Message]:
+        spec = self.spec
+        d = self.dialogue.spec
+        pending = self.state.pending
+        if pending is not None and pending.kind == "safety_check":
+            return self._safety_check_answer(clean, pending, now)
+        if not checked:
+            harm = detect_harm(self, clean)
+            if harm.level == "stop":
+                return self._safety(clean, harm.why, now)
+            if harm.level == "check":
+                self.state.pending = Pending(kind="safety_check", said=clean, why=harm.why)
+                return [self._question_message(now)]
+        if is_command(clean, d.commands.back):
+            if pending is not None:  # back from "is that right?" is the question itself again
+                self.state.pending = None
+                return [self._question_message(now)]
+            return self._back(now)
+        if is_command(clean, d.commands.help):
+            question = self.money_question() if spec.kind == "money" else None
+            text = (question.help if question else spec.help) or d.texts.no_help
+            return [self._msg(self._fill(text), now, kind="help"), self._question_message(now)]
+        if is_command(clean, d.commands.repeat):
+            return [self._question_message(now)]
+        if is_command(clean, d.commands.skip):
+            return self._unknown_answer("skipped", d.texts.skipped, now)
+        if is_command(clean, d.commands.dont_know):
+            return self._unknown_answer("dont_know", d.texts.dont_know, now)
+        if pending is not None and pending.kind == "confirm":
+            picked = match_one(clean, self._yes_no(), yes=d.yes_words, no=d.no_words)
+            self.state.pending = None
+            if picked is not None and picked.value == "yes":
+                reading = Reading(said=pending.said, how=pending.how, confidence=pending.confidence, confirmed=True)
+                return self._take(list(pending.values), reading, now, say_back=False)
+            if picked is not None:  # no: the question again, with its choices
+                return [self._msg(d.texts.confirm_no, now), self._question_message(now)]
+            # neither: read the words as a new answer to the question
+
+        if spec.kind == "text":
+            return self._accept(clean, clean, now, reading=Reading(said=clean, how="text", confidence=1.0))
+        if spec.kind == "money":
+            return self._money_turn(clean, self._options(spec), now)
+        read = read_answer(self, clean, self._options(spec), multi=spec.kind == "multi")
+        if read.reply is not None:  # a question back, or something off the subject: not a miss
+            return [self._msg(read.reply, now), self._question_message(now)]
+        if read.action == "accept" and read.values:
+            reading = Reading(said=clean, how=read.how, confidence=read.confidence)
+            return self._take(list(read.values), reading, now, say_back=read.how in SAID_BACK_FROM)
+        if read.action == "confirm" and read.values:
+            self.state.pending = Pending(kind="confirm", said=clean, values=read.values, how=read.how, confidence=read.confidence)
+            return [self._question_message(now)]
+        return self._miss(now)
+
+    def _take(self: "Session", values: list[str], reading: Reading, now: dt.datetime, *, say_back: bool) -> list[Message]:
+        """Keep a reading of a choice or multi question, say it back if it came from words."""
+        spec = self.spec
+        shown = self._shown_values(values)
+        out: list[Message] = []
+        if say_back:
+            out.append(self._msg(self.dialogue.spec.texts.said_back.format(answer=shown), now))
+        if spec.kind == "choice":
+            reply = self._reply_for(spec, values[0])
+            return out + self._accept(values[0], shown, now, reply=reply, reading=reading)
+        return out + self._accept(values, shown, now, reading=reading)
+
+    def _shown_values(self: "Session", values: list[str] | tuple[str, ...]) -> str:
+        labels = {o.value: o.label for o in self._options(self.spec)}
+        return listing([labels.get(v, v) for v in values])
+
+    def _yes_no(self: "Session") -> list[Option]:
+        t = self.dialogue.spec.texts
+        d = self.dialogue.spec
+        return [Option(1, "yes", t.yes_label, tuple(d.yes_words)), Option(2, "no", t.no_label, tuple(d.no_words))]
+
+    def _accept(self: "Session", value: Any, shown: str, now: dt.datetime, reply: str | None = None, reading: Reading | None = None) -> list[Message]:
+        spec = self.spec
+        key = self._key(self.state.state)
+        old = self.state.answers.get(key)
+        if spec.remember:
+            self.state.answers[key] = value
+            if reading is not None:
+                self.state.readings[key] = reading
+        self.state.last_choice = value if isinstance(value, str) else None
+        if old is not None and old != value:
+            self._clear_dependants(spec)
+        if key in self.state.review:
+            self.state.review.remove(key)
+        self.state.misses = 0
+        self._count_answer()
+        self._push_frame()
+        out = [self._msg(reply, now)] if reply else []
+        self._advance()
+        return out + self._forward(now)
+
+    def _unknown_answer(self: "Session", how: str, text: str, now: dt.datetime) -> list[Message]:
+        key = self._key(self.state.state)
+        what = {"skipped": "skipped", "dont_know": "said they did not know", "gave_up": "could not be matched to an answer"}[how]
+        if not self._in_money_part():  # the money part is optional: a gap there is no flag
+            self._flag(how, "attention", f"{self._worker_question()}: the person {what}. Ask about this with them.", now, key=key)
+        if self.spec.remember:
+            self.state.answers[key] = {"unknown": how}
+        self.state.pending = None
+        self.state.last_choice = None
+        if key in self.state.review:
+            self.state.review.remove(key)
+        self.state.misses = 0
+        self._count_answer()
+        self._push_frame()
+        if self._in_money_part():
+            text = self.dialogue.spec.texts.money_skipped
+        out = [self._msg(text, now)]
+        self._advance()
+        return out + self._forward(now)
+
+    def _miss(self: "Session", now: dt.datetime) -> list[Message]:
+        d = self.dialogue.spec
+        self.state.misses += 1
+        limit = d.settings.miss_limit
+        if self.state.misses > limit:
+            return self._unknown_answer("gave_up", d.texts.gave_up, now)
+        free = self.spec.kind == "text" or (self.spec.kind == "money" and not self.options())
+        if self.state.misses == limit and not free:
+            self._flag(
+                "hard_to_match",
+                "info",
+                f"{self._worker_question()}: {limit} answers could not be matched; numbered answers were offered.",
+                now,
+                key=self._key(self.state.state),
+            )
+            return [self._msg(d.texts.numbered_offer, now, kind="error"), self._question_message(now)]
+        if free:
+            text = d.texts.money_not_understood if self.spec.kind == "money" else d.texts.not_understood_free
+        else:
+            text = self._fill(d.texts.not_understood, last=str(len(self.options())))
+        return [self._msg(text, now, kind="error"), self._question_message(now)]
+
+    def _back(self: "Session", now: dt.datetime) -> list[Message]:
+        d = self.dialogue.spec
+        if not self.state.history:
+            return [self._msg(d.texts.first_question, now), self._question_message(now)]
+        frame = self.state.history.pop()
+        # leaving a question we had come back to, unchanged: keep its answer, do not ask again
+        here = self._key(self.state.state)
+        if here in self.state.review and here in self.state.answers:
+            self.state.review.remove(here)
+        self.state.cursor = {"area": frame.area, "outcome": frame.outcome}
+        if frame.money is not None:
+            self.state.cursor["money"] = frame.money
+        self._machine.set_state(frame.state, model=self._model)
+        self.state.state = frame.state
+        self.state.misses = 0
+        key = self._key(frame.state)
+        out = [self._msg(d.texts.going_back, now)]
+        if key in self.state.answers:
+            if key not in self.state.review:
+                self.state.review.append(key)
+            previous = self._shown_answer(frame.state, self.state.answers[key])
+            if previous:
+                out.append(self._msg(self._fill(d.texts.before_you_said, previous=previous), now))
+        out.append(self._question_message(now))
+        return out
+
+    def _safety_check_answer(self: "Session", clean: str, pending: Pending, now: dt.datetime) -> list[Message]:
+        """The answer to the gentle check: yes is urgent; no carries on, flagged for the worker."""
+        d = self.dialogue.spec
+        harm = detect_harm(self, clean)
+        if harm.level == "stop":
+            return self._safety(f"{pending.said} / {clean}", harm.why, now)
+        picked = match_one(clean, self._yes_no(), yes=d.yes_words, no=d.no_words)
+        if picked is None:
+            return [self._msg(d.texts.safety_check_again, now, kind="error"), self._question_message(now)]
+        self.state.pending = None
+        if picked.value == "yes":
+            return self._safety(f"{pending.said} / {clean}", pending.why, now)
+        self._flag(
+            "possible_harm",
+            "attention",
+            f"Possible harm: the person wrote \u201c{pending.said[:300]}\u201d ({pending.why}) at "
+            f"{self._worker_question()}; asked gently, they said no. Check with them.",
+            now,
+            key=self._key(self.state.state),
+        )
+        return [self._msg(d.texts.safety_check_no, now)] + self._turn(pending.said, now, checked=True)
+
+    def _safety(self: "Session", clean: str, why: str, now: dt.datetime) -> list[Message]:
+        self._flag(
+            "safety",
+            "urgent",
+            f"Possible risk of harm: the person wrote \u201c{clean[:300]}\u201d ({why}) "
+            f"at {self._worker_question()}. Contact them today; follow safeguarding procedures.",
+            now,
+            key=self._key(self.state.state),
+        )
+        self.state.pending = None
+        self.state.answers["safety_disclosure"] = clean
+        self._model.trigger("alarm")
+        self.state.state = self._model.state
+        return self._forward(now)
+
+
+__all__ = ["Turns"]
