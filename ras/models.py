@@ -9,7 +9,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StrictBool, field_validator
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, field_validator, model_validator
 
 AREA_IDS: tuple[str, ...] = ("health", "choice", "work", "community")
 """The four outcome areas (Coventry), in the order every method reports them."""
@@ -108,10 +108,18 @@ class Areas(_Input):
         return getattr(self, area)
 
 
-class AssessmentRecord(_Input):
-    """`ras-assessment/1`: the contract between the conversation and the engine."""
+ASSESSMENT_SCHEMAS = ("ras-assessment/1", "ras-assessment/2")
 
-    schema_: Literal["ras-assessment/1"] = Field(alias="schema")
+
+class AssessmentRecord(_Input):
+    """`ras-assessment/1`: the contract between the conversation and the engine.
+
+    `ras-assessment/2` is /1 with `not_known`: the answers not known yet (skipped, not
+    sure, or never understood), as record fields (`areas.work.need`). Their values in the
+    record are the least they can be (a need of 0), so an amount worked out from it is the
+    least it could be, and says so. A record with nothing unknown is written as /1."""
+
+    schema_: Literal["ras-assessment/1", "ras-assessment/2"] = Field(alias="schema")
     client_group: ClientGroup
     impairment: StrictBool
     wellbeing_impact: StrictBool
@@ -125,10 +133,18 @@ class AssessmentRecord(_Input):
     area_notes: dict[AreaId, str] | None = None
     notes: str | None = None
     flags: tuple[str, ...] | None = None
+    not_known: tuple[str, ...] | None = None
+    """ras-assessment/2 only: record fields whose answer is not known yet."""
 
     model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
 
     _no_repeats = field_validator("unable_outcomes")(_no_repeated_outcomes)
+
+    @model_validator(mode="after")
+    def _not_known_needs_version_2(self) -> "AssessmentRecord":
+        if self.not_known and self.schema_ != "ras-assessment/2":
+            raise ValueError("`not_known` is part of ras-assessment/2: set schema to ras-assessment/2")
+        return self
 
     def dump(self) -> dict:
         """The record as JSON-ready data, with `schema` spelled as in the spec."""

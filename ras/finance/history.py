@@ -29,7 +29,7 @@ from pydantic import ValidationError
 from pydantic_core import from_json
 
 from ras.errors import validation_message
-from ras.models import AREA_IDS, CLIENT_GROUPS, OUTCOME_IDS, SUPPORT_LEVELS, AssessmentRecord
+from ras.models import AREA_IDS, ASSESSMENT_SCHEMAS, CLIENT_GROUPS, OUTCOME_IDS, SUPPORT_LEVELS, AssessmentRecord
 
 HISTORY_KEYS = ("id", "actual_weekly_cost", "synthetic")
 """Keys a history line may carry that are not part of the assessment record."""
@@ -139,7 +139,7 @@ def _quick(rec: dict) -> tuple | None:
     """
     if not _CORE_KEYS.issuperset(rec):
         return None
-    if rec.get("schema") != "ras-assessment/1":
+    if rec.get("schema") not in ASSESSMENT_SCHEMAS:
         return None
     group = rec.get("client_group")
     impairment = rec.get("impairment")

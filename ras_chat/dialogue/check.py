@@ -184,6 +184,7 @@ TEXT_PLACEHOLDERS: dict[str, tuple[str, ...]] = {
     "summary_changes": ("answer",),
     "summary_carer": ("answer",),
     "result_part": ("name", "amount", "why"),
+    "not_known_parts": ("parts",),
 }
 """What each text of `texts:` is given to fill in; a state's texts get SESSION_VARIABLES."""
 FILLED_WITH_SESSION = ("not_understood", "before_you_said", "shortened", "money_per_week", "charge_missing")
@@ -229,6 +230,8 @@ def check_placeholders(dialogue: Dialogue) -> list[Problem]:
             look(c.label, (), f"states.{name}.choices.{c.value}", ("states", name, "choices"))
             if c.reply:
                 look(c.reply, SESSION_VARIABLES, f"states.{name}.choices.{c.value}.reply", ("states", name, "choices"))
+    for key, text in dialogue.spec.unknown_words.items():
+        look(text, ("area", "outcome"), f"unknown_words.{key}", ("unknown_words", key))
     for i, text in enumerate(dialogue.spec.safety.message):
         look(text, (), f"safety.message.{i}", ("safety", "message", i))
     return problems

@@ -126,8 +126,10 @@ class Answers:
                     bits.append(f"{label}: {said}")
             if bits:
                 notes[area] = " | ".join(bits)
+        not_known = self.not_known()
         data = {
-            "schema": "ras-assessment/1",
+            "schema": "ras-assessment/2" if not_known else "ras-assessment/1",
+            "not_known": not_known or None,
             "id": self.state.id,
             "client_group": group if group in CLIENT_GROUPS else settings.client_group_if_unknown,
             "impairment": group != "none",
@@ -142,6 +144,26 @@ class Answers:
             "flags": tuple(f"{f.level}: {f.code}: {f.text}" for f in self.state.flags) or None,
         }
         return AssessmentRecord.model_validate(consistent(data, outcome_areas(self.policy_at)))
+
+    def not_known(self: "Session") -> list[str]:
+        """The record fields whose answer is not known (skipped, not sure, never understood),
+        in the record's order. A need not known leaves its support and risk unasked."""
+        out: list[str] = []
+        for area in AREA_IDS:
+            need = self.answer("areas.{area}.need", area=area)
+            if unknown(need):
+                out.append(f"areas.{area}.need")
+                continue
+            if not level(need):
+                continue
+            for pattern in ("areas.{area}.unpaid_support", "areas.{area}.risk", "unable_outcomes.{area}"):
+                if unknown(self.answer(pattern, area=area)):
+                    out.append(concrete(pattern, area=area))
+            for o in self.picked(area):
+                if unknown(self.answer("unable_reasons.{outcome}", area=area, outcome=o)):
+                    out.append(f"unable_reasons.{o}")
+        out += [f for f in ("client_group", "fluctuating") if unknown(self.answer(f))]
+        return out
 
     def carer_record(self: "Session") -> CarerRecord | None:
         """The carer's own record (`ras-carer/1`), when the carer had their own talk."""

@@ -14,6 +14,7 @@ from ras.money import pounds
 
 from ras_chat.dialogue import registry
 from ras_chat.dialogue.clean import clean_text
+from ras_chat.dialogue.fields import split
 from ras_chat.dialogue.mapping import level, text, unknown
 from ras_chat.dialogue.schema import StateSpec
 from ras_chat.dialogue.state import Choice, Message
@@ -174,6 +175,9 @@ class Rendering:
         now_steps = [s for s in rest if not s.rule.startswith(later_rules)]
         late_steps = [s for s in rest if s.rule.startswith(later_rules)]
         out = [self._msg(first.text, now, kind="result")]
+        gaps = self._not_known_words()
+        if gaps:
+            out.append(self._msg(t.not_known_parts.format(parts=listing(gaps)), now, kind="result"))
         out += [self._msg(s.text, now, kind="result") for s in now_steps]
         parts = [e for e in alloc.elements if e.amount > 0]
         if parts:
@@ -183,6 +187,25 @@ class Rendering:
                 for e in parts
             ]
         out += [self._msg(s.text, now, kind="result") for s in late_steps]
+        return out
+
+    def _not_known_words(self: "Session") -> list[str]:
+        """The answers not known yet, in the person's words (unknown_words in the dialogue)."""
+        words = self.dialogue.spec.unknown_words
+        out = []
+        for field in self.not_known():
+            found = split(field)
+            if found is None or found[0] not in words:
+                continue
+            pattern, where = found
+            area = where.get("area")
+            outcome = where.get("outcome")
+            out.append(
+                words[pattern].format(
+                    area=lower_first(self.policy_at.areas[area].person_name) if area in self.policy_at.areas else "",
+                    outcome=self.policy_at.outcomes[outcome].person_name if outcome in self.policy_at.outcomes else "",
+                )
+            )
         return out
 
     def _charge_messages(self: "Session", now: dt.datetime) -> list[Message]:

@@ -197,6 +197,8 @@ class Texts(_Strict):
     """The one gentle question when words might be a disclosure of harm."""
     safety_check_no: str
     safety_check_again: str
+    not_known_parts: str
+    """Said with the result when some answers are not known: {parts}."""
     not_understood_free: str
     numbered_offer: str
     gave_up: str
@@ -265,4 +267,15 @@ class DialogueFile(_Strict):
     scale_words: ScaleWords
     yes_words: tuple[str, ...] = ()
     no_words: tuple[str, ...] = ()
+    unknown_words: dict[str, str] = {}
+    """How to name an answer not known yet, by field (`areas.{area}.need`: "how much help
+    you need with {area}"), for the result's "not known yet" sentence."""
     states: dict[str, StateSpec] = Field(min_length=1)
+
+    @field_validator("unknown_words")
+    @classmethod
+    def _known_fields(cls, value: dict[str, str]) -> dict[str, str]:
+        for key in value:
+            if key not in FIELDS:
+                raise ValueError(f"`{key}` is not a field (known: {', '.join(FIELDS)})")
+        return value
