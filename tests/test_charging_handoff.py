@@ -82,7 +82,7 @@ def test_the_handoff_carries_the_finance_record_the_charge_and_the_split(paid):
     assert (b.council_weekly, b.council_yearly) == (D("51.50"), D("2678.00"))
     assert b.person_weekly + b.council_weekly == b.weekly_total
     data = json.loads(paid.dump_json())
-    assert data["schema"] == "ras-handoff/2"
+    assert data["schema"] == "ras-handoff/3"
     assert data["money"]["charge"]["schema"] == "ras-charge/1" and data["money"]["finance"]["schema"] == "ras-finance/1"
     assert data["budget"]["person_weekly"] == "143.50" and data["budget"]["council_weekly"] == "51.50"
     assert "finance officer" in data["money"]["note"]
@@ -101,7 +101,7 @@ def test_a_skipped_money_part_gives_no_split(skipped):
 def test_the_schema_file_is_version_2_and_in_step_with_the_model():
     schema = json.loads(SCHEMA_FILE.read_text(encoding="utf-8"))
     assert SCHEMA_FILE.read_text(encoding="utf-8") == handoff_schema_text()
-    assert schema["properties"]["schema"]["const"] == "ras-handoff/2"
+    assert schema["properties"]["schema"]["const"] == "ras-handoff/3"
     assert {"money", "budget"} <= set(schema["properties"])
     assert {"MoneyPart", "FinanceRecord", "ChargeResult", "BudgetStatement"} <= set(schema["$defs"])
 
@@ -120,7 +120,7 @@ def test_an_old_saved_session_still_exports_and_an_old_record_still_reads(tmp_pa
     v1["schema"] = "ras-handoff/1"
     del v1["money"], v1["budget"]
     old = read_handoff(v1)
-    assert old.schema_ == "ras-handoff/2" and old.money is None and old.budget is None
+    assert old.schema_ == "ras-handoff/3" and old.money is None and old.budget is None
     assert "Not in this record" in letter_markdown(old)
 
 

@@ -72,6 +72,11 @@ def suggest_areas_for(text: str, area_words: dict[str, tuple[str, ...]]) -> list
 
 
 @condition
+def answering_for_someone(s: Session) -> bool:
+    return s.answer("who") == "on_behalf"
+
+
+@condition
 def has_suggestion(s: Session) -> bool:
     return bool(s.state.suggested)
 

@@ -1,4 +1,4 @@
-"""The hand-off record `ras-handoff/2`: what a worker (or a council's case system) receives.
+"""The hand-off record `ras-handoff/3`: what a worker (or a council's case system) receives.
 
 Built from what the store holds for one session (`Store.details`): the assessment record,
 the engine's result with its explanation, the person's own words about what matters,
@@ -7,10 +7,12 @@ part (finance record and charge estimate) and the personal budget statement (Car
 s.26). The JSON Schema is generated from the model (`handoff_schema()`, `ras-chat export
 --schema`) and shipped beside this file as `handoff.schema.json`.
 
-Version 2 added `money` and `budget` (version 1 forbade unknown keys, so a strict reader
-of version 1 would refuse them). `read_handoff` still reads a version 1 record: its
-`money` and `budget` are null ("not in this record"). Saved sessions of any age export
-as version 2: a snapshot without the money fields gives `money.status = "not_reached"`.
+Version 2 added `money` and `budget`; version 3 adds `stopped`, `session.name`, `carer`
+(the carer's own talk and its reg. 3 result) and `readings` (how each answer was read,
+beside what was said). Each version forbade unknown keys, so a strict reader of an older
+one would refuse the new parts. `read_handoff` still reads versions 1 and 2: what they did
+not carry is null or empty ("not in this record"). Saved sessions of any age export as
+version 3: a snapshot without the money fields gives `money.status = "not_reached"`.
 """
 
 from __future__ import annotations
@@ -25,15 +27,20 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from ras.charging import BudgetStatement, ChargeResult, FinanceRecord
-from ras.models import Allocation, AssessmentRecord
+from ras.eligibility import carer_eligibility
+from ras.models import Allocation, AssessmentRecord, CarerRecord
 from ras.policy import DataFileError
 from ras_chat.dialogue.loader import load_dialogue
-from ras_chat.dialogue.mapping import fields_of
+from ras_chat.dialogue.machine import SAFETY_STATE
+from ras_chat.dialogue.mapping import field_of_key, fields_of
+from ras_chat.dialogue.session import Session
 from ras_chat.store.errors import InvalidData
 from ras_chat.store.store import now, who_text
 
-HANDOFF_SCHEMA_ID = "ras-handoff/2"
-OLDER_SCHEMA_IDS = ("ras-handoff/1",)
+HANDOFF_SCHEMA_ID = "ras-handoff/3"
+OLDER_SCHEMA_IDS = ("ras-handoff/1", "ras-handoff/2")
+"""/3 adds the name the person likes to be called, `stopped`, the carer's own part and how
+each answer was read; the older ones are read as /3 with those empty."""
 SCHEMA_FILE = Path(__file__).with_name("handoff.schema.json")
 REMOVED = "[removed]"
 
@@ -55,7 +62,8 @@ class SessionInfo(_Out):
     created: str | None = None
     updated: str | None = None
     state: str | None = Field(None, description="Where the conversation is (or stopped).")
-    who: str | None = Field(None, description="The person's name as they gave it; null when redacted.")
+    who: str | None = Field(None, description="Who answered (self, with_help, on_behalf) or a name; null when redacted.")
+    name: str | None = Field(None, description="What the person likes to be called, as they gave it; null when not given or redacted.")
 
 
 class TranscriptMessage(_Out):
@@ -73,6 +81,26 @@ class OwnWords(_Out):
     what_matters: str | None = None
     area_notes: dict[str, str] = {}
     notes: str | None = None
+
+
+class AnswerReading(_Out):
+    """How one answer was read: the person's words beside the value, for the worker."""
+
+    field: str = Field(description="The record field the answer sets (`areas.health.need`).")
+    value: Any = None
+    said: str | None = Field(None, description="What the person typed; null when redacted.")
+    how: str = Field(description="number, label, words, model (understood from free text), text, amount or implied.")
+    confidence: float
+    confirmed: bool = Field(False, description="The person said yes to \"It sounds like ... Is that right?\".")
+
+
+class CarerPart(_Out):
+    """The carer's own conversation (Care Act s.10) and its reg. 3 result, when they had one."""
+
+    record: CarerRecord
+    eligible: bool
+    conditions: dict[str, bool] = {}
+    reason: str = ""
 
 
 class WorkerChange(_Out):
@@ -120,13 +148,14 @@ class MoneyPart(_Out):
 
 
 class Handoff(_Out):
-    """`ras-handoff/2`."""
+    """`ras-handoff/3`."""
 
-    schema_: Literal["ras-handoff/2"] = Field(HANDOFF_SCHEMA_ID, alias="schema")
+    schema_: Literal["ras-handoff/3"] = Field(HANDOFF_SCHEMA_ID, alias="schema")
     exported_at: str
     generator: str = "ras-chat"
     redacted: bool = False
     status: Status
+    stopped: bool = Field(False, description="The questions stopped at a possible disclosure of harm (an urgent flag says what).")
     session: SessionInfo
     assessment: AssessmentRecord | None = Field(None, description="`ras-assessment/1`; null until the conversation has one.")
     result: Allocation | None = Field(None, description="`ras-allocation/1`, with the explanation step by step.")
@@ -137,6 +166,8 @@ class Handoff(_Out):
     audit_chain_intact: bool = Field(True, description="False if `ras-chat audit verify` finds any break.")
     review: Review | None = Field(None, description="The worker's review; null before there is a record.")
     money: MoneyPart | None = Field(None, description="The optional money part; null only in a record read from `ras-handoff/1`.")
+    carer: CarerPart | None = Field(None, description="The carer's own talk and its reg. 3 result; null when they had none.")
+    readings: list[AnswerReading] = Field([], description="How each answer given in words was read, beside what was said.")
     budget: BudgetStatement | None = Field(
         None,
         description="`ras-budget-statement/1` (Care Act s.26) for the amount that stands (the worker's agreed amount "
@@ -154,7 +185,7 @@ class Handoff(_Out):
 
 
 def handoff_schema() -> dict:
-    """The published JSON Schema of `ras-handoff/2` (the shape of `ras-chat export --format json`)."""
+    """The published JSON Schema of `ras-handoff/3` (the shape of `ras-chat export --format json`)."""
     schema = Handoff.model_json_schema(by_alias=True, mode="serialization")
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     schema["$id"] = "https://ras-chat.invalid/schemas/ras-handoff-2.json"
@@ -166,8 +197,8 @@ def handoff_schema_text() -> str:
 
 
 def read_handoff(data: dict | str | bytes) -> Handoff:
-    """A hand-off record from its JSON, version 2 or the older version 1 (read with
-    `money` and `budget` null: that version did not carry them). Raises InvalidData."""
+    """A hand-off record from its JSON, version 3 or the older 2 or 1 (read with what they
+    did not carry null or empty). Raises InvalidData."""
     try:
         raw = json.loads(data) if isinstance(data, (str, bytes)) else dict(data)
     except ValueError as exc:
@@ -209,7 +240,9 @@ def build_handoff(details: dict, *, audit_chain_intact: bool = True, exported_at
                 updated=_text(snap.get("updated")),
                 state=_text(snap.get("state")),
                 who=who_text(snap.get("who")),
+                name=_text(answers.get("name")),
             ),
+            stopped=_text(snap.get("state")) == SAFETY_STATE,
             assessment=AssessmentRecord.model_validate(record) if record else None,
             result=Allocation.model_validate(details["result"]) if details.get("result") else None,
             own_words=own,
@@ -220,6 +253,8 @@ def build_handoff(details: dict, *, audit_chain_intact: bool = True, exported_at
             review=review,
             money=_money(snap),
             budget=_budget(snap, details.get("result"), review),
+            carer=_carer(snap),
+            readings=_readings(snap),
         )
     except ValidationError as exc:
         err = exc.errors()[0]
@@ -227,15 +262,49 @@ def build_handoff(details: dict, *, audit_chain_intact: bool = True, exported_at
         raise InvalidData(f"session {snap.get('id')!r} cannot be exported: {where}: {err['msg']}") from None
 
 
+def _carer(snap: dict) -> CarerPart | None:
+    """The carer's part, worked out by the session from its saved answers."""
+    dialogue = _dialogue_of(snap)
+    if dialogue is None:
+        return None
+    try:
+        record = Session.restore(snap, dialogue=dialogue).carer_record()
+    except (ValueError, ValidationError, DataFileError, OSError):
+        return None
+    if record is None:
+        return None
+    el = carer_eligibility(record)
+    return CarerPart(record=record, eligible=el.eligible, conditions=dict(el.conditions), reason=el.reason)
+
+
+def _readings(snap: dict) -> list[AnswerReading]:
+    """How each answer was read, by field (the snapshot keeps them by answer key)."""
+    dialogue = _dialogue_of(snap)
+    readings = snap.get("readings") if isinstance(snap.get("readings"), dict) else {}
+    answers = snap.get("answers") if isinstance(snap.get("answers"), dict) else {}
+    out = []
+    for key, r in readings.items():
+        field = field_of_key(dialogue, key) if dialogue else None
+        if field is None or not isinstance(r, dict):
+            continue
+        out.append(AnswerReading(field=field, value=answers.get(key), said=r.get("said"), how=str(r.get("how") or ""),
+                                 confidence=float(r.get("confidence") or 0), confirmed=bool(r.get("confirmed"))))
+    return out
+
+
+def _dialogue_of(snap: dict):
+    try:
+        return load_dialogue(_text(snap.get("dialogue")) or "assessment")
+    except (DataFileError, OSError):
+        return None
+
+
 def snapshot_fields(snap: dict) -> dict:
     """A saved session's answers by the record field each sets (the dialogue's `sets:`),
     so nothing here reads a state's name. Empty when the dialogue cannot be read."""
     answers = snap.get("answers") if isinstance(snap.get("answers"), dict) else {}
-    try:
-        dialogue = load_dialogue(_text(snap.get("dialogue")) or "assessment")
-    except (DataFileError, OSError):
-        return {}
-    return fields_of(dialogue, answers)
+    dialogue = _dialogue_of(snap)
+    return fields_of(dialogue, answers) if dialogue else {}
 
 
 def _review(details: dict) -> Review | None:
@@ -369,7 +438,7 @@ def redact(h: Handoff) -> Handoff:
     messages (worked out from figures and data files, never from typed text) and except
     typed amounts: removing "250" would turn "£14,250.00" into "£14,[removed].00".
     """
-    names = _name_parts(h.session.who)
+    names = _name_parts(h.session.who) + _name_parts(h.session.name)
     # first pass: which person messages were typed rather than picked from the choices offered
     typed: list[str] = []
     offered: set[str] = set()
@@ -434,7 +503,11 @@ def redact(h: Handoff) -> Handoff:
         update={
             "redacted": True,
             "flags": flags,
-            "session": h.session.model_copy(update={"who": None}),
+            "session": h.session.model_copy(update={"who": None, "name": None}),
+            "readings": [r.model_copy(update={"said": None} if r.how not in ("number", "label") else {}) for r in h.readings],
+            "carer": None if h.carer is None else h.carer.model_copy(
+                update={"record": h.carer.record.model_copy(update={"cared_for_relationship": None})}
+            ),
             "assessment": assessment,
             "own_words": OwnWords(),
             "transcript": transcript,

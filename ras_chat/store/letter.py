@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass, field
 
 from ras.money import pounds
-from ras_chat.store.handoff import Handoff
+from ras_chat.store.handoff import REMOVED, Handoff
 
 AREA_WORDS = {"health": "Health", "choice": "Choice and control", "work": "Work and learning", "community": "Community"}
 SUPPORT_WORDS = {"none": "none", "some": "some", "most": "most"}
@@ -33,8 +33,8 @@ class Block:
 def letter_blocks(h: Handoff) -> list[Block]:
     """The letter for the person."""
     out: list[Block] = [Block("h1", "How we worked out your budget")]
-    first = (h.session.who or "").split()[0] if h.session.who else ""
-    out.append(Block("p", f"Dear {first}," if first else "Hello,"))
+    name = (h.session.name or "").strip()
+    out.append(Block("p", f"Dear {name}," if name else "Hello,"))
     out.append(Block("p", "Thank you for talking with us. This letter says what you told us. It also says how we worked out your budget."))
     r = h.result
     if r is None:
@@ -73,6 +73,37 @@ def letter_blocks(h: Handoff) -> list[Block]:
     return out
 
 
+def _readings_summary(h: Handoff) -> list[Block]:
+    """Which answers came from the person's own words, and how sure the program was."""
+    typed = [r for r in h.readings if r.how not in ("number", "label")]
+    if not typed:
+        return []
+    rows = [["Field", "Value", "What the person said", "How read", "Confidence", "Confirmed"]]
+    for r in typed:
+        value = ", ".join(map(str, r.value)) if isinstance(r.value, list) else str(r.value)
+        rows.append([r.field, value, r.said if r.said is not None else REMOVED, r.how, f"{r.confidence:.2f}", _yes(r.confirmed)])
+    return [Block("h2", "Answers read from the person's own words"), Block("table", rows=rows)]
+
+
+def _carer_summary(h: Handoff) -> list[Block]:
+    c = h.carer
+    if c is None:
+        return []
+    r = c.record
+    rows = [
+        ["Field", "Value"],
+        ["Eligible (reg. 3)", _yes(c.eligible) + "; " + ", ".join(f"{k.replace('_', ' ')}: {_yes(v)}" for k, v in c.conditions.items())],
+        ["Relationship", r.cared_for_relationship or "-"],
+        ["Hours caring a week", "-" if r.hours_caring_per_week is None else f"{r.hours_caring_per_week:g}"],
+        ["Health at risk (reg. 3(1)(b)(i))", _yes(r.health_at_risk)],
+        ["Outcomes not achieved (reg. 3(2))", ", ".join(o.replace("_", " ") for o in r.unable_outcomes) or "none"],
+        ["Significant impact on wellbeing (reg. 3(1)(c))", _yes(r.wellbeing_impact)],
+        ["Coping", (r.coping or "-").replace("_", " ")],
+        ["Willing to continue", "-" if r.willing_to_continue is None else _yes(r.willing_to_continue)],
+    ]
+    return [Block("h2", "Carer's own assessment (Care Act s.10)"), Block("p", c.reason), Block("table", rows=rows)]
+
+
 def summary_blocks(h: Handoff) -> list[Block]:
     """The summary for the worker, in professional terms."""
     out: list[Block] = [Block("h1", "Summary for the worker")]
@@ -81,7 +112,7 @@ def summary_blocks(h: Handoff) -> list[Block]:
         ["Session", s.id],
         ["Status", STATUS_TERMS[h.status]],
         ["Started / last updated", f"{s.created or '-'} / {s.updated or '-'}"],
-        ["Dialogue state", s.state or "-"],
+        ["Dialogue state", (s.state or "-") + (" (stopped at a possible disclosure of harm: see the urgent flag)" if h.stopped else "")],
         ["Policy", s.policy or "-"],
     ]
     if h.redacted:
@@ -89,7 +120,7 @@ def summary_blocks(h: Handoff) -> list[Block]:
     out.append(Block("table", rows=[["Field", "Value"], *rows]))
     a = h.assessment
     if a is not None:
-        out.append(Block("h2", "Assessment record (ras-assessment/1)"))
+        out.append(Block("h2", f"Assessment record ({a.schema_})"))
         out.append(
             Block(
                 "table",
@@ -100,6 +131,7 @@ def summary_blocks(h: Handoff) -> list[Block]:
                     ["Unable to achieve outcomes (reg. 2(1)(b))", ", ".join(o.replace("_", " ") for o in a.unable_outcomes) or "none"],
                     ["Significant impact on wellbeing (reg. 2(1)(c))", _yes(a.wellbeing_impact)],
                     ["Fluctuating needs", _yes(a.fluctuating)],
+                    ["Not known yet (counted at their least)", ", ".join(a.not_known or ()) or "none"],
                 ],
             )
         )
@@ -130,6 +162,8 @@ def summary_blocks(h: Handoff) -> list[Block]:
         for text in (h.own_words.what_matters, h.own_words.notes):
             if text:
                 out.append(Block("quote", text))
+    out += _readings_summary(h)
+    out += _carer_summary(h)
     out += _money_summary(h)
     out.append(Block("h2", "Flags"))
     out.append(Block("ul", items=h.flags) if h.flags else Block("p", "None raised."))
