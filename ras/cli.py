@@ -23,6 +23,7 @@ from pydantic import ValidationError
 from ras.charging import finance_schema
 from ras.engine import METHOD_NAMES, calculate, compare
 from ras.errors import validation_message
+from ras.tables import compare_table
 from ras.models import METHODS, Allocation, AssessmentRecord, CarerRecord
 from ras.money import pounds
 from ras.policy import DataFileError, PolicyAt, load_policy
@@ -114,29 +115,6 @@ def explain(alloc: Allocation) -> str:
             + (f" Band: {alloc.band}." if alloc.band else ""),
         ]
     return "\n".join(lines)
-
-
-def compare_table(results: dict[str, Allocation], policy: PolicyAt) -> str:
-    methods = list(results)
-    head = ["", *methods]
-    rows: list[list[str]] = []
-    for i, area in enumerate(policy.areas):
-        rows.append([policy.areas[area].person_name, *(str(results[m].elements[i].amount) for m in methods)])
-    rows.append(["Weekly", *(str(results[m].weekly) for m in methods)])
-    rows.append(["Yearly", *(str(results[m].annual) for m in methods)])
-    rows.append(["Range", *(f"{results[m].range.low}-{results[m].range.high}" for m in methods)])
-    rows.append(["Band", *(results[m].band or "-" for m in methods)])
-    rows.append(["Reference cost", *(str(results[m].reference_cost) for m in methods)])
-    rows.append(["Shortfall", *(str(results[m].shortfall) for m in methods)])
-    widths = [max(len(r[c]) for r in [head, *rows]) for c in range(len(head))]
-    out = []
-    for r in [head, *rows]:
-        out.append("  ".join(r[0].ljust(widths[0]) if c == 0 else r[c].rjust(widths[c]) for c in range(len(r))))
-        if r is head:
-            out.append("  ".join("-" * w for w in widths))
-    first = next(iter(results.values()))
-    note = "" if first.eligible else f"\nNot eligible: {first.eligibility.reason}"
-    return "\n".join(out) + note
 
 
 # ----- commands -------------------------------------------------------------------------

@@ -4,7 +4,7 @@ import datetime as dt
 
 import pytest
 
-from ras_chat.store.testing import postgres_schema, postgres_url
+from store_helpers import postgres_schema, postgres_url
 
 from ras.policy import load_policy
 

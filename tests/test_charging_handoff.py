@@ -18,8 +18,8 @@ from test_store_export import _grade
 
 from ras_chat.__main__ import main
 from ras_chat.store import open_store
-from ras_chat.store.fhir import questionnaire_response
-from ras_chat.store.handoff import (
+from ras_chat.exports.fhir import questionnaire_response
+from ras_chat.exports.handoff import (
     REMOVED,
     SCHEMA_FILE,
     Handoff,
@@ -28,8 +28,8 @@ from ras_chat.store.handoff import (
     read_handoff,
     redact,
 )
-from ras_chat.store.letter import letter_blocks, letter_html, letter_markdown
-from ras_chat.store.testing import message, sample_record, sample_result, seed_from_plan, snapshot
+from ras_chat.exports.letter import letter_blocks, letter_html, letter_markdown
+from store_helpers import message, sample_record, sample_result, seed_from_plan, snapshot
 
 PLANS = Path(__file__).parent / "plans"
 PAYS_PART = PLANS / "farzana_pays_part.plan"

@@ -178,7 +178,7 @@ def test_explanation_walks_from_answers_to_total(policy):
 @pytest.mark.parametrize(
     "change, field",
     [
-        ({"schema": "ras-assessment/2"}, "schema"),
+        ({"schema": "ras-assessment/9"}, "schema"),  # /1 and /2 are the versions there are
         ({"client_group": "children"}, "client_group"),
         ({"unable_outcomes": ["flying"]}, "unable_outcomes"),
         ({"areas": {"garden": {"need": 1}}}, "areas.garden"),

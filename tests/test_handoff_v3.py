@@ -7,9 +7,9 @@ import json
 from pathlib import Path
 
 from ras_chat.store import open_store
-from ras_chat.store.handoff import build_handoff, read_handoff, redact
-from ras_chat.store.letter import letter_blocks, letter_markdown, summary_blocks, to_markdown
-from ras_chat.store.testing import seed_from_plan
+from ras_chat.exports.handoff import build_handoff, read_handoff, redact
+from ras_chat.exports.letter import letter_blocks, summary_blocks, to_markdown
+from store_helpers import seed_from_plan
 
 PLANS = Path(__file__).parent / "plans"
 

@@ -20,9 +20,9 @@ from ras_chat.review import (
     sign_off,
 )
 from ras_chat.store import open_store
-from ras_chat.store.handoff import SCHEMA_FILE, Handoff, build_handoff, handoff_schema_text, redact
-from ras_chat.store.letter import letter_blocks, letter_markdown
-from ras_chat.store.testing import seed_from_plan
+from ras_chat.exports.handoff import SCHEMA_FILE, Handoff, build_handoff, handoff_schema_text, redact
+from ras_chat.exports.letter import letter_blocks, letter_markdown
+from store_helpers import seed_from_plan
 
 PLANS = Path(__file__).parent / "plans"
 FARZANA = PLANS / "farzana.plan"

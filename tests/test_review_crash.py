@@ -15,7 +15,7 @@ import pytest
 
 from ras_chat.review import load_review
 from ras_chat.store import open_store
-from ras_chat.store.testing import seed_from_plan
+from store_helpers import seed_from_plan
 
 FARZANA = Path(__file__).parent / "plans" / "farzana.plan"
 

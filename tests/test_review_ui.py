@@ -11,7 +11,7 @@ from textual.widgets import Button, Input, Select, Static
 
 from ras_chat.review import load_review
 from ras_chat.store import open_store
-from ras_chat.store.testing import seed_from_plan
+from store_helpers import seed_from_plan
 from ras_chat.ui.review import ConfirmSignOff, make_review_app
 
 FARZANA = Path(__file__).parent / "plans" / "farzana.plan"

@@ -15,7 +15,7 @@ from ras_chat.store import (
     StoreError,
     open_store,
 )
-from ras_chat.store.testing import message, sample_record, sample_result, snapshot
+from store_helpers import message, sample_record, sample_result, snapshot
 from ras_chat.store import schema
 
 

@@ -12,13 +12,13 @@ import time
 import pytest
 
 from ras_chat.store import open_store
-from ras_chat.store.testing import message, snapshot
+from store_helpers import message, snapshot
 
 # A writer: carries on the session from what is stored, prints the message count after each save_turn returns.
 WRITER = """
 import sys
 from ras_chat.store import SessionNotFound, open_store
-from ras_chat.store.testing import message, snapshot
+from store_helpers import message, snapshot
 target, sid, turns = sys.argv[1], sys.argv[2], int(sys.argv[3])
 with open_store(target) as store:
     try:
@@ -37,7 +37,7 @@ with open_store(target) as store:
 BUSY = """
 import sys
 from ras_chat.store import open_store
-from ras_chat.store.testing import message, snapshot
+from store_helpers import message, snapshot
 target, tag, turns = sys.argv[1], sys.argv[2], int(sys.argv[3])
 with open_store(target) as store:
     for i in range(turns):
@@ -51,7 +51,8 @@ with open_store(target) as store:
 
 def _env() -> dict:
     root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-    return {**os.environ, "PYTHONPATH": root + os.pathsep + os.environ.get("PYTHONPATH", "")}
+    tests = os.path.join(root, "tests")  # store_helpers lives beside the tests
+    return {**os.environ, "PYTHONPATH": os.pathsep.join([root, tests, os.environ.get("PYTHONPATH", "")])}
 
 
 def test_a_killed_writer_loses_no_acknowledged_turn_and_resumes_at_the_same_place(target):

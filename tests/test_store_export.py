@@ -10,10 +10,10 @@ import pytest
 
 from ras_chat.__main__ import main
 from ras_chat.store import open_store
-from ras_chat.store.fhir import questionnaire_response
-from ras_chat.store.handoff import SCHEMA_FILE, Handoff, build_handoff, handoff_schema, handoff_schema_text, redact
-from ras_chat.store.letter import letter_blocks, letter_html, letter_markdown
-from ras_chat.store.testing import message, sample_record, sample_result, snapshot
+from ras_chat.exports.fhir import questionnaire_response
+from ras_chat.exports.handoff import SCHEMA_FILE, Handoff, build_handoff, handoff_schema, handoff_schema_text, redact
+from ras_chat.exports.letter import letter_blocks, letter_html, letter_markdown
+from store_helpers import message, sample_record, sample_result, snapshot
 
 
 

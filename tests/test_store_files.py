@@ -9,7 +9,7 @@ import stat
 import pytest
 
 from ras_chat.store import DamagedDatabase, StoreError, open_store
-from ras_chat.store.testing import message, snapshot
+from store_helpers import message, snapshot
 
 
 def mode(path) -> int:

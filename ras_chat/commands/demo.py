@@ -24,7 +24,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ras_chat.plain import handoff_summary
+    from ras_chat.app.summary import handoff_summary
     from ras_chat.training import load_case, replay, transcript_lines
     from ras_chat.training.show import compare_lines, story_lines
 

@@ -30,21 +30,21 @@ def render(handoff, fmt: str) -> str:
     if fmt == "json":
         return handoff.dump_json() + "\n"
     if fmt == "md":
-        from ras_chat.store.letter import letter_markdown
+        from ras_chat.exports.letter import letter_markdown
 
         return letter_markdown(handoff)
     if fmt == "html":
-        from ras_chat.store.letter import letter_html
+        from ras_chat.exports.letter import letter_html
 
         return letter_html(handoff)
-    from ras_chat.store.fhir import questionnaire_response
+    from ras_chat.exports.fhir import questionnaire_response
 
     return questionnaire_response(handoff).model_dump_json(exclude_none=True, indent=2) + "\n"
 
 
 @guarded
 def run(args: argparse.Namespace) -> int:
-    from ras_chat.store.handoff import build_handoff, handoff_schema_text, redact
+    from ras_chat.exports.handoff import build_handoff, handoff_schema_text, redact
 
     if args.schema:
         text = handoff_schema_text()

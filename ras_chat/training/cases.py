@@ -21,7 +21,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from ras.models import METHODS, OUTCOME_IDS, AssessmentRecord, CarerRecord
 from ras.policy.yamlio import DataFileError, loc_text, read_yaml
 
-CASE_FIELDS_COMPARED = ("schema", "client_group", "impairment", "wellbeing_impact", "unable_outcomes", "fluctuating", "areas")
+CASE_FIELDS_COMPARED = ("schema", "client_group", "impairment", "wellbeing_impact", "unable_outcomes", "fluctuating", "areas", "not_known")
 """The parts of a record a replay must reproduce (the session adds notes, flags and ids)."""
 
 

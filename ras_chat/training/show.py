@@ -10,6 +10,7 @@ import textwrap
 from ras.engine import compare
 from ras.money import pounds
 from ras.policy import PolicyAt, load_policy
+from ras.tables import compare_table  # the `ras compare` table itself
 from ras_chat.training.cases import Case
 
 
@@ -31,8 +32,6 @@ def story_lines(case: Case, width: int = 88) -> list[str]:
 
 def compare_lines(case: Case) -> list[str]:
     """Points, bands, grid and costed side by side for the reference record, with the shortfall."""
-    from ras.cli import compare_table  # the `ras compare` table itself
-
     pa = case_policy(case)
     results = compare(case.record, pa)
     out = [f"{case.id}: the reference record under every method ({case.policy} policy, figures in force on {case.as_of})", ""]

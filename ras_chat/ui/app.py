@@ -260,8 +260,8 @@ def make_app(
 def run_app(args: argparse.Namespace, *, after: bool = True) -> int:
     """`ras-chat` on a terminal: build the session as the plain mode does, run the app, and
     leave a few lines in the terminal afterwards (the amount, or how to carry on)."""
-    from ras_chat.conversation import make_session, persistence
-    from ras_chat.plain import handoff_summary
+    from ras_chat.app import make_session, persistence
+    from ras_chat.app.summary import handoff_summary
 
     theme = getattr(args, "theme", None) or os.environ.get("RAS_CHAT_THEME") or "default"
     try:

@@ -177,7 +177,7 @@ class ReviewApp(App[int]):
         assert self.store is not None
         details = self.store.details(self.session_id)
         self.review = r = reviewed(details, policy_at=self.policy_at)
-        from ras_chat.store.handoff import build_handoff
+        from ras_chat.exports.handoff import build_handoff
 
         h = build_handoff(details)
         text = "\n".join(review_lines(r, who=h.session.who, flags=h.flags, what_matters=h.own_words.what_matters))

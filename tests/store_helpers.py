@@ -120,7 +120,7 @@ def seed_from_plan(store, plan_path: str | os.PathLike, *, session_id: str | Non
     """
     from pathlib import Path
 
-    from ras_chat.conversation import save_session_turn
+    from ras_chat.app import save_session_turn
     from ras_chat.dialogue.session import Session
     from ras_chat.dialogue.testplan import FIXED_TIME
 

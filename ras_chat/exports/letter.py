@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass, field
 
 from ras.money import pounds
-from ras_chat.store.handoff import REMOVED, Handoff
+from ras_chat.exports.handoff import REMOVED, Handoff
 
 AREA_WORDS = {"health": "Health", "choice": "Choice and control", "work": "Work and learning", "community": "Community"}
 SUPPORT_WORDS = {"none": "none", "some": "some", "most": "most"}

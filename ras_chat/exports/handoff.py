@@ -504,7 +504,7 @@ def redact(h: Handoff) -> Handoff:
             "redacted": True,
             "flags": flags,
             "session": h.session.model_copy(update={"who": None, "name": None}),
-            "readings": [r.model_copy(update={"said": None} if r.how not in ("number", "label") else {}) for r in h.readings],
+            "readings": [_redact_reading(r) for r in h.readings],
             "carer": None if h.carer is None else h.carer.model_copy(
                 update={"record": h.carer.record.model_copy(update={"cared_for_relationship": None})}
             ),
@@ -516,6 +516,13 @@ def redact(h: Handoff) -> Handoff:
             "money": money,
         }
     )
+
+
+def _redact_reading(r: AnswerReading) -> AnswerReading:
+    """Typed words go; a value picked from a list stays (a free-text answer's value is its words)."""
+    if r.how in ("number", "label"):
+        return r
+    return r.model_copy(update={"said": None, "value": REMOVED if r.how == "text" else r.value})
 
 
 def _redact_money(money: MoneyPart | None) -> tuple[MoneyPart | None, list[str]]:

@@ -16,7 +16,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from ras_chat.store.errors import InvalidData
-from ras_chat.store.handoff import Handoff
+from ras_chat.exports.handoff import Handoff
 
 QUESTIONNAIRE = "urn:ras-chat:questionnaire:ras-assessment-1"
 FHIR_STATUS = {"in_progress": "in-progress", "handed_off": "completed", "agreed": "completed"}

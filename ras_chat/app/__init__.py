@@ -1,0 +1,90 @@
+"""Running a conversation, with every turn saved: the layer the front ends stand on.
+
+Saving plugs in at one place, `persistence(args)`: it gives the `on_turn(session,
+new_messages)` callback run after every turn, a way to load a saved session for
+`--resume`, and the words that tell a person how to carry on. `make_session` starts a new
+session or restores the saved one. No screen here: the Textual app, the plain mode and
+the web page all use these.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+from dataclasses import dataclass
+from typing import Any, Callable
+
+from ras_chat.dialogue.session import Message, Session, SessionState
+
+
+@dataclass
+class Persistence:
+    on_turn: Callable[[Session, list[Message]], None] | None = None
+    """Called after every turn with the session and the new messages: save `session.state` here."""
+    load: Callable[[str], SessionState | None] | None = None
+    """Gives the saved state for a `--resume` id (or "last"), or None."""
+    resume_hint: Callable[[Session], str] | None = None
+    """What to tell a person who stops, so they can carry on."""
+
+
+def save_session_turn(store: Any, session: Session, new_messages: list[Message]) -> None:
+    """Commit one turn of `session` to `store` (a `ras_chat.store.Store`): its state, the
+    messages added since the last save, and its assessment record and result as they now are."""
+    record = session.record()
+    result = session.result()
+    store.save_turn(
+        session.state.model_dump(mode="json"),
+        [m.model_dump(mode="json") for m in new_messages],
+        record=record.dump() if record else None,
+        result=result.dump() if result else None,
+    )
+
+
+def persistence(args: argparse.Namespace) -> Persistence:
+    """The sessions store: every turn is committed before the next question is shown.
+
+    `--db` or `RAS_CHAT_DB` chooses the database (a SQLite file or a postgresql://
+    address); the default is sessions.db in the user data folder. Raises StoreError
+    (a one-line message) when the database cannot be opened or is damaged.
+    """
+    from ras.policy import load_policy
+    from ras_chat.dialogue.loader import load_dialogue
+    from ras_chat.store import AmbiguousSession, SessionNotFound, open_store
+
+    # check the council's files first: a broken one stops us before anything is created
+    load_dialogue()
+    load_policy(getattr(args, "policy", None) or os.environ.get("RAS_CHAT_POLICY") or "example")
+    store = open_store(getattr(args, "db", None))
+
+    def on_turn(session: Session, new_messages: list[Message]) -> None:
+        save_session_turn(store, session, new_messages)
+
+    def load(ref: str) -> SessionState | None:
+        try:
+            return SessionState.model_validate(store.load(store.resolve(ref)))
+        except SessionNotFound:
+            return None
+        except AmbiguousSession as exc:
+            raise LookupError(str(exc)) from None
+
+    def resume_hint(session: Session) -> str:
+        return f"Your answers are saved. To carry on later, type: ras-chat --resume {session.state.id[:8]}"
+
+    return Persistence(on_turn=on_turn, load=load, resume_hint=resume_hint)
+
+
+def make_session(args: argparse.Namespace, store: Persistence, clock: Callable[[], dt.datetime] | None = None) -> Session:
+    """A new session, or the saved one named by `--resume`. Raises LookupError when not found."""
+    policy = getattr(args, "policy", None) or os.environ.get("RAS_CHAT_POLICY") or "example"
+    kwargs = {"clock": clock} if clock else {}
+    resume = getattr(args, "resume", None)
+    if resume:
+        saved = store.load(resume) if store.load else None
+        if saved is None:
+            raise LookupError(f"no saved conversation {resume!r} to carry on")
+        return Session.restore(saved, **kwargs)
+    return Session.start(policy_name=policy, **kwargs)
+
+
+__all__ = ["Persistence", "make_session", "persistence", "save_session_turn"]
