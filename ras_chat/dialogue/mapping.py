@@ -107,6 +107,10 @@ class Answers:
             return None
         settings = self.dialogue.spec.settings
         areas: dict[str, dict] = {}
+        # unpaid help is help "willing and able to carry on": when the person says their carer
+        # cannot, the help is still counted as said, and each area it is counted in says so
+        # for the worker (the urgent carer flag asks them to check it)
+        cannot_go_on = self.answer("carer.coping") == "at_breaking_point" or self.answer("carer.willing_to_continue") == "no"
         for area in AREA_IDS:
             support = self.answer("areas.{area}.unpaid_support", area=area)
             areas[area] = {
@@ -124,6 +128,9 @@ class Answers:
                 said = text(self.answer(pattern, area=area))
                 if said:
                     bits.append(f"{label}: {said}")
+            said = self.answer("areas.{area}.unpaid_support", area=area)
+            if cannot_go_on and said in ("some", "most"):
+                bits.append(f"Unpaid support counted as {said}, but the carer cannot carry on like this: check it can continue")
             if bits:
                 notes[area] = " | ".join(bits)
         not_known = self.not_known()
