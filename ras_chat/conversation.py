@@ -74,9 +74,31 @@ def persistence(args: argparse.Namespace) -> Persistence:
             raise LookupError(str(exc)) from None
 
     def resume_hint(session: Session) -> str:
-        return f"Your answers are saved. To carry on later, type: ras-chat --resume {session.state.id[:8]}"
+        return f"Your answers are saved. To carry on later, type: {resume_command(args, session)}"
 
     return Persistence(on_turn=on_turn, load=load, resume_hint=resume_hint)
+
+
+def resume_command(args: argparse.Namespace, session: Session) -> str:
+    """The command that carries on `session`: with every option that chose where it is
+    saved (`--db`), so that typing it exactly finds the conversation again."""
+    import shlex
+    from pathlib import Path
+    from urllib.parse import urlsplit, urlunsplit
+
+    words = ["ras-chat"]
+    db = getattr(args, "db", None)
+    if db:
+        if "://" in db:
+            parts = urlsplit(db)
+            if parts.password:  # never print a password: it is read from PGPASSWORD or ~/.pgpass instead
+                netloc = parts.netloc.replace(f":{parts.password}@", "@", 1)
+                db = urlunsplit(parts._replace(netloc=netloc))
+        else:
+            db = str(Path(db).expanduser().resolve())  # the same file from any folder
+        words += ["--db", shlex.quote(db)]
+    words += ["--resume", session.state.id[:8]]
+    return " ".join(words)
 
 
 def wants_plain(args: argparse.Namespace, stdin: TextIO, stdout: TextIO) -> bool:
