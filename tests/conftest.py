@@ -81,51 +81,56 @@ def target(request, tmp_path):
         yield url
 
 
-# --- running as an unprivileged user (for tests of folders that cannot be written) ---
+# --- running without root's powers (for tests of folders that cannot be written) ---
+# Root can write anywhere, so a test of a read-only folder means nothing as root (CI runs
+# as root). As root, the command runs with every capability dropped (setpriv, util-linux):
+# the kernel then checks file modes as for any other user. Without setpriv it runs as
+# `nobody`, which needs the interpreter and the files to be readable by that user.
 
 UNPRIVILEGED_USER = "nobody"
 
 
-def _unprivileged() -> pwd.struct_passwd | None:
-    """Who to run as: None when we are not root (we already are unprivileged)."""
+def _without_root(cmd: list[str]) -> tuple[list[str], dict]:
+    """How to run `cmd` unprivileged: (the command line, extra subprocess.run arguments)."""
     if os.geteuid() != 0:
-        return None
+        return list(cmd), {}
+    setpriv = shutil.which("setpriv")
+    if setpriv:
+        return [setpriv, "--bounding-set=-all", "--inh-caps=-all", "--ambient-caps=-all", "--no-new-privs", *cmd], {}
     try:
-        return pwd.getpwnam(UNPRIVILEGED_USER)
+        user = pwd.getpwnam(UNPRIVILEGED_USER)
     except KeyError:
-        pytest.skip(f"running as root and there is no {UNPRIVILEGED_USER!r} user to run as")
+        pytest.skip(f"running as root, with neither setpriv nor a {UNPRIVILEGED_USER!r} user to drop root's powers")
+    return list(cmd), {"user": user.pw_uid, "group": user.pw_gid, "extra_groups": []}
 
 
 def run_as_unprivileged(cmd: list[str], **kwargs) -> subprocess.CompletedProcess:
-    """Run `cmd` as a user without root's powers (root can write anywhere, so a test of a
-    read-only folder means nothing as root): as-is when we are not root, else as `nobody`.
-
-    Keyword arguments go to subprocess.run (capture_output=True, text=True and a 120 s
-    timeout by default). The files the command uses must be readable by that user: make
-    them in the `unprivileged_tmp` folder."""
-    user = _unprivileged()
+    """Run `cmd` without root's powers: as-is when we are not root; as root, with every
+    capability dropped (or as `nobody`). Keyword arguments go to subprocess.run
+    (capture_output=True, text=True and a 120 s timeout unless given). Make the files the
+    command uses in the `unprivileged_tmp` folder."""
+    line, extra = _without_root(cmd)
     kwargs.setdefault("capture_output", True)
     kwargs.setdefault("text", True)
     kwargs.setdefault("timeout", 120)
-    if user is not None:
-        kwargs.update(user=user.pw_uid, group=user.pw_gid, extra_groups=[])
-    return subprocess.run(cmd, **kwargs)
+    return subprocess.run(line, **extra, **kwargs)
 
 
 @pytest.fixture
-def unprivileged_tmp():
-    """A fresh folder that `run_as_unprivileged` commands own (under the system temp folder,
-    because root's pytest folders are closed to other users); removed afterwards."""
-    user = _unprivileged()
-    folder = Path(tempfile.mkdtemp(prefix="ras-chat-unprivileged-"))
-    try:
-        if user is not None:
-            os.chown(folder, user.pw_uid, user.pw_gid)
-        yield folder
-    finally:
-        for path in [folder, *folder.rglob("*")]:  # a test may have closed a folder: open it again to remove it
-            if path.is_dir() and not path.is_symlink():
-                os.chmod(path, 0o700)
+def unprivileged_tmp(tmp_path):
+    """A folder a `run_as_unprivileged` command can use: tmp_path, or when `nobody` runs it
+    a folder of its own in the system temp folder (root's pytest folders are private).
+    Closed folders in it are opened again afterwards so that it can be removed."""
+    _line, extra = _without_root(["true"])
+    folder = tmp_path
+    if "user" in extra:
+        folder = Path(tempfile.mkdtemp(prefix="ras-chat-unprivileged-"))
+        os.chown(folder, extra["user"], extra["group"])
+    yield folder
+    for path in [folder, *folder.rglob("*")]:
+        if path.is_dir() and not path.is_symlink():
+            os.chmod(path, 0o700)
+    if folder != tmp_path:
         shutil.rmtree(folder, ignore_errors=True)
 
 
