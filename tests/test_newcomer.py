@@ -318,3 +318,16 @@ def test_the_ci_script_fails_when_a_service_is_missing_and_when_no_tests_ran():
     assert "lint-imports" in script and "configured ruff" in script and "configured mypy" in script
     config = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
     assert "-rfEs" in config and "-n auto" in config
+
+
+@pytest.mark.parametrize("which, example", [("assessment", "record.json"), ("finance", "finance.json")])
+def test_the_example_files_validate_against_the_published_json_schemas(which, example, capsys):
+    import jsonschema
+
+    assert ras_main(["schema", which]) == 0
+    schema = json.loads(capsys.readouterr().out)
+    jsonschema.validators.validator_for(schema).check_schema(schema)
+    data = json.loads((ROOT / "examples" / example).read_text())
+    jsonschema.validate(data, schema)
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate({**data, "schema": "ras-nothing/1"}, schema)
