@@ -42,22 +42,37 @@ def test_every_test_has_its_own_home_and_data_folder(_private_home):
     assert "RAS_CHAT_DB" not in os.environ
 
 
-@pytest.mark.slow
-def test_a_run_of_the_tests_that_start_ras_chat_leaves_the_real_data_folder_untouched(tmp_path):
-    """Run the plain-mode tests (ten ras-chat subprocesses, one reaching a hand-off) as a
-    person would from their own shell, with nothing set but HOME, then look at where their
-    data folder would be: nothing may have been written there."""
-    home = tmp_path / "someones-home"
-    home.mkdir()
+PLAIN_MODE_TESTS = ["tests/test_plain_mode.py", "-k", "labels_every_line or end_of_input or whole_conversation_through_a_pipe"]
+
+
+def _run_tests_at_home(home: Path, *extra: str) -> subprocess.CompletedProcess:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("RAS_CHAT_", "XDG_", "PYTEST_"))}
     env |= {"HOME": str(home), "USERPROFILE": str(home)}
-    out = subprocess.run(
-        [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-n", "0", "tests/test_plain_mode.py"],
+    return subprocess.run(
+        [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-n", "0", *extra, *PLAIN_MODE_TESTS],
         cwd=ROOT, env=env, capture_output=True, text=True, timeout=600,
     )
+
+
+@pytest.mark.slow
+def test_a_run_of_the_tests_that_start_ras_chat_leaves_the_real_data_folder_untouched(tmp_path):
+    """Run plain-mode tests that start ras-chat without a database of their own (one
+    reaches a "handed off £195.00/week" hand-off) as a person would from their own shell,
+    with nothing set but HOME, then look at where their data folder would be: nothing may
+    have been written there. The same tests without tests/conftest.py do write there, so
+    this check can fail."""
+    home = tmp_path / "someones-home"
+    home.mkdir()
+    out = _run_tests_at_home(home)
     assert out.returncode == 0, out.stdout[-3000:] + out.stderr[-2000:]
-    assert re.search(r"\b10 passed\b", out.stdout), out.stdout[-500:]
+    assert re.search(r"\b3 passed\b", out.stdout), out.stdout[-500:]
     assert list(home.iterdir()) == []  # no .local/share/ras-chat, no sessions.db: nothing at all
+    # the control: without the conftest's temporary home the same run writes into HOME
+    unguarded = tmp_path / "unguarded-home"
+    unguarded.mkdir()
+    out = _run_tests_at_home(unguarded, "--noconftest")
+    assert out.returncode == 0, out.stdout[-3000:] + out.stderr[-2000:]
+    assert (unguarded / ".local" / "share" / "ras-chat" / "sessions.db").exists()
 
 
 # ----- carrying on later ----------------------------------------------------------------
