@@ -21,7 +21,7 @@ from typing import Any, Callable, Iterable
 from pydantic import ValidationError
 
 from ras.charging import finance_schema
-from ras.engine import METHOD_NAMES, calculate, compare
+from ras.engine import calculate, compare
 from ras.errors import validation_message
 from ras.models import METHODS, Allocation, AssessmentRecord, CarerRecord
 from ras.money import pounds
