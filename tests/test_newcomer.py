@@ -254,7 +254,7 @@ def test_the_council_copy_is_the_example_under_its_own_name():
     for as_of in (dt.date(2026, 6, 1), example.dates()[-1]):
         assert mine.at(as_of).model_dump(exclude={"id", "title", "council"}) == example.at(as_of).model_dump(
             exclude={"id", "title", "council"}
-        )
+        ), "ras/policies/example.yaml changed: copy it to examples/council.yaml again (keep the id, title and council)"
 
 
 def test_the_finance_example_gives_the_charge_worked_out_by_hand(capsys):
