@@ -21,7 +21,7 @@ from typing import Any, Callable, Iterable
 from pydantic import ValidationError
 
 from ras.charging import finance_schema
-from ras.engine import METHOD_NAMES, calculate, compare
+from ras.engine import calculate, compare
 from ras.errors import validation_message
 from ras.tables import compare_table
 from ras.models import METHODS, Allocation, AssessmentRecord, CarerRecord
@@ -101,7 +101,7 @@ def json_default(value: Any) -> Any:
 
 
 def explain(alloc: Allocation) -> str:
-    lines = [f"How we worked out your budget ({METHOD_NAMES[alloc.method]})", ""]
+    lines = ["How we worked out your budget", ""]  # for the person: no method names (--json has the method)
     for n, s in enumerate(alloc.explanation, 1):
         lines.append(f"{n}. {s.text}")
     if alloc.eligible:
@@ -218,11 +218,34 @@ def cmd_schema(args: argparse.Namespace) -> int:
     return 0
 
 
+def package_version() -> str:
+    """The installed ras-chat package's version (both commands come from it)."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("ras-chat")
+    except PackageNotFoundError:  # run from a source folder that was never installed
+        return "(not installed)"
+
+
+def quiet_broken_pipe() -> None:
+    """The reader of our output went away (`ras ... | head`): send what is left to
+    /dev/null, so that Python's last flush does not print an error on the way out."""
+    import os
+
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="ras",
         description="The ras-chat allocation engine: eligibility and an indicative personal budget, every pound explained.",
     )
+    parser.add_argument("--version", action="version", version=f"ras {package_version()}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     p = sub.add_parser("calculate", help="work out the budget for one record (or a batch)")
@@ -274,7 +297,8 @@ def main(argv: list[str] | None = None) -> int:
     except DataFileError as exc:
         print(f"ras: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
-    except BrokenPipeError:  # pragma: no cover - e.g. piped into head
+    except BrokenPipeError:  # e.g. piped into head, which stopped reading: not an error
+        quiet_broken_pipe()
         return 0
 
 

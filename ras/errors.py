@@ -19,6 +19,9 @@ def validation_message(exc: ValidationError) -> str:
         msg = err["msg"].replace("Input should be", "should be")
     else:
         msg = err["msg"][0].lower() + err["msg"][1:]
+    if kind not in ("extra_forbidden", "missing") and isinstance(err.get("input"), (str, int, float)):
+        given = repr(err["input"])  # name the wrong value, not only where it is
+        msg += f", not {given if len(given) <= 40 else given[:37] + '...'}"
     more = len(exc.errors()) - 1
     tail = f" (and {more} more problem{'s' if more > 1 else ''})" if more else ""
     return f"{loc}: {msg}{tail}" if loc else f"{msg}{tail}"

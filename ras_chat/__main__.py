@@ -17,6 +17,27 @@ from ras_chat.startup import pause_collector, resume_collector
 EXIT_BAD_INPUT = 2
 
 
+def package_version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("ras-chat")
+    except PackageNotFoundError:  # run from a source folder that was never installed
+        return "(not installed)"
+
+
+def quiet_broken_pipe() -> None:
+    """The reader of our output went away (`ras-chat demo CASE | head`): send what is left
+    to /dev/null, so that Python's last flush does not print an error on the way out."""
+    import os
+
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="ras-chat",
@@ -27,6 +48,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--db", metavar="PATH|URL", help="the sessions database (default: in your data folder)")
     parser.add_argument("--policy", default=None, help="a shipped policy name or a policy file (default: example)")
     parser.add_argument("--theme", default=None, help="default or high-contrast")
+    parser.add_argument("--version", action="version", version=f"ras-chat {package_version()}")
     parser.set_defaults(func=None)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     import ras_chat.commands as pkg
@@ -56,6 +78,9 @@ def main(argv: list[str] | None = None) -> int:
             return EXIT_BAD_INPUT
         except KeyboardInterrupt:
             return 130
+        except BrokenPipeError:  # e.g. piped into head, which stopped reading: not an error
+            quiet_broken_pipe()
+            return 0
     finally:
         resume_collector()
 

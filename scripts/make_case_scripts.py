@@ -7,8 +7,9 @@
 
 It drives a real session, answering each question with the first natural phrase (from
 TALK and PHRASES below) that the session matches to the wanted answer, else the number.
-Then it works out the expected figures for all four methods with the engine. A draft is
-only a start: read it, edit it by hand to sound like the person, and let the test
+The expected figures are never the engine's: a case file keeps its hand-worked `expected`
+block (the arithmetic in `working`), and a new case gets a TODO skeleton to work out by
+hand from the policy's tables. A draft is only a start: read it, edit it by hand to sound like the person, and let the test
 (tests/test_training_cases.py) replay the saved script. Never run by the tests.
 """
 
@@ -24,8 +25,6 @@ from types import SimpleNamespace
 
 import yaml
 
-from ras.eligibility import carer_eligibility
-from ras.engine import compare
 from ras.models import AREA_IDS, METHODS, AssessmentRecord, CarerRecord
 from ras.policy import load_policy
 from ras_chat.dialogue.match import first_phrase, is_command, match_many, match_one
@@ -266,21 +265,40 @@ def draft(case_id: str, record: AssessmentRecord, carer: CarerRecord | None, tal
     return script
 
 
-def expected(record: AssessmentRecord, carer: CarerRecord | None) -> dict:
-    import datetime as dt
+EXPECTED_NOTE = (
+    "# expected: worked out by hand from the example policy's tables (ras policy show example),\n"
+    "# not by the engine. Every line of `working` with an = is checked by tests/test_training_cases.py,\n"
+    "# and the engine must give the same figures.\n"
+)
+MONEY_KEYS = ("reference_cost", "weekly", "annual", "shortfall")
 
-    pa = load_policy("example").at(dt.date.fromisoformat(AS_OF))
-    res = compare(record, pa)
-    first = res[METHODS[0]]
-    out = {
-        "eligible": first.eligible,
-        "reference_cost": str(first.reference_cost),
-        "methods": {m: {"weekly": str(a.weekly), "annual": str(a.annual), "band": a.band, "shortfall": str(a.shortfall)}
-                    for m, a in res.items()},
+
+def expected(item: dict) -> dict:
+    """The case's hand-worked figures as written in its file, or a skeleton to fill in.
+
+    Never the engine's figures: a test that checks the engine against its own output
+    cannot fail. Work each figure out from the policy's tables and write the arithmetic
+    in `working` (see any case file); the test checks every line and then the engine."""
+    if item.get("expected"):
+        return _money_as_text(item["expected"])
+    todo = ["TODO: work this out by hand from the policy's tables, one line per area, then weekly, annual, shortfall"]
+    return {
+        "working": ["TODO: impairment? how many everyday things not managed (two or more needed)? effect on wellbeing?"],
+        "eligible": "TODO",
+        "reference_cost": "TODO",
+        "methods": {m: {"working": todo, "weekly": "TODO", "annual": "TODO", "band": None, "shortfall": "TODO"} for m in METHODS},
+        **({"carer": {"eligible": "TODO"}} if item.get("carer_record") else {}),
     }
-    if carer is not None:
-        out["carer"] = {"eligible": carer_eligibility(carer).eligible}
-    return out
+
+
+def _money_as_text(data):
+    """Money read back by yaml.safe_load as floats (195.0), written again as 195.00."""
+    if isinstance(data, dict):
+        return {k: f"{v:.2f}" if k in MONEY_KEYS and isinstance(v, (int, float)) and not isinstance(v, bool)
+                else _money_as_text(v) for k, v in data.items()}
+    if isinstance(data, list):
+        return [_money_as_text(v) for v in data]
+    return data
 
 
 def sources() -> list[dict]:
@@ -312,6 +330,7 @@ def write_case(item: dict, script: list[str], exp: dict) -> str:
         data["carer_record"] = item["carer_record"]
     data["expected"] = exp
     text = yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)
+    text = text.replace("\nexpected:\n", "\n" + EXPECTED_NOTE + "expected:\n", 1)
     return re.sub(r"'(\d+\.\d\d)'", r"\1", text)  # money as written figures (read back as Decimal)
 
 
@@ -329,7 +348,7 @@ def main(argv: list[str] | None = None) -> int:
         talk = TALK.get(item["id"])
         keep = item.get("script") and not args.redraft
         script = list(item["script"]) if keep or not talk else draft(item["id"], record, carer, talk)
-        text = write_case(item, script, expected(record, carer))
+        text = write_case(item, script, expected(item))
         if args.write:
             (cases_folder() / f"{item['id']}.yaml").write_text(text, encoding="utf-8")
             print(f"wrote {item['id']}")

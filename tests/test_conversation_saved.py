@@ -129,6 +129,7 @@ def last_question(screen: str) -> str:
     return lines[-1]
 
 
+@pytest.mark.slow
 def test_killing_the_program_at_random_points_loses_no_acknowledged_answer(tmp_path):
     """SIGKILL many times, at random points (sometimes mid-turn); resume each time; the
     stored answers equal those acknowledged (plus at most the one in flight), and the

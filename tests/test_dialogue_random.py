@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -42,6 +43,7 @@ def finish(session: Session) -> int:
     return turns
 
 
+@pytest.mark.slow
 @settings(max_examples=250, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(answers, min_size=1, max_size=60))
 def test_random_answers_never_crash_never_go_silent_and_can_always_reach_the_hand_off(inputs):
@@ -78,6 +80,7 @@ def test_answers_that_match_nothing_still_move_the_conversation_on(inputs):
     assert len(seen_states) >= min(len([t for t in inputs if t]) // 5, 5)
 
 
+@pytest.mark.slow
 @settings(max_examples=80, deadline=None)
 @given(st.lists(st.sampled_from(["back", "1", "2", "help", "skip"]), max_size=120))
 def test_going_back_any_number_of_times_never_breaks_the_session(inputs):

@@ -60,6 +60,7 @@ def _acked(path: Path) -> list[dict]:
     return [json.loads(line) for line in text.split("\n")[:-1] if line]  # a torn last line was never acknowledged
 
 
+@pytest.mark.slow
 def test_a_killed_reviewer_loses_no_acknowledged_change_and_the_chain_verifies(target, tmp_path):
     rng = random.Random(20260504)
     kills = int(os.environ.get("RAS_CHAT_REVIEW_KILLS", "15"))

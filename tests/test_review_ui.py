@@ -7,6 +7,7 @@ from pathlib import Path
 
 import asyncio
 
+import pytest
 from textual.widgets import Button, Input, Select, Static
 
 from ras_chat.review import load_review
@@ -33,6 +34,7 @@ async def type_into(pilot, app, selector: str, value: str) -> None:
     await pilot.press(*value)
 
 
+@pytest.mark.slow
 def test_the_review_screen_saves_a_change_with_a_reason_refuses_one_without_and_signs_off(tmp_path):
     asyncio.run(_change_refuse_and_sign_off(tmp_path))
 

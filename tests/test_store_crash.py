@@ -55,6 +55,7 @@ def _env() -> dict:
     return {**os.environ, "PYTHONPATH": os.pathsep.join([root, tests, os.environ.get("PYTHONPATH", "")])}
 
 
+@pytest.mark.slow
 def test_a_killed_writer_loses_no_acknowledged_turn_and_resumes_at_the_same_place(target):
     rng = random.Random(20260401)
     kills = 12

@@ -3,6 +3,9 @@ to its reference record and amounts; the files load strictly."""
 
 from __future__ import annotations
 
+import re
+from decimal import ROUND_HALF_UP, Decimal
+
 import pytest
 
 from ras.eligibility import carer_eligibility
@@ -24,13 +27,114 @@ def test_the_library_has_at_least_eleven_made_up_people_covering_every_client_gr
         assert needed in case_ids()
 
 
+# ----- the hand-worked figures: each case file writes its arithmetic, checked here ------
+# A line of `working` such as "health: (5 x 3 + 2) x 5.60 x (1 - 0.15) = 80.92" is worked out
+# here with Decimal (x times, + and -, brackets; rounded half up to the places written on
+# the right; words in brackets may follow). Lines without "=" are notes. Nothing here asks the engine.
+
+TOKEN = re.compile(r"\s*(\d+(?:\.\d+)?|[x+()-])")
+
+
+def evaluate(expression: str) -> Decimal:
+    tokens = TOKEN.findall(expression)
+    assert "".join(tokens) == re.sub(r"\s+", "", expression), f"not plain arithmetic: {expression!r}"
+    pos = 0
+
+    def take() -> str:
+        nonlocal pos
+        pos += 1
+        return tokens[pos - 1]
+
+    def factor() -> Decimal:
+        tok = take()
+        if tok == "(":
+            value = expr()
+            assert take() == ")", expression
+            return value
+        return Decimal(tok)
+
+    def term() -> Decimal:
+        value = factor()
+        while pos < len(tokens) and tokens[pos] == "x":
+            take()
+            value *= factor()
+        return value
+
+    def expr() -> Decimal:
+        value = term()
+        while pos < len(tokens) and tokens[pos] in "+-":
+            value = value + term() if take() == "+" else value - term()
+        return value
+
+    value = expr()
+    assert pos == len(tokens), expression
+    return value
+
+
+def checked(lines: tuple[str, ...]) -> dict[str, tuple[list[Decimal], Decimal]]:
+    """Each line with "=": label -> (the numbers added on the left, the result on the right),
+    after checking the arithmetic holds."""
+    out = {}
+    for line in lines:
+        if "=" not in line:
+            continue
+        label, _, sums = line.partition(": ")
+        left, _, right = sums.rpartition(" = ")
+        want = Decimal(right.split(" ", 1)[0])  # a note may follow the result: "0.00 (no help needed)"
+        got = evaluate(left).quantize(want, rounding=ROUND_HALF_UP)
+        assert got == want, f"{line!r}: works out at {got}"
+        added = re.fullmatch(r"\d+\.\d\d( \+ \d+\.\d\d)+", left)
+        out[label] = ([Decimal(t) for t in left.split(" + ")] if added else [], want)
+    return out
+
+
+def test_the_arithmetic_checker_catches_a_wrong_sum():
+    assert evaluate("(5 x 3 + 2) x 5.60 x (1 - 0.15)") == Decimal("80.9200")
+    assert checked(("weekly: 1.10 + 2.20 = 3.30",)) == {"weekly": ([Decimal("1.10"), Decimal("2.20")], Decimal("3.30"))}
+    with pytest.raises(AssertionError, match="works out at 3.30"):
+        checked(("weekly: 1.10 + 2.20 = 3.31",))
+    with pytest.raises(AssertionError, match="not plain arithmetic"):
+        evaluate("__import__('os')")
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
+def test_each_cases_figures_follow_from_the_arithmetic_written_in_its_file(case):
+    exp, record = case.expected, case.record
+    # eligibility (reg. 2): an impairment, two or more everyday things not managed, an effect on wellbeing
+    assert exp.working, "write how eligibility was decided"
+    assert exp.eligible is (record.impairment and len(record.unable_outcomes) >= 2 and record.wellbeing_impact)
+    if not exp.eligible:
+        assert exp.reference_cost == 0
+        for m in exp.methods.values():
+            assert (m.weekly, m.annual, m.band, m.shortfall) == (0, 0, None, 0) and m.working
+        return
+    costed = checked(exp.methods["costed"].working)
+    assert costed["weekly"][1] == exp.reference_cost == exp.methods["costed"].weekly
+    for method, figures in exp.methods.items():
+        found = checked(figures.working)
+        if method == "bands":
+            score = found["score"][1]
+            (label,) = [k for k in found if k.startswith("band ")]
+            assert label == f"band {figures.band}" and found[label][1] == figures.weekly
+            assert figures.band == ("basic" if score <= 8 else "standard" if score <= 18 else "enhanced")
+        else:
+            areas = [found[a][1] for a in ("health", "choice", "work", "community")]
+            assert found["weekly"] == (areas, figures.weekly), f"{method}: weekly is not the sum of the four areas"
+            assert figures.band is None
+        assert found["annual"][1] == figures.annual and f"annual: {figures.weekly} x 52 = {figures.annual}" in figures.working
+        if figures.weekly < exp.reference_cost:
+            assert f"shortfall: {exp.reference_cost} - {figures.weekly} = {figures.shortfall}" in figures.working
+        else:
+            assert figures.shortfall == 0
+
+
 @pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
 def test_each_case_script_replays_to_its_reference_record_and_amounts(case):
     session = replay(case)
     assert session.finished and session.state.status == "handed_off"
     pa = load_policy(case.policy).at(case.as_of)
     results = compare(case.record, pa)
-    # the written figures are the engine's figures for the reference record
+    # the engine gives the figures worked out by hand in the case file (checked above)
     assert results[METHODS[0]].eligible is case.expected.eligible
     for method in METHODS:
         want, got = case.expected.methods[method], results[method]

@@ -8,12 +8,11 @@ import sys
 
 from ras_chat.training import load_case, load_cases
 
-ENV = {**os.environ, "TERM": "dumb", "PYTHONIOENCODING": "utf-8"}
-
-
 def ras_chat(*args: str, stdin: str = "") -> subprocess.CompletedProcess:
+    # the environment as it is now, inside the test: the temporary home of tests/conftest.py
+    env = {**os.environ, "TERM": "dumb", "PYTHONIOENCODING": "utf-8"}
     return subprocess.run(
-        [sys.executable, "-m", "ras_chat", *args], input=stdin, capture_output=True, text=True, env=ENV, timeout=120
+        [sys.executable, "-m", "ras_chat", *args], input=stdin, capture_output=True, text=True, env=env, timeout=120
     )
 
 

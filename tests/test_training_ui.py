@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 from decimal import Decimal
 
+import pytest
 from textual.widgets import DataTable, Input, OptionList, Select
 
 from ras_chat.training import load_case, load_cases
@@ -30,6 +31,7 @@ async def _what_if_in_the_worker_panel(app, pilot):
     return app.last_what_if
 
 
+@pytest.mark.slow
 def test_a_whole_training_round_picks_a_case_holds_the_talk_and_shows_the_debrief_with_what_if():
     case = load_case("learning-at-college")
     script = list(case.script)

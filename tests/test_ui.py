@@ -50,6 +50,7 @@ def shown(app, role: str | None = None) -> list[tuple[str, str, str]]:
     return [m for m in found if role is None or m[0] == role]
 
 
+@pytest.mark.slow
 def test_a_whole_conversation_by_keyboard_alone_reaches_the_handoff_and_shows_the_result():
     session = fixed_session()
     saved: list[int] = []
@@ -211,7 +212,7 @@ def test_the_worker_panel_opens_with_ctrl_w_and_updates_after_every_answer():
     assert "Reference: test-session" in first and "Not yet" in first
     assert "need 3/4" in after_need
     assert "Health and well-being" in after_need
-    assert "Running allocation" in after_need.title() or "RUNNING ALLOCATION" in after_need
+    assert "running allocation" in after_need.lower()
     assert "Indicative weekly" in after_need
 
 

@@ -81,6 +81,7 @@ def wait_until_up(url: str, proc: subprocess.Popen, seconds: float = 20) -> None
     raise AssertionError(f"server did not answer at {url} within {seconds} s")
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not CHROMIUM.exists(), reason="Chromium is not installed (apt-get install chromium; .ci/run does this)")
 def test_the_browser_page_shows_the_first_question_and_takes_an_answer(tmp_path):
     sync_api = pytest.importorskip("playwright.sync_api", reason="the playwright package is not installed")

@@ -9,6 +9,7 @@ import re
 from decimal import Decimal
 from pathlib import Path
 
+import pytest
 from textual.widgets import Select
 
 import ras_chat.ui.app as app_module
@@ -39,6 +40,7 @@ async def _pick(pilot, select: Select, index: int) -> None:
     await pilot.pause()
 
 
+@pytest.mark.slow
 def test_what_if_in_the_worker_panel_by_keyboard_shows_the_training_layers_amounts_and_changes_nothing():
     path, new = "areas.community.unpaid_support", "none"
 
@@ -101,6 +103,7 @@ def test_the_worker_panel_shows_everyday_things_not_yet_asked_as_not_yet_asked()
     assert offered == ["areas.health.need", "areas.health.risk", "areas.health.unpaid_support"]
 
 
+@pytest.mark.slow
 def test_the_end_of_the_conversation_is_a_public_hook_a_subclass_can_replace():
     seen = []
 

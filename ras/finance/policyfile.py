@@ -2,7 +2,8 @@
 added as new dated values, each naming a new reference to the history they came from.
 
 The earlier values stay, so the file still says what was in force before, and
-`--as-of` can show either. Money is written as plain numbers (4.60, not '4.60').
+`--as-of` can show either. The copy gets its own id and title (the source's, with the
+method and date), so that reports tell the two apart. Money is written as plain numbers (4.60, not '4.60').
 Comments in the source are not kept (PyYAML); a header says where the file came from.
 """
 
@@ -76,6 +77,10 @@ def calibrated_policy_text(
         n += 1
     references[key] = {"title": reference_title, "address": reference_address}
     values[effective_from] = {"value": value, "reference": key}
+    # its own id and name, so a report says "'example-points-2027-04-01' against 'example'"
+    about = data["policy"]
+    about["id"] = f"{about['id']}-{method}-{effective_from.isoformat()}"
+    about["title"] = f"{about['title']}, with {method} figures calibrated from {effective_from.isoformat()}"
     body = yaml.dump(data, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=1000, default_flow_style=False)
     comment = "".join(f"# {line}\n" if line else "#\n" for line in header.splitlines())
     return comment + body

@@ -12,6 +12,9 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import os
+import shlex
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 from dataclasses import dataclass
 from typing import Any, Callable
 
@@ -69,9 +72,27 @@ def persistence(args: argparse.Namespace) -> Persistence:
             raise LookupError(str(exc)) from None
 
     def resume_hint(session: Session) -> str:
-        return f"Your answers are saved. To carry on later, type: ras-chat --resume {session.state.id[:8]}"
+        return f"Your answers are saved. To carry on later, type: {resume_command(args, session)}"
 
     return Persistence(on_turn=on_turn, load=load, resume_hint=resume_hint)
+
+
+def resume_command(args: argparse.Namespace, session: Session) -> str:
+    """The command that carries on `session`: with every option that chose where it is
+    saved (`--db`), so that typing it exactly finds the conversation again."""
+    words = ["ras-chat"]
+    db = getattr(args, "db", None)
+    if db:
+        if "://" in db:
+            parts = urlsplit(db)
+            if parts.password:  # never print a password: it is read from PGPASSWORD or ~/.pgpass instead
+                netloc = parts.netloc.replace(f":{parts.password}@", "@", 1)
+                db = urlunsplit(parts._replace(netloc=netloc))
+        else:
+            db = str(Path(db).expanduser().resolve())  # the same file from any folder
+        words += ["--db", shlex.quote(db)]
+    words += ["--resume", session.state.id[:8]]
+    return " ".join(words)
 
 
 def make_session(args: argparse.Namespace, store: Persistence, clock: Callable[[], dt.datetime] | None = None) -> Session:
@@ -87,4 +108,4 @@ def make_session(args: argparse.Namespace, store: Persistence, clock: Callable[[
     return Session.start(policy_name=policy, **kwargs)
 
 
-__all__ = ["Persistence", "make_session", "persistence", "save_session_turn"]
+__all__ = ["Persistence", "make_session", "persistence", "resume_command", "save_session_turn"]

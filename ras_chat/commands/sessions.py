@@ -8,8 +8,11 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import os
+import shlex
+from pathlib import Path
 
-from ras_chat.store.cli import add_db_option, clean, guarded, open_from_args
+from ras_chat.store.cli import BadInput, add_db_option, clean, guarded, open_from_args
 
 STATUS = {"in_progress": "in progress", "handed_off": "handed off", "agreed": "agreed"}
 
@@ -37,8 +40,26 @@ def _amount(first: str | None, agreed: str | None) -> str:
     return f"£{first}/week" if first is not None else "-"
 
 
+def _missing_file(args: argparse.Namespace) -> str | None:
+    """The SQLite file to list when it does not exist (listing never creates one), else None."""
+    from ras_chat.settings import Settings
+    from ras_chat.store.store import is_postgres
+
+    target = getattr(args, "db", None) or Settings().database()
+    return None if is_postgres(target) or Path(target).exists() else target
+
+
 @guarded
 def run(args: argparse.Namespace) -> int:
+    missing = _missing_file(args)
+    if missing is not None:
+        if getattr(args, "db", None) or os.environ.get("RAS_CHAT_DB"):  # named by the user: a typo?
+            raise BadInput(
+                f"{missing}: there is no database here (is the name right?). "
+                f"A conversation makes one: ras-chat --db {shlex.quote(missing)}"
+            )
+        print("No saved sessions yet.")  # the default file is made by the first conversation
+        return 0
     with open_from_args(args) as store:
         rows = store.list_sessions(limit=args.limit)
     if args.json:

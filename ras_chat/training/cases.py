@@ -32,6 +32,8 @@ class _Strict(BaseModel):
 class MethodFigures(_Strict):
     """What one method gives for the reference record."""
 
+    working: tuple[str, ...] = ()
+    """The arithmetic, worked out by hand from the policy's tables (checked by the tests)."""
     weekly: Decimal
     annual: Decimal
     band: str | None = None
@@ -43,6 +45,8 @@ class CarerExpected(_Strict):
 
 
 class Expected(_Strict):
+    working: tuple[str, ...] = ()
+    """How eligibility was decided, in words."""
     eligible: bool
     """Care Act eligibility of the reference record (SI 2015/313 reg. 2)."""
     reference_cost: Decimal

@@ -185,7 +185,8 @@ class ReviewApp(App[int]):
         trail = [f"#{c.seq} {c.at[:16].replace('T', ' ')} {c.who}\n  {describe(c.what)}\n  why: {c.why}" for c in r.changes]
         self.query_one("#trail", Static).update("\n".join(trail) or "No changes yet.")
         self.query_one("#signoff", Button).disabled = not r.can_sign_off
-        self.sub_title = f"{self.session_id}: {r.status.replace('_', ' ')}, agreed " + (
+        said = "agreed" if r.signed_off is not None else ("changed to" if r.amount_changed else "first figure")
+        self.sub_title = f"{self.session_id}: {r.status.replace('_', ' ')}, {said} " + (
             pounds(r.agreed_weekly) if r.agreed_weekly is not None else "-"
         )
 
