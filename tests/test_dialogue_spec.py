@@ -101,7 +101,7 @@ def test_an_unknown_choice_list_is_refused(tmp_path):
 
 
 def test_a_misspelt_key_is_an_error_with_its_line(tmp_path):
-    target = '    help: "This helps us know who is talking.'
+    target = '    help: "This asks who is typing the answers.'
     path = broken(tmp_path, target, target.replace("help:", "hepl:"))
     with pytest.raises(DataFileError) as err:
         load_dialogue(path)
@@ -142,7 +142,7 @@ def test_check_finds_a_state_where_a_person_could_be_stuck(tmp_path):
 
 
 def test_check_finds_a_missing_help_text(tmp_path):
-    path = broken(tmp_path, '    help: "Some people have good weeks and bad weeks. If that is you, say yes. The amount will then have a wider range."\n', "")
+    path = broken(tmp_path, '    help: "This asks if you have good weeks and bad weeks. We ask because then the amount has a wider range, to cover the bad weeks."\n', "")
     problems = check(load_dialogue(path))
     assert [(p.rule, p.where) for p in problems] == [("help", "states.fluctuating")]
 

@@ -185,6 +185,8 @@ TEXT_PLACEHOLDERS: dict[str, tuple[str, ...]] = {
     "summary_carer": ("answer",),
     "result_part": ("name", "amount", "why"),
     "not_known_parts": ("parts",),
+    "result_amount": ("weekly", "annual", "low", "high"),
+    "result_for": ("parts",),
 }
 """What each text of `texts:` is given to fill in; a state's texts get SESSION_VARIABLES."""
 FILLED_WITH_SESSION = ("not_understood", "before_you_said", "shortened", "money_per_week", "charge_missing")
@@ -214,11 +216,12 @@ def check_placeholders(dialogue: Dialogue) -> list[Problem]:
                     Problem("placeholder", where, f"`{{{name}}}` is not filled in here (known: {known}): {text!r}", dialogue.line_of(*loc))
                 )
 
-    for key, text in dialogue.spec.texts.model_dump().items():
+    for key, value in dialogue.spec.texts.model_dump().items():
         allowed = TEXT_PLACEHOLDERS.get(key, ())
         if key in FILLED_WITH_SESSION:
             allowed = (*allowed, *SESSION_VARIABLES)
-        look(text, allowed, f"texts.{key}", ("texts", key))
+        for text in (value,) if isinstance(value, str) else value:
+            look(text, allowed, f"texts.{key}", ("texts", key))
     for name, state in dialogue.states.items():
         for i, text in enumerate(state.prompt_texts()):
             look(text, SESSION_VARIABLES, f"states.{name}.prompt", ("states", name, "prompt"))

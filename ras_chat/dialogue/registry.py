@@ -184,6 +184,14 @@ def estimate_money(s: Session) -> None:
 
 
 @action
+def offer_money_again(s: Session) -> None:
+    """After "tell me how you worked it out": the money offer is asked again."""
+    key = s.key_for("money.offer")
+    if key:
+        s.state.answers.pop(key, None)
+
+
+@action
 def note_who(s: Session) -> None:
     value = s.answer("who")
     s.state.who = value if isinstance(value, str) else None

@@ -165,6 +165,33 @@ class Rendering:
         return [self._msg(line, now, kind="summary") for line in lines]
 
     def _result_messages(self: "Session", now: dt.datetime) -> list[Message]:
+        """The result in a few plain lines; how it was worked out is `_details_messages`."""
+        alloc = self.result(force=True)
+        if alloc is None:
+            return []
+        if not alloc.eligible:
+            return self._details_messages(now)
+        t = self.dialogue.spec.texts
+        out = [
+            self._msg(
+                t.result_amount.format(
+                    weekly=pounds(alloc.weekly), annual=pounds(alloc.annual), low=pounds(alloc.range.low), high=pounds(alloc.range.high)
+                ),
+                now,
+                kind="result",
+            )
+        ]
+        parts = [lower_first(e.name) for e in alloc.elements if e.amount > 0]
+        if parts:
+            out.append(self._msg(t.result_for.format(parts=listing(parts)), now, kind="result"))
+        gaps = self._not_known_words()
+        if gaps:
+            out.append(self._msg(t.not_known_parts.format(parts=listing(gaps)), now, kind="result"))
+        out += [self._msg(line, now, kind="result") for line in t.result_next]
+        return out
+
+    def _details_messages(self: "Session", now: dt.datetime) -> list[Message]:
+        """How the result was worked out: the engine's explanation, step by step."""
         alloc = self.result(force=True)
         if alloc is None:
             return []
@@ -232,12 +259,8 @@ class Rendering:
         t = self.dialogue.spec.texts
         out = [self._msg(t.statement_intro, now, kind="result")]
         out += [self._msg(line, now, kind="result") for line in st.summary]
-        if st.free_services:
-            names = "; ".join(f"{f.name}, {lower_first(f.limit)}" for f in st.free_services)
-            out.append(self._msg(f"{st.free_heading}: {names}.", now, kind="result"))
-        for section in st.sections:
-            out.append(self._msg(f"{section.heading}. " + " ".join(section.lines), now, kind="result"))
-            out += [self._msg(f"{i.name}. {i.text} {i.limit}", now, kind="result") for i in section.items]
+        # what it can be spent on, other funding and how to complain are in the letter
+        out.append(self._msg(t.statement_more, now, kind="result"))
         return out
 
 

@@ -85,7 +85,10 @@ class StateSpec(_Strict):
     summary: bool = False
     """Show the plain summary of every answer before the prompt."""
     result: bool = False
-    """Show the engine's result, explained step by step, after the `say` lines."""
+    """Show the engine's result in a few plain lines after the `say` lines: the amount, what
+    it is for, that it is a starting point, how to disagree (the rest on request)."""
+    details: bool = False
+    """Show how the result was worked out, step by step, and what each part of it is for."""
     charge: bool = False
     """Show the charge estimate (the person's part, the council's part, the steps)."""
     statement: bool = False
@@ -129,8 +132,8 @@ class StateSpec(_Strict):
             raise ValueError("an `end` state goes nowhere")
         if self.scope == "money" and self.kind != "money":
             raise ValueError("only a `money` question has `scope: money`")
-        if (self.charge or self.statement) and self.kind != "say":
-            raise ValueError("`charge` and `statement` belong on a `say` state")
+        if (self.charge or self.statement or self.result or self.details) and self.kind != "say":
+            raise ValueError("`result`, `details`, `charge` and `statement` belong on a `say` state")
         if self.kind != "end" and self.status is not None:
             raise ValueError("only an `end` state has a `status`")
         if self.sets is not None:
@@ -199,6 +202,14 @@ class Texts(_Strict):
     safety_check_again: str
     not_known_parts: str
     """Said with the result when some answers are not known: {parts}."""
+    result_amount: str
+    """{weekly}, {annual}, {low}, {high}: the first thing said of an amount."""
+    result_for: str
+    """{parts}: the parts of life the money is for."""
+    result_next: tuple[str, ...]
+    """Said after the amount: a starting point, what happens next, how to disagree."""
+    statement_more: str
+    """After the statement's sums: where the rest of it can be read."""
     not_understood_free: str
     numbered_offer: str
     gave_up: str

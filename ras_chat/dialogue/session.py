@@ -177,6 +177,8 @@ class Session(Turns, Answers, Rendering, MoneyPart, WorkerView):
                 said = [self._msg(self._fill(t), now) for t in spec.say]
                 if spec.result:
                     said += self._result_messages(now)
+                if spec.details:
+                    said += self._details_messages(now)
                 if spec.charge:
                     said += self._charge_messages(now)
                 if spec.statement:

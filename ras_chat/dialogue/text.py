@@ -41,8 +41,14 @@ def person_lines(dialogue: Dialogue, session=None) -> Iterator[Line]:
     """Every person-facing string, with where it comes from. With a session, the choices
     that come from the policy (scales, areas, everyday things) are included too."""
     spec = dialogue.spec
-    for name, text in spec.texts.model_dump().items():
-        yield Line(f"texts.{name}", text)
+    for name, value in spec.texts.model_dump().items():
+        if isinstance(value, str):
+            yield Line(f"texts.{name}", value)
+        else:
+            for i, text in enumerate(value):
+                yield Line(f"texts.{name}.{i}", text)
+    for name, text in spec.unknown_words.items():
+        yield Line(f"unknown_words.{name}", text)
     for i, text in enumerate(spec.safety.message):
         yield Line(f"safety.message.{i}", text)
     for name, state in dialogue.states.items():
