@@ -129,6 +129,20 @@ def main(argv: list[str] | None = None) -> int:
         if not good or r.action != "accept":
             wrong_lines.append(f"{'WRONG' if not good else r.action:9} {q:28} {text!r} -> {list(r.values)} {r.confidence:.2f} {r.action} [{r.how}] want {want}")
 
+    # time again, now that every field has been read once (the figure the target is about)
+    again_read: list[float] = []
+    again_safety: list[float] = []
+    for row in rows:
+        t = time.perf_counter()
+        u.safety(row["text"])
+        again_safety.append((time.perf_counter() - t) * 1000)
+        if row["_file"] != "answers.jsonl":
+            continue
+        _state, options, multi = options_cache[row["question"]]
+        t = time.perf_counter()
+        u.read(row["question"], row["text"], options, multi or row["question"] in MULTI_FIELDS)
+        again_read.append((time.perf_counter() - t) * 1000)
+
     def pct(a: int, b: int) -> str:
         return f"{100 * a / b:5.1f}%" if b else "  n/a"
 
@@ -149,8 +163,11 @@ def main(argv: list[str] | None = None) -> int:
     q = statistics.quantiles
     print(f"time per read:   median {statistics.median(read_ms):.2f} ms, p99 {q(read_ms, n=100)[98]:.2f} ms")
     print(f"time per safety: median {statistics.median(safety_ms):.2f} ms, p99 {q(safety_ms, n=100)[98]:.2f} ms")
-    turn = [a + b for a, b in zip(read_ms, safety_ms)]
-    print(f"time per turn (safety + read): median {statistics.median(turn):.2f} ms, p99 {q(turn, n=100)[98]:.2f} ms  (target < 5 ms)")
+    turn = [a + b for a, b in zip(again_read, again_safety)]
+    print(f"again, every field read once before: read median {statistics.median(again_read):.2f} ms, p99 {q(again_read, n=100)[98]:.2f} ms; "
+          f"safety median {statistics.median(again_safety):.2f} ms, p99 {q(again_safety, n=100)[98]:.2f} ms")
+    print(f"time per turn (safety + read): median {statistics.median(turn):.2f} ms, p99 {q(turn, n=100)[98]:.2f} ms, "
+          f"max {max(turn):.2f} ms  (target < 5 ms)")
     print(f"load (no training): {load_s * 1000:.0f} ms; train every model: {warm_s:.2f} s (scikit-learn import included); "
           f"load + warm from the cache: {cached_s:.2f} s")
     try:

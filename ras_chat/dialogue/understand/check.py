@@ -16,9 +16,19 @@ if TYPE_CHECKING:  # pragma: no cover
 MIN_EXAMPLES = 5
 
 
-def check_examples(understanding: "Understanding", options: Iterable[tuple[str, list]] = (), *, min_examples: int = MIN_EXAMPLES, folds: int = 5) -> list[str]:
+def check_examples(
+    understanding: "Understanding",
+    options: Iterable[tuple[str, list]] = (),
+    *,
+    min_examples: int = MIN_EXAMPLES,
+    folds: int = 0,
+) -> list[str]:
     """Problems in the examples file, one plain line each (empty when all is well).
-    `options`: (field, [Option]) pairs from the dialogue, to find answers with no examples."""
+
+    `options`: (field, [Option]) pairs from the dialogue, to find answers with no
+    examples. `folds=0` reads each example with the model trained on all of them (an
+    example it still reads as another answer is surely in conflict); `folds=k` reads
+    each with a model trained without it (k-fold: slower, and finds the weak ones)."""
     from ras_chat.dialogue.understand.model import train
     from ras_chat.dialogue.understand.reader import field_pattern
 
@@ -36,23 +46,31 @@ def check_examples(understanding: "Understanding", options: Iterable[tuple[str, 
         for value, phrases in f.examples.items():
             if len(phrases) < min_examples:
                 out.append(f"fields.{pattern}.examples.{value}: only {len(phrases)} example(s); give at least {min_examples}")
-        # each example, read by a model trained on the others (k folds)
-        texts, labels, _w = u._training(f"field:{pattern}")
-        n = len(texts)
+        name = f"field:{pattern}"
+        texts, labels, _w = u._training(name)
+        raw = [p for _value, phrases in f.examples.items() for p in phrases]
+        n = len(raw)  # the field's own examples come first in the training set
         if len(set(labels)) < 2 or n < 4:
             continue
-        raw = [p for value, phrases in f.examples.items() for p in phrases]
+        if folds <= 0:
+            m = u.model(name)
+            if m is None:
+                continue
+            for i, s in enumerate(m.scores(texts[:n])):
+                best = max(s, key=s.get)
+                if best != labels[i] and s[best] >= 0.5:
+                    out.append(f"fields.{pattern}.examples.{labels[i]}: \u201c{raw[i]}\u201d reads as `{best}` ({s[best]:.2f}): move it, or add examples like it")
+            continue
         k = min(folds, n)
         for fold in range(k):
             test = [i for i in range(n) if i % k == fold]
-            keep = [i for i in range(n) if i % k != fold]
+            keep = [i for i in range(len(texts)) if i >= n or i % k != fold]
             m = train([texts[i] for i in keep], [labels[i] for i in keep])
             if m is None:
                 continue
-            scores = m.scores([texts[i] for i in test])
-            for i, s in zip(test, scores):
+            for i, s in zip(test, m.scores([texts[i] for i in test])):
                 best = max(s, key=s.get)
-                if best != labels[i] and s[best] >= 0.5 and i < len(raw):
+                if best != labels[i] and s[best] >= 0.5:
                     out.append(
                         f"fields.{pattern}.examples.{labels[i]}: \u201c{raw[i]}\u201d reads as `{best}` ({s[best]:.2f}) "
                         "when left out: move it, or add examples like it"

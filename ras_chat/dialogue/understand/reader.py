@@ -108,6 +108,7 @@ class Understanding:
         self.path = path
         self.cache = ModelCache(cache_dir, digest)
         self._models: dict[str, TextModel | None] = {}
+        self._vocabs: dict[str, frozenset[str]] = {}
         self._lock = threading.RLock()
         self.train_seconds: dict[str, float] = {}
         t = data.thresholds
@@ -465,6 +466,11 @@ class Understanding:
         top, conf = ranked[0]
         second = ranked[1][1] if len(ranked) > 1 else 0.0
         why = f"model {conf:.2f}"
+        known = self._coverage(field, norm, options)
+        if known < 0.5:
+            # mostly words the examples never use: the model is guessing
+            conf = min(conf, 0.6)
+            why += f", few known words ({known:.0%})"
         if hits:
             top_len = max(hits.values())
             best = [v for v, n in hits.items() if n == top_len]
@@ -482,6 +488,31 @@ class Understanding:
             conf = min(conf, 0.6)
         alts = tuple((v, round(x, 3)) for v, x in ranked[1:3] if x > 0.05)
         return Reading((top,), round(conf, 3), _action(conf, self.accept, self.confirm), how=how, why=why, alternatives=alts)
+
+    def _coverage(self, field: str, norm: str, options: list[Option]) -> float:
+        """The share of an answer's words (little words aside) that this question's
+        examples, labels or words use."""
+        words = [w for w in norm.split() if w not in _MENTION_STOP and w not in self._fillers]
+        if not words:
+            return 1.0
+        vocab = self._vocab(field_pattern(field))
+        extra = {s for o in options for p in (o.label, *o.words) for s in phrase_stems(p)}
+        from ras_chat.dialogue.match import stem
+
+        return sum(1 for w in words if stem(w) in vocab or stem(w) in extra) / len(words)
+
+    def _vocab(self, pattern: str) -> frozenset[str]:
+        got = self._vocabs.get(pattern)
+        if got is None:
+            from ras_chat.dialogue.match import stem
+
+            f = self.data.fields.get(pattern)
+            texts = [p for ps in f.examples.values() for p in ps] if f else []
+            if f is None or {"yes", "no"} <= set(f.examples):
+                texts += [p for ps in self.data.yes_no.values() for p in ps]
+            got = frozenset(stem(w) for t in texts for w in self.prepare(t).split())
+            self._vocabs[pattern] = got
+        return got
 
     # -- pick several --
 

@@ -33,6 +33,8 @@ Level = Literal["none", "check", "stop"]
 _RANK = {"none": 0, "check": 1, "stop": 2}
 _SELF = frozenset({"i", "im", "ive", "id", "ill", "myself"})
 _PASSIVE = frozenset({"was", "were", "been", "get", "gets", "got", "being", "getting", "am", "is"})
+_PASSIVE_LOOSE = frozenset({"im", "hes", "shes", "theyre", "are"})
+"""For acts that still need their object ("I'm left in wet pads")."""
 
 
 @dataclass(frozen=True)
@@ -88,8 +90,8 @@ class SafetyRules:
         return [i for i in range(len(words) - n + 1) if words[i] == first and words[i : i + n] == phrase]
 
     @staticmethod
-    def _negated(words: tuple[str, ...], i: int, phrase: tuple[str, ...]) -> bool:
-        return bool(phrase) and phrase[0] not in NEGATIONS and any(w in NEGATIONS for w in words[max(0, i - 3) : i])
+    def _negated(words: tuple[str, ...], i: int, phrase: tuple[str, ...], reach: int = 3) -> bool:
+        return bool(phrase) and phrase[0] not in NEGATIONS and any(w in NEGATIONS for w in words[max(0, i - reach) : i])
 
     def _any(self, words: tuple[str, ...], phrases: "_Phrases") -> str | None:
         return phrases.find(words)
@@ -110,7 +112,7 @@ class SafetyRules:
         for first in present & self.check.keys():
             for cat, phrase, p in self.check[first]:
                 for i in self._at(words, p):
-                    if self._negated(words, i, p):
+                    if self._negated(words, i, p, reach=2):  # "nobody would notice if i was gone" stays
                         continue
                     if cat in self.data.lowered and (self._any(whole, self.hypothetical) or self._any(whole, self.places)):
                         continue  # "I might fall and hurt myself", "I would be neglected"
@@ -136,7 +138,8 @@ class SafetyRules:
         subject_self = bool(before) and (
             before[-1] in _SELF or (len(before) >= 2 and before[-2] in _SELF and before[-1] in NEGATIONS)
         )
-        passive = act.passive and bool(before) and (before[-1] in _PASSIVE or (len(before) >= 2 and before[-2] in _PASSIVE))
+        markers = _PASSIVE | _PASSIVE_LOOSE if act.passive_needs_object else _PASSIVE
+        passive = act.passive and bool(before) and (before[-1] in markers or (len(before) >= 2 and before[-2] in markers))
         if passive and self._any(whole, self.hypothetical):
             return NONE  # "I could get hurt", "she might get hurt": a risk answer
         if subject_self and not passive:
@@ -150,9 +153,8 @@ class SafetyRules:
         for o in objects:
             for j in self._at(after, o):
                 nxt = after[j + len(o) : j + len(o) + 2]
-                if o in (("her",), ("his",), ("their",), ("my",)) and any(w in self.body for w in nxt):
-                    if person in ("she", "he", "they", None) or o != ("my",):
-                        continue  # "she hit her head": an accident
+                if o in (("her",), ("his",), ("their",)) and any(w in self.body for w in nxt) and person in ("she", "he", "they"):
+                    continue  # "she hit her head": an accident (but "he grabbed my wrist" is not)
                 hit_obj = " ".join(o)
                 break
             if hit_obj:
