@@ -33,6 +33,7 @@ Level = Literal["none", "check", "stop"]
 _RANK = {"none": 0, "check": 1, "stop": 2}
 _SELF = frozenset({"i", "im", "ive", "id", "ill", "myself"})
 _PASSIVE = frozenset({"was", "were", "been", "get", "gets", "got", "being", "getting", "am", "is"})
+_OBJECT_WORDS = frozenset({"me", "my", "us", "our", "him", "her", "them", "their"})
 _PASSIVE_LOOSE = frozenset({"im", "hes", "shes", "theyre", "are"})
 """For acts that still need their object ("I'm left in wet pads")."""
 
@@ -150,15 +151,18 @@ class SafetyRules:
         if any(w in self.harmless for w in after):
             return NONE  # "pushes me in my wheelchair", "takes care of my money"
         hit_obj = None
-        for o in objects:
-            for j in self._at(after, o):
+        if any(w in _OBJECT_WORDS for w in verb[1:]):
+            hit_obj = " ".join(verb[1:])  # "pull my hair": the object is in the phrase
+        else:
+            # the first object after the verb decides ("she hurt her back lifting me" is
+            # about her own back)
+            found = sorted((j, o) for o in objects for j in self._at(after, o))
+            if found:
+                j, o = found[0]
                 nxt = after[j + len(o) : j + len(o) + 2]
                 if o in (("her",), ("his",), ("their",)) and any(w in self.body for w in nxt) and person in ("she", "he", "they"):
-                    continue  # "she hit her head": an accident (but "he grabbed my wrist" is not)
+                    return NONE  # "she hit her head": an accident (but "he grabbed my wrist" is not)
                 hit_obj = " ".join(o)
-                break
-            if hit_obj:
-                break
         if hit_obj is None and (not passive or act.passive_needs_object):
             return NONE
         who = person or "passive"
