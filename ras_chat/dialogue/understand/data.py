@@ -160,8 +160,22 @@ class Safety(_Strict):
         return float(v) if isinstance(v, Decimal) else v
 
 
+class Texts(_Strict):
+    """What the session may say about a reading (plain words; {label} is the answer's
+    label, lower-cased inside a sentence; {amount} an amount said back)."""
+
+    accepted: str = "OK: {label}."
+    confirm: str = "It sounds like {label}. Is that right?"
+    confirm_many: str = "It sounds like these are hard: {labels}. Is that right?"
+    pick_another: str = "Sorry. Which one fits best?"
+    ask_again: str = "Sorry, I am not sure what you meant. Can you say it another way? Or type the number of the answer."
+    amount_back: str = "I have put {amount}. Is that right?"
+    amount_weekly: str = "That is {weekly} a week ({sum})."
+
+
 class ExamplesFile(_Strict):
     version: Literal[1] = 1
+    texts: Texts = Texts()
     thresholds: Thresholds = Thresholds()
     rewrites: dict[str, str] = {}
     fillers: tuple[str, ...] = ()

@@ -155,6 +155,15 @@ class Understanding:
         for phrases in d.safety.examples.values():
             yield from phrases
 
+    @classmethod
+    def for_dialogue(cls, dialogue_path: str | Path, *, cache_dir: Path | str | None | object = _UNSET) -> "Understanding":
+        """The examples file beside a dialogue file (`x.yaml` -> `x.examples.yaml`), or the
+        shipped one when there is none."""
+        from ras_chat.dialogue.understand.data import examples_path_for
+
+        beside = examples_path_for(dialogue_path)
+        return cls.load(beside if beside.is_file() else None, cache_dir=cache_dir)
+
     def _all_texts(self):
         d = self.data
         for f in d.fields.values():
