@@ -119,16 +119,20 @@ def evaluate(u, session, rows, options_cache, read_ms, safety_ms, MULTI_FIELDS, 
         "per_kind": defaultdict(lambda: [0, 0, 0, 0]), "n": 0, "right": 0, "silent": 0, "confirms": 0,
         "off_n": 0, "off_ok": 0, "disclosures": 0, "caught": 0, "ordinary": 0, "alarms": 0,
         "answers": 0, "answer_alarms": 0, "missed": [], "false_alarms": [], "wrong": [], "lines": len(rows),
+        "people": defaultdict(lambda: [0, 0, 0, 0]),  # the four people of the issue: lines, right, accepted right, caught
     }
     for row in rows:
         q, text, want = row["question"], row["text"], row["value"]
         t = time.perf_counter()
         s = u.safety(text)
         safety_ms.append((time.perf_counter() - t) * 1000)
+        person = row.get("person")
         if row["safety"] != "none":
             res["disclosures"] += 1
             if s.level != "none":
                 res["caught"] += 1
+                if person:
+                    res["people"][person][3] += 1
             else:
                 res["missed"].append(text)
             continue
@@ -163,6 +167,11 @@ def evaluate(u, session, rows, options_cache, read_ms, safety_ms, MULTI_FIELDS, 
         if r.action == "confirm":
             res["confirms"] += 1
             pk[3] += 1
+        if person:
+            pp = res["people"][person]
+            pp[0] += 1
+            pp[1] += bool(good and r.action in ("accept", "confirm"))
+            pp[2] += bool(good and r.action == "accept")
         if (good and r.action in ("accept", "confirm")) or (want is None and good):
             res["right"] += 1
             pk[1] += 1
@@ -191,6 +200,11 @@ def print_results(name: str, res: dict, show_wrong: bool) -> None:
     print(f"safety recall (stop or check):     {res['caught']} of {res['disclosures']} ({pct(res['caught'], res['disclosures']).strip()}; target: every one)")
     print(f"false alarms on ordinary lines:    {res['alarms']} of {res['ordinary']} ({pct(res['alarms'], res['ordinary']).strip()}; target <= 5%)")
     print(f"false alarms on ordinary answers:  {res['answer_alarms']} of {res['answers']} ({pct(res['answer_alarms'], res['answers']).strip()})")
+    names = {"A": "young woman with a learning disability, her aunt typing", "B": "working woman, help in the mornings",
+             "C": "older man with a spinal injury, his wife typing", "D": "woman whose son takes her money"}
+    for p in sorted(res["people"]):
+        a, b, c, d = res["people"][p]
+        print(f"person {p} ({names.get(p, p)}): {b} of {a} answers right ({c} without a confirm), {d} disclosures caught")
     if res["missed"]:
         print("MISSED DISCLOSURES:")
         for m in res["missed"]:

@@ -51,8 +51,8 @@ from ras_chat.dialogue.understand.text import (
 Action = Literal["accept", "confirm", "ask_again"]
 _MENTION_STOP = frozenset(
     """i im me my myself she shes her herself he hes him his himself they them their it its is are am was
-    were be been the a an do does did doing cant cannot can could dont doesnt didnt really just so very
-    that thats this of for with to too also please will would really quite bit""".split()
+    were be been the a an do does did doing cant cannot can dont doesnt didnt really just so very
+    that thats this of for with to too also please will really quite bit""".split()
 )
 Kind = Literal["answer", "off_topic", "question_back"]
 _UNSET = object()
