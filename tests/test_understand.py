@@ -210,3 +210,28 @@ def test_a_monthly_amount_is_turned_into_a_week_and_the_sum_is_said():
 def test_a_money_question_without_options_reads_the_amount(u, session):
     r = read(u, session, "money.savings", "about 8 grand")
     assert r.values == ("8000.00",) and r.amount is not None and r.amount.said == "£8,000"
+
+
+# ----- nothing a person types breaks it ------------------------------------------------------
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+FIELDS = ["who", "areas.health.need", "areas.work.unpaid_support", "unable_outcomes", "unable_reasons", "carer.hours_caring_per_week", "money.age", "money.savings", "check"]
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(text=st.text(min_size=0, max_size=300), field=st.sampled_from(FIELDS))
+def test_any_text_gives_a_reading_and_a_safety_level(u, session, text, field):
+    _s, options, multi = options_for(session, field)
+    r = u.read(field, text, options, multi)
+    assert 0.0 <= r.confidence <= 1.0
+    assert r.action in ("accept", "confirm", "ask_again")
+    assert set(r.values) <= {o.value for o in options} or field == "money.savings"
+    assert u.safety(text).level in ("none", "check", "stop")
+
+
+@given(text=st.text(alphabet="0123456789£$.,kKmM -abcdegiklmnoprstuwyh", max_size=40))
+def test_any_amount_text_is_an_amount_or_nothing(text):
+    a = read_amount(text)
+    assert a is None or (a.amount >= 0 and a.said.startswith("£"))
