@@ -35,6 +35,10 @@ STOP = [
     "i want to kill myself",
     "i am frightened of my husband",
     "he slaped me",  # a typo still stops
+    "theyre stealing my medication",
+    "I sometimes think about jumping off a bridge",
+    "the carer pulled my hair",
+    "I'm left sitting in wet pads",
 ]
 
 CHECK = [
@@ -42,6 +46,9 @@ CHECK = [
     "my money keeps going missing",
     "i don't feel safe at home",
     "what's the point anymore",
+    "he doesn't let me out of the house",
+    "no one would care if I died",
+    "my grandson comes round and takes stuff",
 ]
 
 ORDINARY = [
@@ -57,6 +64,9 @@ ORDINARY = [
     "my daughter takes care of my money for me",
     "I could get hurt if nobody helps",
     "she is at the end of her rope",
+    "she hurt her back lifting me",
+    "my carer takes me out",
+    "she takes my tablets out of the packet for me",
 ]
 
 

@@ -151,7 +151,7 @@ class SafetyRules:
         if any(w in self.harmless for w in after):
             return NONE  # "pushes me in my wheelchair", "takes care of my money"
         hit_obj = None
-        if any(w in _OBJECT_WORDS for w in verb[1:]):
+        if any(w in _OBJECT_WORDS for w in verb[1:]) and any(o and o[0] in _OBJECT_WORDS and len(o) == 1 for o in objects):
             hit_obj = " ".join(verb[1:])  # "pull my hair": the object is in the phrase
         else:
             # the first object after the verb decides ("she hurt her back lifting me" is
