@@ -1,0 +1,237 @@
+"""The language-understanding layer (issue 14): reading people's own words.
+
+Every expected value is written here by hand from the policy's scales (need: 0 none,
+1 a little now and then, 2 some most days, 3 a lot every day, 4 all the time; options
+are shown numbered from 1, so option 4 is value "3").
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from ras_chat.dialogue.understand import Understanding, read_amount
+from ras_chat.dialogue.understand.fields import options_for, sample_session
+
+
+@pytest.fixture(scope="module")
+def u(tmp_path_factory):
+    return Understanding.load(cache_dir=tmp_path_factory.mktemp("cache"))
+
+
+@pytest.fixture(scope="module")
+def session():
+    return sample_session()
+
+
+def read(u, session, field, text, area=None):
+    _state, options, multi = options_for(session, field, area)
+    return u.read(field, text, options, multi)
+
+
+# ----- the lines quoted in the issue ---------------------------------------------------
+
+
+def test_a_fair_bit_of_help_is_a_lot_every_day_not_a_little(u, session):
+    r = read(u, session, "areas.health.need", "she needs a fair bit of help")
+    assert r.values == ("3",)  # "A lot of help every day"; it used to be stored as "A little help now and then"
+    assert r.action in ("accept", "confirm")
+
+
+def test_the_shower_is_the_problem_ticks_only_washing(u, session):
+    r = read(u, session, "unable_outcomes", "I can eat and use the loo on my own, it's the shower that's the problem", area="health")
+    assert r.values == ("hygiene",)
+    assert set(r.fine) == {"nutrition", "toilet"}  # said to be fine: kept for the worker, not ticked
+
+
+def test_eating_is_ok_but_the_stairs_are_a_nightmare(u, session):
+    r = read(u, session, "unable_outcomes", "eating is ok, but the stairs are a nightmare", area="health")
+    assert r.values == ("home_safety",)
+    assert "nutrition" in r.fine
+
+
+def test_not_seeing_friends_is_a_real_answer_not_a_cancelled_one(u, session):
+    r = read(u, session, "unable_outcomes", "I don't see my friends any more", area="community")
+    assert r.values == ("relationships",)
+
+
+def test_a_wife_typing_for_her_husband_is_answering_with_help(u, session):
+    r = read(u, session, "who", "my wife is typing, I am telling her what to put")
+    assert r.values == ("with_help",)
+    assert r.action != "ask_again"
+
+
+def test_no_time_for_myself_is_a_carer_outcome_not_none(u, session):
+    r = read(u, session, "carer.unable_outcomes", "I have no time for myself at all")
+    assert r.values == ("recreation",)
+
+
+# ----- typos, numbers and number words -------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("evry day", "3"),  # a typo of "every day": a lot every day
+        ("4 I guess", "3"),  # option 4 of 5 is value 3
+        ("number three please", "2"),  # option 3 is value 2
+        ("5", "4"),
+        ("24/7", "4"),  # all the time
+        ("none at all", "0"),
+    ],
+)
+def test_need_in_numbers_typos_and_short_words(u, session, text, value):
+    r = read(u, session, "areas.health.need", text)
+    assert r.values == (value,)
+    assert r.action in ("accept", "confirm")
+
+
+def test_a_number_no_answer_has_is_asked_again(u, session):
+    r = read(u, session, "areas.health.need", "7")
+    assert r.values == () and r.action == "ask_again"
+
+
+def test_yes_please_is_yes(u, session):
+    r = read(u, session, "fluctuating", "yes please")
+    assert r.values == ("yes",) and r.action == "accept"
+
+
+def test_all_of_them_and_none_of_those(u, session):
+    _s, options, _m = options_for(session, "unable_reasons")
+    every = tuple(o.value for o in options if not o.only)
+    assert every == ("without_help", "pain_or_distress", "unsafe", "takes_longer")
+    assert u.read("unable_reasons", "all of them", options, True).values == every
+    r = u.read("unable_reasons", "none of those", options, True)
+    assert r.values == ("none",)
+
+
+def test_numbers_for_pick_several(u, session):
+    _s, options, _m = options_for(session, "unable_reasons")
+    r = u.read("unable_reasons", "1 and 3", options, True)
+    assert r.values == ("without_help", "unsafe") and r.action == "accept"
+    r = u.read("unable_reasons", "two and four", options, True)
+    assert r.values == ("pain_or_distress", "takes_longer")
+    # "none" with something else contradicts itself
+    assert u.read("unable_reasons", "1 and 5", options, True).values == ()
+
+
+def test_hours_and_ages_said_as_numbers(u, session):
+    assert read(u, session, "carer.hours_caring_per_week", "about 40 hours").values == ("35",)  # 20 to 49
+    assert read(u, session, "carer.hours_caring_per_week", "60 hours a week").values == ("70",)  # 50 or more
+    assert read(u, session, "carer.hours_caring_per_week", "maybe 12 hours").values == ("10",)  # under 20
+    assert read(u, session, "carer.hours_caring_per_week", "24/7").values == ("70",)
+    assert read(u, session, "money.age", "I'm 67").values == ("pension",)
+    assert read(u, session, "money.age", "23").values == ("under-25",)
+    assert read(u, session, "money.age", "im 45").values == ("25-pension",)
+
+
+def test_the_exact_label_is_read_for_sure(u, session):
+    r = read(u, session, "areas.health.need", "Some help most days")
+    assert r.values == ("2",) and r.confidence == 1.0 and r.action == "accept" and r.how == "label"
+
+
+# ----- negation by clause ------------------------------------------------------------------
+
+
+def test_not_a_lot_is_never_read_as_a_lot(u, session):
+    r = read(u, session, "areas.health.need", "not a lot")
+    assert r.values != ("3",)
+
+
+def test_negated_reasons_are_left_out(u, session):
+    _s, options, _m = options_for(session, "unable_reasons")
+    r = u.read("unable_reasons", "it doesn't hurt, but I can't do it without someone", options, True)
+    assert r.values == ("without_help",)
+    assert "pain_or_distress" in r.fine
+
+
+def test_two_hard_things_in_one_clause_are_both_read(u, session):
+    r = read(u, session, "unable_outcomes", "the loo and the stairs", area="health")
+    assert r.values == ("toilet", "home_safety")
+
+
+# ----- never a silent guess ------------------------------------------------------------------
+
+
+def test_words_that_mean_nothing_here_are_not_accepted(u, session):
+    for text in ("purple elephant", "I'm not sure I feel safe at home", "banana"):
+        r = read(u, session, "areas.health.need", text)
+        assert r.action != "accept", text
+
+
+def test_an_empty_answer_is_asked_again(u, session):
+    r = read(u, session, "areas.health.need", "   ")
+    assert r.values == () and r.action == "ask_again"
+
+
+def test_off_topic_and_questions_back_get_a_reply_and_no_value(u, session):
+    r = read(u, session, "areas.health.need", "is the 52 bus running?")
+    assert r.kind == "off_topic" and r.values == () and r.action == "ask_again" and r.reply
+    r = read(u, session, "client_group", "why do you need to know?")
+    assert r.kind == "question_back" and r.values == () and r.reply
+    assert "skip" in r.reply  # the honest reply says the person need not answer
+
+
+def test_a_confirm_offers_the_next_best_answers(u, session):
+    r = read(u, session, "areas.health.need", "not much, odd bit here and there")
+    assert r.values == ("1",)
+    assert all(v != "1" for v, _s in r.alternatives)
+
+
+# ----- amounts ------------------------------------------------------------------------------
+
+
+def test_amounts_as_people_say_them():
+    assert read_amount("about 8 grand in an ISA").amount == Decimal("8000.00")
+    a = read_amount("about £20k")
+    assert a.amount == Decimal("20000.00") and a.about and a.said == "£20,000"
+    assert read_amount("1.2k").amount == Decimal("1200.00")
+    assert read_amount("two hundred and fifty pounds").amount == Decimal("250.00")
+    a = read_amount("forty quid a week")
+    assert (a.amount, a.period, a.weekly) == (Decimal("40.00"), "week", Decimal("40.00"))
+    assert read_amount("nothing").amount == Decimal("0.00")
+    assert read_amount("between 100 and 200") is None  # two amounts: ask again
+    assert read_amount("my son has it") is None
+
+
+def test_a_monthly_amount_is_turned_into_a_week_and_the_sum_is_said():
+    a = read_amount("£300 a month")
+    # 300 x 12 = 3,600 a year; 3,600 / 52 = 69.2307... -> £69.23
+    assert a.weekly == Decimal("69.23")
+    assert a.period == "month" and a.said == "£300 a month"
+    assert a.arithmetic == "£300 a month is £69.23 a week (£300 x 12 / 52)"
+    # 12,000 / 52 = 230.769... -> £230.77
+    assert read_amount("£12,000 a year").weekly == Decimal("230.77")
+    # 65 / 2 = 32.50
+    assert read_amount("65 a fortnight").weekly == Decimal("32.50")
+
+
+def test_a_money_question_without_options_reads_the_amount(u, session):
+    r = read(u, session, "money.savings", "about 8 grand")
+    assert r.values == ("8000.00",) and r.amount is not None and r.amount.said == "£8,000"
+
+
+# ----- nothing a person types breaks it ------------------------------------------------------
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+FIELDS = ["who", "areas.health.need", "areas.work.unpaid_support", "unable_outcomes", "unable_reasons", "carer.hours_caring_per_week", "money.age", "money.savings", "check"]
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(text=st.text(min_size=0, max_size=300), field=st.sampled_from(FIELDS))
+def test_any_text_gives_a_reading_and_a_safety_level(u, session, text, field):
+    _s, options, multi = options_for(session, field)
+    r = u.read(field, text, options, multi)
+    assert 0.0 <= r.confidence <= 1.0
+    assert r.action in ("accept", "confirm", "ask_again")
+    assert set(r.values) <= {o.value for o in options} or field == "money.savings"
+    assert u.safety(text).level in ("none", "check", "stop")
+
+
+@given(text=st.text(alphabet="0123456789£$.,kKmM -abcdegiklmnoprstuwyh", max_size=40))
+def test_any_amount_text_is_an_amount_or_nothing(text):
+    a = read_amount(text)
+    assert a is None or (a.amount >= 0 and a.said.startswith("£"))
