@@ -170,8 +170,7 @@ def check_fields(dialogue: Dialogue, reach: set[str]) -> list[Problem]:
 
 TEXT_PLACEHOLDERS: dict[str, tuple[str, ...]] = {
     "not_understood": ("last",),
-    "said_back": ("answer",),
-    "confirm": ("answer",),
+    "money_said_back": ("amount",),
     "before_you_said": ("previous",),
     "shortened": ("limit",),
     "money_per_week": ("amount",),
@@ -189,7 +188,7 @@ TEXT_PLACEHOLDERS: dict[str, tuple[str, ...]] = {
     "result_for": ("parts",),
 }
 """What each text of `texts:` is given to fill in; a state's texts get SESSION_VARIABLES."""
-FILLED_WITH_SESSION = ("not_understood", "before_you_said", "shortened", "money_per_week", "charge_missing")
+FILLED_WITH_SESSION = ("not_understood", "money_said_back", "before_you_said", "shortened", "money_per_week", "charge_missing")
 """The texts filled with the session's variables as well as their own."""
 
 

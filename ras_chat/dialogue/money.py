@@ -8,7 +8,6 @@ A mixin of `Session`.
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from ras.charging import (
@@ -29,8 +28,8 @@ from ras.charging import (
 from ras.money import pounds
 
 from ras_chat.dialogue.mapping import unknown
-from ras_chat.dialogue.match import Option, amount_in, match_one
-from ras_chat.dialogue.state import Message
+from ras_chat.dialogue.state import Message, Reading
+from ras_chat.dialogue.understand import read_amount
 
 if TYPE_CHECKING:  # pragma: no cover
     from ras_chat.dialogue.session import Session
@@ -57,24 +56,23 @@ class MoneyPart:
         else:
             self.state.answer_count += 1
 
-    def _money_turn(self: "Session", clean: str, options: list[Option], now: dt.datetime) -> list[Message]:
+    def _money_turn(self: "Session", clean: str, now: dt.datetime) -> list[Message]:
+        """An amount, as people say them ("about 8 grand", "£300 a month"): kept as a weekly
+        figure for a weekly question (the sum said back), as said for savings."""
         d = self.dialogue.spec
         question = self.money_question()
-        if options:
-            picked = match_one(clean, options, yes=d.yes_words, no=d.no_words)
-            if picked is None:
-                return self._miss(now)
-            return self._accept(picked.value, picked.label, now)
-        found = amount_in(clean)
+        found = read_amount(clean)
         if found is None:
             return self._miss(now)
-        amount, period = found
         weekly_question = question is not None and question.sets != "capital"
-        reply = None
-        if weekly_question and period is not None:
-            amount = (amount * (12 if period == "month" else 1) / 52).quantize(Decimal("0.01"))
-            reply = self._fill(d.texts.money_per_week, amount=pounds(amount))
-        return self._accept(f"{amount:.2f}", pounds(amount), now, reply=reply)
+        amount = found.amount
+        if weekly_question and found.weekly is not None and found.period not in (None, "week"):
+            amount = found.weekly
+            reply = found.arithmetic or self._fill(d.texts.money_per_week, amount=pounds(amount))
+        else:
+            reply = self._fill(d.texts.money_said_back, amount=pounds(amount))
+        reading = Reading(said=clean, how="amount", confidence=1.0)
+        return self._accept(f"{amount:.2f}", pounds(amount), now, reply=reply, reading=reading)
 
     def finance_answers(self: "Session") -> dict[str, Any]:
         """The money answers by question id: an amount ("120.00"), a choice value, or None

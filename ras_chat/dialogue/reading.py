@@ -1,16 +1,22 @@
 """Reading what a person typed: the safety check, and the answer to the question.
 
-The session asks two things of every answer: could it be a disclosure of harm
-(`detect_harm`), and what does it answer (`read_answer`), with how sure the reading is and
-what to do with it (accept, confirm, ask again).
+The session asks two things of every answer, and the understanding layer
+(`ras_chat.dialogue.understand`, trained on the examples file beside the dialogue) answers
+both: could it be a disclosure of harm (`detect_harm`), and what does it answer
+(`read_answer`), with how sure the reading is and what to do with it (accept, confirm, ask
+again). A question reads with the examples of the field it sets, or of `examples:` when it
+sets none (such as "is this right?").
 """
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal, Sequence
 
-from ras_chat.dialogue.match import Option, first_phrase, match_many, match_one, normalise
+from ras_chat.dialogue.fields import concrete
+from ras_chat.dialogue.match import Option, contains_phrase, normalise
+from ras_chat.dialogue.understand import Reading, Understanding
 
 if TYPE_CHECKING:  # pragma: no cover
     from ras_chat.dialogue.session import Session
@@ -31,6 +37,28 @@ class AnswerRead:
     how: str
     reply: str | None = None
     """A short reply to a question back or words off the subject (the question follows)."""
+    said_back: str | None = None
+    """What was heard, in the person's terms ("OK: a lot of help every day.")."""
+
+
+@functools.lru_cache(maxsize=8)
+def _understanding_for(path: str) -> Understanding:
+    return Understanding.for_dialogue(path)
+
+
+def understanding(session: "Session") -> Understanding:
+    """The understanding layer for the session's dialogue (one per dialogue file, kept)."""
+    return _understanding_for(str(session.dialogue.path))
+
+
+def field_here(session: "Session") -> str:
+    """The field the current question is read as: `examples:`, else its `sets:` made
+    concrete (`areas.health.need`, `money.capital`)."""
+    spec = session.spec
+    if spec.examples:
+        return spec.examples
+    c = session.state.cursor
+    return concrete(spec.sets or session.state.state, area=c.get("area"), outcome=c.get("outcome"), question=c.get("money"))
 
 
 def _exact(text: str, options: Sequence[Option]) -> bool:
@@ -38,29 +66,60 @@ def _exact(text: str, options: Sequence[Option]) -> bool:
     return any(t in (str(o.number), o.label) for o in options)
 
 
+def _repeats_a_choice(evidence: str, options: Sequence[Option]) -> bool:
+    words = normalise(evidence)
+    return bool(words) and any(contains_phrase(normalise(p), words) for o in options for p in (o.label, *o.words))
+
+
 def detect_harm(session: "Session", text: str) -> Harm:
-    """Could these words be a disclosure of harm, abuse, neglect or a risk to life?"""
-    if _exact(text, session.options()):
+    """Could these words be a disclosure of harm, abuse, neglect or a risk to life?
+    A number or a label picked from the choices offered is not."""
+    options = session.options()
+    if _exact(text, options):
         return Harm("none")
-    phrase = first_phrase(text, session.dialogue.spec.safety.phrases)
-    return Harm("stop", f"matched \u201c{phrase}\u201d") if phrase is not None else Harm("none")
+    found = understanding(session).safety(text)
+    if found.level == "none":
+        return Harm("none")
+    if found.level == "check" and found.evidence and _repeats_a_choice(found.evidence, options):
+        # "it is not safe" to "Which of these is true? ... It is not safe for me or others":
+        # words that repeat one of the question's own choices answer it
+        return Harm("none")
+    why = " ".join(bit for bit in (found.category, f"\u201c{found.evidence}\u201d" if found.evidence else None) if bit)
+    return Harm(found.level, why or "possible harm")
 
 
 def read_answer(session: "Session", text: str, options: Sequence[Option], *, multi: bool) -> AnswerRead:
     """The option value(s) these words answer, how sure, and what to do."""
-    d = session.dialogue.spec
-    norm = normalise(text)
-    exact = any(norm == normalise(o.label) or norm == normalise(o.value) for o in options)
-    how = "number" if norm.replace(" and ", " ").replace(" ", "").isdigit() else "label" if exact else "words"
-    if multi:
-        many = match_many(text, options)
-        if many is None:
-            return AnswerRead((), 0.0, "ask_again", how)
-        return AnswerRead(tuple(o.value for o in many), 1.0, "accept", how)
-    picked = match_one(text, options, yes=d.yes_words, no=d.no_words)
-    if picked is None:
-        return AnswerRead((), 0.0, "ask_again", how)
-    return AnswerRead((picked.value,), 1.0, "accept", how)
+    u = understanding(session)
+    r = u.read(field_here(session), text, options, multi=multi)
+    if r.kind != "answer":
+        return AnswerRead((), r.confidence, "ask_again", r.how, reply=r.reply)
+    said = _say(u, r, options) if r.action == "accept" else None
+    return AnswerRead(tuple(r.values), r.confidence, r.action, r.how or "model", said_back=said)
 
 
-__all__ = ["AnswerRead", "Harm", "detect_harm", "read_answer"]
+def confirm_words(session: "Session", values: Sequence[str], confidence: float, options: Sequence[Option]) -> str:
+    """ "It sounds like ... Is that right?" for a reading put to the person."""
+    return _say(understanding(session), Reading(tuple(values), confidence, "confirm"), options)
+
+
+def _lower_first(text: str) -> str:
+    if not text or text == "I" or text.startswith(("I ", "I'", "I\u2019")):
+        return text
+    return text[:1].lower() + text[1:]
+
+
+def _say(u: Understanding, reading: Reading, options: Sequence[Option]) -> str:
+    """Plain words for a reading, from the examples file's `texts`: "OK: a lot of help
+    every day." (accept) or "It sounds like ... Is that right?" (confirm)."""
+    t = u.data.texts
+    labels = {o.value: o.label for o in options}
+    names = [_lower_first(labels.get(v, v)) for v in reading.values]
+    if len(names) > 1:
+        listed = ", ".join(names[:-1]) + " and " + names[-1]
+        return t.confirm_many.format(labels=listed) if reading.action == "confirm" else t.accepted.format(label=listed)
+    label = names[0] if names else ""
+    return (t.confirm if reading.action == "confirm" else t.accepted).format(label=label)
+
+
+__all__ = ["AnswerRead", "Harm", "confirm_words", "detect_harm", "field_here", "read_answer", "understanding"]

@@ -296,6 +296,7 @@ def _with_numbers(items: list[tuple[str, str, tuple[str, ...], bool]]) -> list[O
 
 @choices
 def areas(s: Session) -> list[Option]:
+    """The parts of life, those the person's words touched first."""
     order = list(s.state.suggested) + [a for a in AREA_IDS if a not in s.state.suggested]
     words = s.dialogue.spec.area_words
     return _with_numbers([(a, s.policy_at.areas[a].person_name, tuple(words.get(a, ())), False) for a in order])

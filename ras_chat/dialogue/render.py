@@ -15,6 +15,7 @@ from ras.money import pounds
 from ras_chat.dialogue import registry
 from ras_chat.dialogue.clean import clean_text
 from ras_chat.dialogue.fields import split
+from ras_chat.dialogue.reading import confirm_words, understanding
 from ras_chat.dialogue.mapping import level, text, unknown
 from ras_chat.dialogue.schema import StateSpec
 from ras_chat.dialogue.state import Choice, Message
@@ -90,9 +91,9 @@ class Rendering:
         t = self.dialogue.spec.texts
         if pending is not None:  # a question put over this one: yes or no
             if pending.kind == "confirm":
-                words = t.confirm.format(answer=lower_first(self._shown_values(pending.values)))
+                words = confirm_words(self, pending.values, pending.confidence, self._options(spec))
             else:
-                words = t.safety_check
+                words = understanding(self).data.safety.gentle_check
             choices = tuple(Choice(number=o.number, label=o.label, value=o.value) for o in self._yes_no())
             return Message(role="assistant", text=clean_text(words), at=now, state=self.state.state, kind="question", choices=choices)
         words = clean_text(self._prompt(spec))

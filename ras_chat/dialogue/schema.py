@@ -98,6 +98,11 @@ class StateSpec(_Strict):
     sets: str | None = None
     """The record field this question's answer fills (`areas.{area}.need`): see fields.py.
     Everything that reads an answer asks for its field, never for the state's name."""
+    yes_picks_first: bool = False
+    """A yes on its own picks the first choice (for "Shall we start with ...? Or pick another")."""
+    examples: str | None = None
+    """Which examples (in the examples file beside the dialogue) read this question's
+    answers, when not those of the field it sets: `check` for "is this right?"."""
 
     @field_validator("kind", mode="before")
     @classmethod
@@ -191,13 +196,9 @@ class Commands(_Strict):
 class Texts(_Strict):
     not_understood: str
     """Said when a choice answer is not understood; {last} is the number of the last choice."""
-    said_back: str
-    """What was heard, said back when it came from the person's own words: {answer}."""
-    confirm: str
-    """A reading the program is not sure of, put to the person: {answer}."""
     confirm_no: str
-    safety_check: str
-    """The one gentle question when words might be a disclosure of harm."""
+    """Said when the person says no to "It sounds like ... Is that right?" (those words,
+    and the gentle safety check, are in the examples file beside the dialogue)."""
     safety_check_no: str
     safety_check_again: str
     not_known_parts: str
@@ -245,6 +246,7 @@ class Texts(_Strict):
     empty_answer: str = "I did not get an answer there. Take your time. You can also say skip."
     money_not_understood: str = "Sorry, I did not get an amount. Type a number, like 120 or 0. You can also say skip."
     money_per_week: str = "Thank you. That is about {amount} a week."
+    money_said_back: str = "OK: {amount}."
     charge_intro: str = "Here is a first guess at what you might pay, step by step."
     money_skipped: str = "That is fine. We can leave that one."
     charge_unknown: str = "I cannot make a first guess from these answers. The money check will work out what you pay."
@@ -253,8 +255,9 @@ class Texts(_Strict):
 
 
 class Safety(_Strict):
-    phrases: tuple[str, ...] = Field(min_length=1)
     message: tuple[str, ...] = Field(min_length=1)
+    """Said when the questions stop at a disclosure of harm. What counts as one is in the
+    examples file's `safety:` part (words, who-does-what patterns, a trained model)."""
 
 
 class ScaleWords(_Strict):

@@ -107,7 +107,10 @@ class Session(Turns, Answers, Rendering, MoneyPart, WorkerView):
         return self._question_message(self._clock())
 
     def options(self) -> list[Option]:
-        """The choices of the current question (empty for free text)."""
+        """The choices offered now (empty for free text): yes and no while a reading is put
+        to the person or the gentle safety check is asked."""
+        if self.state.pending is not None:
+            return self._yes_no()
         return self._options(self.spec)
 
     # -- turns --
@@ -237,8 +240,7 @@ class Session(Turns, Answers, Rendering, MoneyPart, WorkerView):
         return name
 
     def _options(self, spec: StateSpec) -> list[Option]:
-        if self.state.pending is not None and spec is self.spec:
-            return self._yes_no()
+        """The question's own choices (whatever is put over it)."""
         if spec.kind == "money":
             return registry.CHOICES["money_options"](self)
         if spec.choices_from:

@@ -28,9 +28,9 @@ from ras_chat.dialogue.state import Message, Pending, Reading
 if TYPE_CHECKING:  # pragma: no cover
     from ras_chat.dialogue.session import Session
 
-SAID_BACK_FROM = ("model", "words")
-"""Readings said back to the person ("OK: a lot of help every day."): those from their own
-words, not a number or a label they picked."""
+NOT_SAID_BACK = ("number", "label")
+"""Readings not said back to the person: a number or a label they picked. Everything read
+from their own words is ("OK: a lot of help every day.")."""
 
 
 class Turns:
@@ -69,33 +69,42 @@ class Turns:
             self.state.pending = None
             if picked is not None and picked.value == "yes":
                 reading = Reading(said=pending.said, how=pending.how, confidence=pending.confidence, confirmed=True)
-                return self._take(list(pending.values), reading, now, say_back=False)
+                return self._take(list(pending.values), reading, now, said_back=None)
             if picked is not None:  # no: the question again, with its choices
                 return [self._msg(d.texts.confirm_no, now), self._question_message(now)]
             # neither: read the words as a new answer to the question
 
         if spec.kind == "text":
             return self._accept(clean, clean, now, reading=Reading(said=clean, how="text", confidence=1.0))
-        if spec.kind == "money":
-            return self._money_turn(clean, self._options(spec), now)
-        read = read_answer(self, clean, self._options(spec), multi=spec.kind == "multi")
+        options = self._options(spec)
+        if spec.kind == "money" and not options:
+            return self._money_turn(clean, now)
+        if spec.yes_picks_first and options and self._said_yes(clean):
+            return self._take([options[0].value], Reading(said=clean, how="label", confidence=1.0), now, said_back=None)
+        read = read_answer(self, clean, options, multi=spec.kind == "multi")
         if read.reply is not None:  # a question back, or something off the subject: not a miss
             return [self._msg(read.reply, now), self._question_message(now)]
         if read.action == "accept" and read.values:
             reading = Reading(said=clean, how=read.how, confidence=read.confidence)
-            return self._take(list(read.values), reading, now, say_back=read.how in SAID_BACK_FROM)
+            said_back = read.said_back if read.how not in NOT_SAID_BACK else None
+            return self._take(list(read.values), reading, now, said_back=said_back)
         if read.action == "confirm" and read.values:
+            # a reading put to the person counts as a try: words that are never clear end
+            # with the numbered choices, not with "is that right?" for ever
+            if self.state.misses + 1 >= d.settings.miss_limit:
+                return self._miss(now)
+            self.state.misses += 1
             self.state.pending = Pending(kind="confirm", said=clean, values=read.values, how=read.how, confidence=read.confidence)
             return [self._question_message(now)]
         return self._miss(now)
 
-    def _take(self: "Session", values: list[str], reading: Reading, now: dt.datetime, *, say_back: bool) -> list[Message]:
-        """Keep a reading of a choice or multi question, say it back if it came from words."""
+    def _take(self: "Session", values: list[str], reading: Reading, now: dt.datetime, *, said_back: str | None) -> list[Message]:
+        """Keep a reading of a choice or multi question, and say it back if it came from words."""
         spec = self.spec
         shown = self._shown_values(values)
         out: list[Message] = []
-        if say_back:
-            out.append(self._msg(self.dialogue.spec.texts.said_back.format(answer=shown), now))
+        if said_back:
+            out.append(self._msg(said_back, now))
         if spec.kind == "choice":
             reply = self._reply_for(spec, values[0])
             return out + self._accept(values[0], shown, now, reply=reply, reading=reading)
@@ -104,6 +113,11 @@ class Turns:
     def _shown_values(self: "Session", values: list[str] | tuple[str, ...]) -> str:
         labels = {o.value: o.label for o in self._options(self.spec)}
         return listing([labels.get(v, v) for v in values])
+
+    def _said_yes(self: "Session", clean: str) -> bool:
+        d = self.dialogue.spec
+        picked = match_one(clean, self._yes_no(), yes=d.yes_words, no=d.no_words)
+        return picked is not None and picked.value == "yes"
 
     def _yes_no(self: "Session") -> list[Option]:
         t = self.dialogue.spec.texts
@@ -169,7 +183,7 @@ class Turns:
         if free:
             text = d.texts.money_not_understood if self.spec.kind == "money" else d.texts.not_understood_free
         else:
-            text = self._fill(d.texts.not_understood, last=str(len(self.options())))
+            text = self._fill(d.texts.not_understood, last=str(len(self._options(self.spec))))
         return [self._msg(text, now, kind="error"), self._question_message(now)]
 
     def _back(self: "Session", now: dt.datetime) -> list[Message]:

@@ -50,10 +50,15 @@ def field_of(dialogue: "Dialogue | None", state: str) -> str | None:
     """The field a state's question sets: the state's own `sets:` when the dialogue has
     it, else the table above."""
     if dialogue is not None and state in dialogue.states:
-        sets = getattr(dialogue.states[state], "sets", None)
-        if isinstance(sets, str) and sets:
-            return sets
+        spec = dialogue.states[state]
+        named = getattr(spec, "examples", None) or getattr(spec, "sets", None)
+        if isinstance(named, str) and named:
+            return SETS_AS.get(named, named)
     return STATE_FIELDS.get(state)
+
+
+SETS_AS = {"money.{question}": "money.{money}", "carer.relationship": "carer.cared_for_relationship"}
+"""A dialogue's `sets:` written as this package names the same field."""
 
 
 def state_of(dialogue: "Dialogue | None", field: str) -> tuple[str | None, dict[str, str]]:
