@@ -18,6 +18,7 @@ from ras.charging.rules import ChargingAt, charging_folder, validate_doc
 from ras.models import Allocation
 from ras.money import ZERO, pence, pounds
 from ras.policy.model import Reference
+from ras.policy.references import check_addresses
 from ras.policy.yamlio import DataFileError, loc_text, read_yaml
 
 SECTION_IDS: tuple[str, ...] = ("spend", "other_funding", "direct_payments", "top_ups", "review")
@@ -44,6 +45,11 @@ class Texts(_Strict):
     estimate: str
     can_change: str
     free_heading: str
+    no_direct_payment: str = (
+        "A direct payment is money the council pays to you. "
+        "The council does not pay for your care now, so there is no direct payment to ask for."
+    )
+    """Said instead of the direct payment lines when the council's part is £0 (s.31 needs one)."""
 
 
 class FundingItem(_Strict):
@@ -101,6 +107,7 @@ def _load(path: str, mtime_ns: int) -> StatementTexts:
                 if ref not in texts.references:
                     raise DataFileError(doc.path, f"reference `{ref}` is not in the `references` list",
                                         line=doc.line_of(loc), key=loc_text(loc))
+    check_addresses(doc, texts.references)
     return texts
 
 
@@ -205,11 +212,13 @@ def budget_statement(
         summary.append(t.not_worked_out)
 
     free = charge.free_services if charge is not None else (rules.free_services() if rules is not None else ())
+    # Care Act s.31: a direct payment is the council's part paid to the person; none when that is £0
+    no_council_money = weekly <= 0 or (known and council_w is not None and council_w <= 0)
     sections = tuple(
         StatementSection(
             id=s.id,
             heading=s.heading,
-            lines=s.lines,
+            lines=(t.no_direct_payment,) if (s.id == "direct_payments" and no_council_money) else s.lines,
             items=s.items,
             references=tuple(texts.references[r] for r in ((s.reference,) if isinstance(s.reference, str) else s.reference)),
         )

@@ -23,7 +23,10 @@ from ras.policy.model import (
     PolicyAt,
     PolicyFile,
     ValueSource,
+    law_message,
+    LAW_FIXED,
 )
+from ras.policy.references import check_addresses
 from ras.policy.yamlio import DataFileError, YamlDoc, loc_text, read_yaml
 
 _TABLES = {
@@ -116,6 +119,8 @@ class Policy:
                         effective_from=day,
                         value=dated.value,
                         references=tuple(self.file.references[r] for r in dated.references()),
+                        status=dated.status,
+                        basis=dated.basis,
                     )
                 )
             try:
@@ -153,6 +158,8 @@ def _plain_pydantic(err: dict) -> str:
         return "unknown key (misspelt, or in the wrong place?)"
     if err.get("type") == "missing":
         return "this key is required but missing"
+    if msg.startswith("Value error, "):
+        msg = msg[len("Value error, "):]
     return msg[0].lower() + msg[1:] if msg else "not valid"
 
 
@@ -165,7 +172,9 @@ def _check(doc: YamlDoc) -> PolicyFile:
         # a misplaced key explains a "missing" one better, so name it first
         err = sorted(exc.errors(), key=lambda e: e.get("type") != "extra_forbidden")[0]
         loc = tuple(p for p in err["loc"] if not (isinstance(p, str) and p.startswith("function-after")))
-        if err.get("type") == "extra_forbidden":
+        if err.get("type") == "extra_forbidden" and loc and str(loc[-1]) in LAW_FIXED:
+            message = law_message(str(loc[-1]))
+        elif err.get("type") == "extra_forbidden":
             message = "unknown key (misspelt, or in the wrong place?)"
         else:
             message = _plain_pydantic(err)
@@ -183,6 +192,7 @@ def _check(doc: YamlDoc) -> PolicyFile:
                             line=doc.line_of(loc),
                             key=loc_text(loc),
                         )
+    check_addresses(doc, file.references)
     return file
 
 
