@@ -401,3 +401,28 @@ def load_charging_rules(path: str | Path | None = None) -> ChargingRules:
     except OSError:
         raise DataFileError(path, "file not found") from None
     return _load(str(path), mtime)
+
+
+def check_report(rules: ChargingRules, today: dt.date) -> tuple[str, list[str]]:
+    """For `ras policy check`: one OK line for the charging rules, and warnings: the figures
+    are out of date on `today`, and how many figures are estimates or only reported."""
+    at = rules.at(today)
+    years = rules.years()
+    not_confirmed = rules.estimates()
+    line = (
+        f"{rules.path}: OK: charging rules {rules.id!r}, years {', '.join(years) or 'none'}; "
+        f"{len(not_confirmed)} figures not confirmed (estimate or reported), each with its basis; "
+        "every reference leads somewhere."
+    )
+    warnings: list[str] = []
+    if at.out_of_date:
+        warnings.append(
+            f"{rules.path}: WARNING: on {today} the latest charging figures are for {at.year}; "
+            f"new figures took effect on 6 April {today.year if (today.month, today.day) >= YEAR_STARTS else today.year - 1}. "
+            "Every estimate now says the figures may be out of date. Add the new year's figures."
+        )
+    in_force = [s for s in at.sources if s.status != "confirmed"]
+    if in_force:
+        names = ", ".join(sorted({s.path for s in in_force}))
+        warnings.append(f"{rules.path}: note: in force on {today}, not confirmed: {names} (see `basis` in the file).")
+    return line, warnings

@@ -1,8 +1,8 @@
 """Every reference in a data file must lead somewhere: a public address or a file that exists.
 
-An address is either an `https://` (or `http://`) address, or the path of a file: relative
-to the data file's own folder, or to the folder that holds the `ras` package (the
-repository root when working from a checkout). A path that leads nowhere (say `seeds/004`,
+An address is either an `https://` (or `http://`) address, or the path of a file that
+exists: in full, relative to the data file's own folder, or relative to the folder that
+holds the `ras` package (the repository root when working from a checkout). A path that leads nowhere (say `seeds/004`,
 a file kept outside the repository) is an error naming the file, line and key.
 """
 
@@ -23,8 +23,10 @@ def resolves(address: str, base: Path) -> bool:
     """True when `address` is a web address or names a file that exists."""
     if _WEB.match(address):
         return True
-    if "://" in address or address.startswith(("/", "~")):
+    if "://" in address or address.startswith("~"):
         return False
+    if address.startswith("/"):  # a local file named in full, e.g. the history a calibration used
+        return Path(address).is_file()
     for root in (base, PACKAGE_ROOT):
         try:
             if (root / address).is_file():
