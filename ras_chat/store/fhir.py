@@ -41,6 +41,19 @@ def fhir_status(h: Handoff) -> str:
     return FHIR_STATUS[h.status]
 
 
+WHO_CODES = frozenset({"self", "with_help", "on_behalf"})
+"""What the dialogue's `who` answer holds (who is answering), which is not a name."""
+
+
+def person_name(h: Handoff, name: str | None = None) -> str | None:
+    """The person's name when one is known: `name` if given (say a `name` answer of the
+    session), else the session's `who` when it is a name and not who-is-answering."""
+    for candidate in (name, h.session.who):
+        if isinstance(candidate, str) and candidate.strip() and candidate.strip() not in WHO_CODES:
+            return candidate.strip()
+    return None
+
+
 def _gbp_value(value) -> dict:
     return {"valueQuantity": {"value": value, **GBP}}
 
@@ -225,8 +238,9 @@ def _change_item(e) -> dict | None:
 _DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$")
 
 
-def questionnaire_response(h: Handoff) -> dict:
-    """A validated QuestionnaireResponse as JSON-ready data."""
+def questionnaire_response(h: Handoff, *, name: str | None = None):
+    """A validated QuestionnaireResponse. `name`: the person's name when the caller knows it
+    (it becomes `subject.display`); otherwise the session's own, if it holds one."""
     from fhir.resources.R4B.questionnaireresponse import QuestionnaireResponse
 
     items: list[dict] = []
@@ -288,8 +302,9 @@ def questionnaire_response(h: Handoff) -> dict:
         "status": fhir_status(h),
         "item": items or None,
     }
-    if h.session.who:
-        data["subject"] = {"display": h.session.who}
+    known = person_name(h, name) if not h.redacted else None
+    if known:
+        data["subject"] = {"display": known}
     if _FHIR_ID.match(h.session.id):
         data["id"] = h.session.id
     if h.session.updated:
