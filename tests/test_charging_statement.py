@@ -191,3 +191,14 @@ def test_a_missing_section_is_an_error(tmp_path):
     with pytest.raises(DataFileError) as err:
         load_statement_texts(path)
     assert "sections" in str(err.value)
+
+
+def test_the_statement_says_which_years_figures_it_used_and_when_they_may_be_old(allocation, texts):
+    now = budget_statement(allocation, charge_for(allocation, load_charging_rules().at(dt.date(2026, 12, 1)),
+                                                   income=[{"kind": "esa", "weekly": "150"}]), texts)
+    assert "This first guess uses the money figures for 2026-27." in now.summary
+    assert texts.texts.figures_may_be_old not in now.summary
+    later = budget_statement(allocation, charge_for(allocation, load_charging_rules().at(dt.date(2027, 5, 1)),
+                                                     income=[{"kind": "esa", "weekly": "150"}]), texts)
+    assert "This first guess uses the money figures for 2026-27." in later.summary
+    assert texts.texts.figures_may_be_old in later.summary
