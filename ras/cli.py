@@ -202,6 +202,9 @@ def cmd_compare(args: argparse.Namespace) -> int:
 def cmd_policy(args: argparse.Namespace) -> int:
     policy = load_policy(args.name)
     if args.action == "check":
+        from ras.policy.references import check_file_references
+
+        check_file_references(policy.path)
         dates = policy.dates()
         print(f"{policy.path}: OK: policy {policy.id!r}, {len(list(policy._parameters()))} parameters, "
               f"values from {dates[0]} to {dates[-1]}, every value referenced.")

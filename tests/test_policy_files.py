@@ -221,16 +221,24 @@ def test_a_negative_price_per_point_never_gives_a_negative_budget(tmp_path):
 
 
 @pytest.mark.parametrize("address", ["seeds/004", "docs/example-policy.md", "specs/domain-brief.md", "ftp://example.org/x"])
-def test_a_reference_that_leads_nowhere_is_refused(tmp_path, address):
+def test_a_reference_that_leads_nowhere_is_found_by_the_check(tmp_path, address):
+    from ras.policy.references import check_file_references
+
     path = council_copy(tmp_path, 'address: "https://www.legislation.gov.uk/uksi/2015/313"', f'address: "{address}"')
-    err = _refused(path)
+    load_policy(path)  # it still loads (a moved local file must not stop a council's budgets) ...
+    with pytest.raises(DataFileError) as info:  # ... but the check names it
+        check_file_references(path)
+    err = info.value
     assert err.key == "references.eligibility-regs.address" and "leads nowhere" in err.detail
+    assert str(path) in str(err) and err.line
 
 
 def test_a_reference_to_a_file_beside_the_policy_or_in_the_repository_is_fine(tmp_path):
+    from ras.policy.references import check_file_references
+
     (tmp_path / "our-figures.md").write_text("How we set our figures.\n", encoding="utf-8")
-    load_policy(council_copy(tmp_path, 'address: "https://www.legislation.gov.uk/uksi/2015/313"', 'address: "our-figures.md"'))
-    load_policy(council_copy(tmp_path, 'address: "https://www.legislation.gov.uk/uksi/2015/313"', 'address: "docs/engine.md"'))
+    check_file_references(council_copy(tmp_path, 'address: "https://www.legislation.gov.uk/uksi/2015/313"', 'address: "our-figures.md"'))
+    check_file_references(council_copy(tmp_path, 'address: "https://www.legislation.gov.uk/uksi/2015/313"', 'address: "docs/engine.md"'))
 
 
 def test_every_shipped_reference_leads_somewhere():

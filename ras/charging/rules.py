@@ -21,7 +21,6 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 
 from ras.charging.models import AGE_GROUPS, HOUSEHOLDS, INCOME_KINDS, FreeService
 from ras.policy.model import Parameter, Reference, ValueSource
-from ras.policy.references import check_addresses
 from ras.policy.yamlio import DataFileError, YamlDoc, loc_text, read_yaml
 
 
@@ -384,7 +383,6 @@ def _load(path: str, mtime_ns: int) -> ChargingRules:
     doc = read_yaml(path)
     file: ChargingFile = validate_doc(doc, ChargingFile, "a charging rules file")
     check_references(doc, file.references, dict(file.parameters))
-    check_addresses(doc, file.references)
     rules = ChargingRules(doc, file)
     # check the typed figures on every date a value changes, so a bad figure fails at load
     for day in rules.dates():
@@ -405,7 +403,13 @@ def load_charging_rules(path: str | Path | None = None) -> ChargingRules:
 
 def check_report(rules: ChargingRules, today: dt.date) -> tuple[str, list[str]]:
     """For `ras policy check`: one OK line for the charging rules, and warnings: the figures
-    are out of date on `today`, and how many figures are estimates or only reported."""
+    are out of date on `today`, and how many figures are estimates or only reported.
+    Raises DataFileError when a reference of the rules or of the statement words leads nowhere."""
+    from ras.charging.statement import default_statement_path
+    from ras.policy.references import check_file_references
+
+    check_file_references(rules.path)
+    check_file_references(default_statement_path())
     at = rules.at(today)
     years = rules.years()
     not_confirmed = rules.estimates()

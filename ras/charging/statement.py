@@ -18,7 +18,6 @@ from ras.charging.rules import ChargingAt, charging_folder, validate_doc
 from ras.models import Allocation
 from ras.money import ZERO, pence, pounds
 from ras.policy.model import Reference
-from ras.policy.references import check_addresses
 from ras.policy.yamlio import DataFileError, loc_text, read_yaml
 
 SECTION_IDS: tuple[str, ...] = ("spend", "other_funding", "direct_payments", "top_ups", "review")
@@ -114,7 +113,6 @@ def _load(path: str, mtime_ns: int) -> StatementTexts:
                 if ref not in texts.references:
                     raise DataFileError(doc.path, f"reference `{ref}` is not in the `references` list",
                                         line=doc.line_of(loc), key=loc_text(loc))
-    check_addresses(doc, texts.references)
     return texts
 
 

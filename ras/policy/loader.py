@@ -26,7 +26,6 @@ from ras.policy.model import (
     law_message,
     LAW_FIXED,
 )
-from ras.policy.references import check_addresses
 from ras.policy.yamlio import DataFileError, YamlDoc, loc_text, read_yaml
 
 _TABLES = {
@@ -192,7 +191,6 @@ def _check(doc: YamlDoc) -> PolicyFile:
                             line=doc.line_of(loc),
                             key=loc_text(loc),
                         )
-    check_addresses(doc, file.references)
     return file
 
 

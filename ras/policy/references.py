@@ -1,5 +1,9 @@
 """Every reference in a data file must lead somewhere: a public address or a file that exists.
 
+`ras policy check` checks this for the policy, the charging rules and the statement words
+(`check_file_references`), and the tests check it for every shipped file. Loading does not:
+a council's policy still loads when a local file it names has moved; the check says so.
+
 An address is either an `https://` (or `http://`) address, or the path of a file that
 exists: in full, relative to the data file's own folder, or relative to the folder that
 holds the `ras` package (the repository root when working from a checkout). A path that leads nowhere (say `seeds/004`,
@@ -49,3 +53,23 @@ def check_addresses(doc: YamlDoc, references: Mapping, prefix: tuple = ("referen
                 line=doc.line_of(loc),
                 key=loc_text(loc),
             )
+
+
+def check_file_references(path: str | Path) -> int:
+    """Check the `references` of a data file (policy, charging rules, statement words).
+    Returns how many there are; raises DataFileError naming the file, line and key of the
+    first that leads nowhere."""
+    from ras.policy.yamlio import read_yaml
+
+    doc = read_yaml(path)
+    refs = doc.data.get("references") if isinstance(doc.data, dict) else None
+    if not isinstance(refs, dict):
+        return 0
+
+    class _Ref:
+        def __init__(self, address: object):
+            self.address = str(address)
+
+    found = {name: _Ref(ref.get("address", "")) for name, ref in refs.items() if isinstance(ref, dict)}
+    check_addresses(doc, found)
+    return len(found)
