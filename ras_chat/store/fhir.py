@@ -82,8 +82,10 @@ def _gbp(link_id: str, text: str, value) -> dict | None:
 
 
 def _money_item(h: Handoff) -> dict | None:
-    """The optional money part: the finance record and the charge estimate (`ras-charge/1`),
+    """The optional money part: the finance record and the charge estimate (`ras-charge/2`),
     marked as an estimate. linkIds follow the records' fields (`money.charge.weekly_charge`)."""
+    from ras.charging.calc import premiums_due
+
     m = h.money
     if m is None:
         return None
@@ -120,12 +122,12 @@ def _money_item(h: Handoff) -> dict | None:
                       [{"valueInteger": f.children}]),
                 _item("money.finance.benefit", "Disability benefit for daily living, and its rate",
                       [_coding("disability-benefit", f.benefit)] if f.benefit else None),
-                _item("money.finance.disability_premium", "Disability premium", [{"valueBoolean": f.disability_premium}]),
-                _item(
-                    "money.finance.enhanced_disability_premium",
-                    "Enhanced disability premium",
-                    [{"valueBoolean": f.enhanced_disability_premium}],
-                ),
+                _item("money.finance.disability_premium", "Disability premium (worked out from the benefit, or said)",
+                      [{"valueBoolean": premiums_due(f)[0]}]),
+                _item("money.finance.enhanced_disability_premium", "Enhanced disability premium (worked out, or said)",
+                      [{"valueBoolean": premiums_due(f)[1]}]),
+                _item("money.finance.carer_premium", "Carer premium (worked out from Carer's Allowance)",
+                      [{"valueBoolean": premiums_due(f)[2]}]),
                 _gbp("money.finance.housing_costs", "Housing costs a week", f.housing_total()),
                 _gbp("money.finance.dre", "Disability-related spending a week, itemised", sum(i.weekly for i in f.dre) if f.dre else None),
                 _gbp("money.finance.care_cost", "Care cost a week", f.care_cost),
@@ -433,8 +435,9 @@ def questionnaire_items(dialogue=None, policy=None, questions=None) -> list[dict
                 _q("money.finance.children", money_text("children", "Children the person is responsible for and lives with (reg. 7(1)(b))"), "integer"),
                 _q("money.finance.benefit", money_text("disability_benefit", "Disability benefit for daily living, and its rate"), "choice",
                    options=[("disability-benefit", b, b.replace("_", " ")) for b in DISABILITY_BENEFITS]),
-                _q("money.finance.disability_premium", "Disability premium", "boolean"),
-                _q("money.finance.enhanced_disability_premium", "Enhanced disability premium", "boolean"),
+                _q("money.finance.disability_premium", "Disability premium (worked out from the benefit, or said)", "boolean"),
+                _q("money.finance.enhanced_disability_premium", "Enhanced disability premium (worked out, or said)", "boolean"),
+                _q("money.finance.carer_premium", "Carer premium (worked out from Carer's Allowance)", "boolean"),
                 gbp("money.finance.housing_costs", money_text("housing", "Housing costs a week")),
                 gbp("money.finance.dre", money_text("dre", "Disability-related spending a week, itemised")),
                 gbp("money.finance.care_cost", "Care cost a week"),
