@@ -172,3 +172,28 @@ def test_questions_file_is_strict(tmp_path):
     with pytest.raises(DataFileError) as err:
         load_questions(path)
     assert str(path) in str(err.value) and "colour" in str(err.value)
+
+
+def test_the_money_questions_and_notes_use_plain_words():
+    """No "premium", "MIG", "DRE" or "tariff" to the person; short sentences."""
+    import datetime as dt
+    import re as _re
+
+    from ras.charging import estimate_charge, load_charging_rules
+
+    qs = load_questions()
+    words = [qs.intro] + [t for q in qs.questions for t in (q.question, q.help, *(o.label for o in q.options))]
+    rules = load_charging_rules().at(dt.date(2027, 5, 1))  # out of date: every note is said
+    for kw in ({"age_group": "pension", "benefit": "attendance_allowance_lower",
+                "income": [{"kind": "attendance_allowance", "weekly": "73"}]},
+               {"age_group": "25-pension", "income": [{"kind": "esa", "weekly": "90"}],
+                "dre": [{"what": "alarm", "weekly": "3"}]},
+               {"age_group": "25-pension", "children": 6, "income": [{"kind": "pip_daily_living", "weekly": "73"}]}):
+        result = estimate_charge(FinanceRecord.model_validate({"capital": "0", "care_cost": "100", **kw}), rules)
+        words += list(result.notes)
+    assert len(words) > 40
+    for text in words:
+        assert not _re.search(r"\b(premium|tariff|disregard)", text, _re.IGNORECASE), text
+        assert not _re.search(r"\b(MIG|DRE)\b", text), text
+        for sentence in _re.split(r"(?<=[.?!])\s+", text):
+            assert len(sentence.split()) <= 20, sentence

@@ -243,7 +243,7 @@ def estimate_charge(record: FinanceRecord, rules: ChargingAt) -> ChargeResult:
             when = f" in force on {rules.as_of}"
             what = "minimum income figure" if name.startswith("mig_") else "figure for the extra amount"
             missing.append(
-                f"We do not have the {what}{when} for people {who} ({MIG_FIGURES[name]}). "
+                f"We do not have the {what}{when} for people {who} ({MIG_FIGURES[name].split(':')[0]}). "
                 "We will not guess it. A finance officer will use the right figure."
             )
             mig = None
