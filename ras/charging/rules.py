@@ -339,6 +339,11 @@ class ChargingRules:
 
 
 def _plain(err: dict) -> str:
+    from ras.policy.loader import _bound_message
+
+    bound = _bound_message(err)
+    if bound:
+        return bound
     kind = err.get("type")
     if kind == "extra_forbidden":
         return "unknown key (misspelt, or in the wrong place?)"

@@ -151,7 +151,24 @@ class Policy:
         return f"Policy({self.id!r}, {str(self.path)!r})"
 
 
+def _bound_message(err: dict) -> str | None:
+    """Plain words for a figure outside its bounds (a sign or a typing slip, like 1e30)."""
+    ctx = err.get("ctx") or {}
+    kind = err.get("type")
+    got = err.get("input")
+    if kind == "less_than_equal":
+        return f"{got} is more than this figure can be (at most {ctx.get('le')}): a typing mistake?"
+    if kind == "greater_than":
+        return f"must be greater than {ctx.get('gt')}, not {got}"
+    if kind == "greater_than_equal":
+        return f"must be {ctx.get('ge')} or more, not {got}"
+    return None
+
+
 def _plain_pydantic(err: dict) -> str:
+    bound = _bound_message(err)
+    if bound:
+        return bound
     msg = err.get("msg", "not valid")
     if err.get("type") == "extra_forbidden":
         return "unknown key (misspelt, or in the wrong place?)"
