@@ -226,3 +226,17 @@ def test_a_charge_1_result_is_still_read():
     data["schema"] = "ras-charge/1"
     again = ChargeResult.model_validate(data)
     assert again.schema_ == "ras-charge/1" and again.year is None and again.figures == ()
+
+
+def test_a_lone_parent_figure_that_is_missing_is_not_replaced_by_a_smaller_one(tmp_path):
+    from pathlib import Path
+
+    text = Path(load_charging_rules().path).read_text(encoding="utf-8")
+    start, end = text.index("  mig_lone_parent:"), text.index("  mig_couple_each:")
+    path = tmp_path / "no-lone-parent.yaml"
+    path.write_text(text[:start] + text[end:], encoding="utf-8")
+    result = charge(load_charging_rules(path).at(TODAY), age_group="under-25", children=1,
+                    income=[inc("universal_credit", "300")])
+    # not 95.40 + 110.15: the lone parent amount (reg. 7(3)) is the one that applies, and it is missing
+    assert result.mig is None and result.weekly_charge is None
+    assert "reg. 7(3)" in result.missing[0]

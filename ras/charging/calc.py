@@ -102,7 +102,8 @@ def mig_parts(record: FinanceRecord, rules: ChargingAt) -> tuple[list[tuple[str,
         pension_tier = False
         age = "mig_single_under_25" if record.age_group == "under-25" else "mig_single_25_to_pension"
         lone, own = rules.figure("mig_lone_parent"), rules.figure(age)
-        base = age if lone is None or (own is not None and own > lone) else "mig_lone_parent"
+        # a missing lone-parent figure is missing, never replaced by a smaller one
+        base = age if (lone is not None and own is not None and own > lone) else "mig_lone_parent"
     else:
         pension_tier = False
         base = "mig_single_under_25" if record.age_group == "under-25" else "mig_single_25_to_pension"
