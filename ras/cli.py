@@ -180,9 +180,16 @@ def cmd_compare(args: argparse.Namespace) -> int:
 def cmd_policy(args: argparse.Namespace) -> int:
     policy = load_policy(args.name)
     if args.action == "check":
+        from ras.policy.references import check_file_references
+
+        check_file_references(policy.path)
         dates = policy.dates()
         print(f"{policy.path}: OK: policy {policy.id!r}, {len(list(policy._parameters()))} parameters, "
               f"values from {dates[0]} to {dates[-1]}, every value referenced.")
+        from ras.charging.rules import check_report, load_charging_rules
+
+        line, warnings = check_report(load_charging_rules(args.rules), args.as_of or dt.date.today())
+        print(line, *warnings, sep="\n")
         return 0
     at = policy_at(args.name, args.as_of)
     if args.json:
@@ -267,6 +274,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("name", nargs="?", default="example", help="a shipped policy name or a file path")
     p.add_argument("--as-of", type=parse_date, default=None)
     p.add_argument("--json", action="store_true")
+    p.add_argument("--rules", default=None, help="check: also this charging rules file (default: the shipped England rules)")
     p.set_defaults(func=cmd_policy)
 
     p = sub.add_parser("schema", help="print a JSON Schema")

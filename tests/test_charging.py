@@ -59,15 +59,30 @@ def test_at_the_upper_limit_exactly_the_person_is_still_means_tested(rules):
 
 def test_charge_is_income_plus_tariff_less_mig_housing_and_dre(rules):
     result = estimate_charge(
+        record(capital="15750", income=[{"kind": "esa", "weekly": "250"}, {"kind": "attendance_allowance", "weekly": "73.90"}],
+               housing_costs="20", dre=[{"what": "community alarm", "weekly": "5.25"}]),
+        rules,
+    )
+    # 250 + 73.90 + 6 - 112.50 - 20 - 5.25 = 192.15 (Attendance Allowance counts, so its DRE is allowed)
+    assert result.mig == D("112.50")
+    assert result.weekly_charge == D("192.15")
+    assert result.council_pays == D("107.85")
+    assert result.dre_source == "itemised"
+
+
+def test_spending_is_not_taken_off_without_a_counted_disability_benefit(rules):
+    """Sch. 1 para 4: disability-related spending is allowed against a counted disability benefit.
+
+    Changed for issue 16: the old expectation (118.25) took £5.25 off with only ESA counted."""
+    result = estimate_charge(
         record(capital="15750", income=[{"kind": "esa", "weekly": "250"}], housing_costs="20",
                dre=[{"what": "community alarm", "weekly": "5.25"}]),
         rules,
     )
-    # 250 + 6 - 112.50 - 20 - 5.25
-    assert result.mig == D("112.50")
-    assert result.weekly_charge == D("118.25")
-    assert result.council_pays == D("181.75")
-    assert result.dre_source == "itemised"
+    # 250 + 6 - 112.50 - 20 - 0 = 123.50
+    assert result.weekly_charge == D("123.50") and result.council_pays == D("176.50")
+    assert result.dre == D("0.00") and result.dre_source == "none"
+    assert any("no disability benefit is counted" in n for n in result.notes)
 
 
 def test_charge_is_capped_at_the_care_cost(rules):
@@ -134,8 +149,10 @@ def test_disability_premiums_add_to_the_mig(rules):
 
 
 @pytest.mark.parametrize("kw", [{"age_group": "pension"}, {"household": "couple"}])
-def test_missing_mig_figure_is_reported_not_invented(rules, kw):
-    result = estimate_charge(record(income=[{"kind": "state_pension", "weekly": "230.25"}], **kw), rules)
+def test_missing_mig_figure_is_reported_not_invented(kw):
+    # before 6 April 2024 the file has no minimum income figure at all
+    early = load_charging_rules().at(dt.date(2024, 3, 1))
+    result = estimate_charge(record(income=[{"kind": "state_pension", "weekly": "230.25"}], **kw), early)
     assert result.mig is None
     assert result.weekly_charge is None and result.person_pays is None and result.council_pays is None
     assert result.missing and "not guess" in result.missing[0]
@@ -143,9 +160,9 @@ def test_missing_mig_figure_is_reported_not_invented(rules, kw):
 
 
 def test_mig_before_its_first_date_is_missing_not_carried_back():
-    early = load_charging_rules().at(dt.date(2024, 6, 1))
+    early = load_charging_rules().at(dt.date(2024, 4, 5))
     result = estimate_charge(record(), early)
-    assert result.mig is None and "in force on 2024-06-01" in result.missing[0]
+    assert result.mig is None and "in force on 2024-04-05" in result.missing[0]
 
 
 def test_full_cost_does_not_need_the_mig(rules):
@@ -164,7 +181,9 @@ def test_free_services_are_named(rules):
     result = estimate_charge(record(), rules)
     ids = {f.id: f for f in result.free_services}
     assert "6 weeks" in ids["reablement"].limit
-    assert "£1,000" in ids["equipment"].limit
+    # guidance 2.60: aids free at any cost; only minor adaptations have the £1,000 limit
+    assert "whatever it costs" in ids["equipment"].limit and "£1,000" not in ids["equipment"].limit
+    assert "£1,000 or less" in ids["minor_adaptations"].limit
 
 
 def test_finance_record_rejects_negative_money_and_unknown_fields():
@@ -266,8 +285,26 @@ def test_duplicate_key_is_an_error(tmp_path):
     assert "duplicate key" in str(err.value)
 
 
+OLD_MIG = (
+    "  mig:\n    label: the older table\n    unit: GBP/week\n    values:\n      2025-04-06:\n        value:\n"
+    "          single: {under-25: 89.15, 25-pension: 112.50, pension: null}\n"
+    "          couple: {under-25: null, 25-pension: null, pension: null}\n"
+    "        reference: circular-2025\n"
+)
+
+
+def test_the_older_mig_table_is_still_read(tmp_path):
+    text = ENGLAND.read_text(encoding="utf-8")
+    start, end = text.index("  mig_single_under_25:"), text.index("  disregarded_income:")
+    path = tmp_path / "old.yaml"
+    path.write_text(text[:start] + OLD_MIG + text[end:], encoding="utf-8")
+    at = load_charging_rules(path).at(AS_OF)
+    assert estimate_charge(record(income=[{"kind": "esa", "weekly": "250"}]), at).mig == D("112.50")
+    assert estimate_charge(record(age_group="pension"), at).mig is None
+
+
 def test_mig_table_must_name_every_age_group(tmp_path):
-    path = _broken(tmp_path, "pension: null}\n          couple", "pensioner: null}\n          couple")
+    path = _broken(tmp_path, "  disregarded_income:\n", OLD_MIG.replace("pension: null}\n          couple", "pensioner: null}\n          couple") + "  disregarded_income:\n")
     with pytest.raises(DataFileError) as err:
         load_charging_rules(path)
     assert "mig" in str(err.value) and str(path) in str(err.value)

@@ -54,7 +54,7 @@ def test_contribution_reads_a_finance_file(tmp_path, capsys):
 
 def test_missing_mig_is_reported_by_the_command(capsys):
     code, out, _ = run(capsys, "contribution", "--capital", "0", "--income", "state_pension=230.25",
-                       "--age-group", "pension", "--care-cost", "100", "--as-of", "2025-06-01")
+                       "--age-group", "pension", "--care-cost", "100", "--as-of", "2024-01-01")
     assert code == 0 and "Missing:" in out and "Weekly charge" not in out
 
 
@@ -68,12 +68,13 @@ def test_missing_mig_is_reported_by_the_command(capsys):
     ],
 )
 def test_contribution_names_the_minimum_income_figure_it_does_not_have(capsys, age_group, household, words):
-    # england.yaml has null for these: no primary source was found (domain brief), so none is invented
+    # england.yaml has no minimum income figure before 6 April 2024: none is carried back or invented
     argv = ["contribution", "--capital", "1000", "--income", "state_pension=230.25", "--age-group", age_group,
-            "--household", household, "--care-cost", "100", "--as-of", "2025-06-01"]
+            "--household", household, "--care-cost", "100", "--as-of", "2024-01-01"]
     code, out, _ = run(capsys, *argv)
     missing = next(line for line in out.splitlines() if line.startswith("Missing:"))
-    assert code == 0 and f"minimum income figure for {words}." in missing and "will not guess" in missing
+    assert code == 0 and f"minimum income figure in force on 2024-01-01 for {words} (reg. 7" in missing
+    assert "will not guess" in missing
     assert "Weekly charge" not in out and "You pay" not in out
     code, out, _ = run(capsys, *argv, "--json")
     data = json.loads(out)
@@ -107,7 +108,8 @@ def test_bad_json_file_is_one_line_and_exit_2(tmp_path, capsys):
 
 def test_finance_schema_is_json_schema_with_an_id():
     schema = finance_schema()
-    assert schema["$id"] == "ras-finance/1"
+    assert schema["$id"] == "ras-finance/2"
+    assert schema["properties"]["schema"]["enum"] == ["ras-finance/1", "ras-finance/2"]
     assert {"capital", "age_group", "care_cost"} <= set(schema["required"])
     json.dumps(schema)
 
@@ -118,7 +120,10 @@ def test_finance_schema_is_json_schema_with_an_id():
 def test_shipped_questions_load_and_cover_the_required_fields():
     qs = load_questions()
     sets = {q.sets for q in qs.questions}
-    assert {"capital", "age_group", "household", "income", "housing_costs", "dre"} <= sets
+    assert {"capital", "age_group", "household", "partner_pension_age", "children", "disability_benefit",
+            "income", "housing", "dre"} <= sets
+    # the premiums are worked out from the benefit answers, never asked (reg. 7(5))
+    assert not sets & {"disability_premium", "enhanced_disability_premium"}
     assert "skip" in qs.intro and "finance officer" in qs.intro
     assert all(q.kind in ("money", "choice") and q.help for q in qs.questions)
 
@@ -126,11 +131,14 @@ def test_shipped_questions_load_and_cover_the_required_fields():
 def test_answers_make_a_finance_record():
     record = finance_record_from_answers(
         {"savings": "£15,750", "age": "25-pension", "household": "single", "wages": "100",
-         "pensions": "120.50", "mobility": "28.70", "housing": "", "disability_premium": "yes"},
+         "pensions": "120.50", "mobility": "28.70", "housing": "", "daily_living_benefit": "dla_care_middle",
+         "children": "2", "partner_age": "no", "home_costs": "12.40"},
         care_cost="300",
     )
-    assert isinstance(record, FinanceRecord)
-    assert record.capital == D("15750.00") and record.disability_premium is True
+    assert isinstance(record, FinanceRecord) and record.schema_ == "ras-finance/2"
+    assert record.capital == D("15750.00") and record.benefit == "dla_care_middle" and record.children == 2
+    assert record.disability_premium is False and record.partner_pension_age is False
+    assert [(h.kind, h.weekly) for h in record.housing] == [("mortgage_interest_and_charges", D("12.40"))]
     assert {i.kind for i in record.income} == {"earnings", "state_pension", "pip_mobility"}
     assert record.dre is None  # skipped: the rules' default applies
 
@@ -160,7 +168,32 @@ def test_questions_file_is_strict(tmp_path):
 
     text = default_questions_path().read_text(encoding="utf-8")
     path = tmp_path / "questions.yaml"
-    path.write_text(text.replace("    sets: housing_costs\n", "    sets: housing_costs\n    colour: red\n", 1))
+    path.write_text(text.replace("    sets: capital\n", "    sets: capital\n    colour: red\n", 1))
     with pytest.raises(DataFileError) as err:
         load_questions(path)
     assert str(path) in str(err.value) and "colour" in str(err.value)
+
+
+def test_the_money_questions_and_notes_use_plain_words():
+    """No "premium", "MIG", "DRE" or "tariff" to the person; short sentences."""
+    import datetime as dt
+    import re as _re
+
+    from ras.charging import estimate_charge, load_charging_rules
+
+    qs = load_questions()
+    words = [qs.intro] + [t for q in qs.questions for t in (q.question, q.help, *(o.label for o in q.options))]
+    rules = load_charging_rules().at(dt.date(2027, 5, 1))  # out of date: every note is said
+    for kw in ({"age_group": "pension", "benefit": "attendance_allowance_lower",
+                "income": [{"kind": "attendance_allowance", "weekly": "73"}]},
+               {"age_group": "25-pension", "income": [{"kind": "esa", "weekly": "90"}],
+                "dre": [{"what": "alarm", "weekly": "3"}]},
+               {"age_group": "25-pension", "children": 6, "income": [{"kind": "pip_daily_living", "weekly": "73"}]}):
+        result = estimate_charge(FinanceRecord.model_validate({"capital": "0", "care_cost": "100", **kw}), rules)
+        words += list(result.notes)
+    assert len(words) > 40
+    for text in words:
+        assert not _re.search(r"\b(premium|tariff|disregard)", text, _re.IGNORECASE), text
+        assert not _re.search(r"\b(MIG|DRE)\b", text), text
+        for sentence in _re.split(r"(?<=[.?!])\s+", text):
+            assert len(sentence.split()) <= 20, sentence

@@ -2,8 +2,10 @@
 conversations driven by the test plans and saved turn by turn in a real database.
 
 Farzana (tests/plans/farzana_pays_part.plan) answers the money part: her budget is £195.00
-a week (£10,140.00 a year over 52 weeks); her estimated part is £143.50 a week (£7,462.00
-a year) and the council's part £51.50 a week (£2,678.00 a year). In farzana.plan she skips it.
+a week (£10,140.00 a year over 52 weeks); on 2026-05-04 (the 2026-27 figures) her estimated
+part is £250 + £6 - £120.40 = £135.60 a week (x 52 = £7,051.20 a year) and the council's part
+£195 - £135.60 = £59.40 a week (£10,140.00 - £7,051.20 = £3,088.80 a year). In farzana.plan
+she skips it. (Before issue 16 the 2025-26 £112.50 was carried into 2026-27: £143.50.)
 """
 
 from __future__ import annotations
@@ -71,20 +73,21 @@ def skipped(target):
 
 
 def test_the_handoff_carries_the_finance_record_the_charge_and_the_split(paid):
-    assert paid.money.status == "answered" and paid.money.answers == 14
+    assert paid.money.status == "answered" and paid.money.answers == 17  # the offer and 16 money questions
     assert paid.money.finance.capital == D("15750.00") and paid.money.finance.care_cost == D("195.00")
     c = paid.money.charge
-    assert (c.tariff_income, c.mig, c.weekly_charge, c.council_pays) == (D("6.00"), D("112.50"), D("143.50"), D("51.50"))
+    assert (c.tariff_income, c.mig, c.weekly_charge, c.council_pays) == (D("6.00"), D("120.40"), D("135.60"), D("59.40"))
     b = paid.budget
     assert b.parts_known
     assert (b.weekly_total, b.yearly_total) == (D("195.00"), D("10140.00"))
-    assert (b.person_weekly, b.person_yearly) == (D("143.50"), D("7462.00"))
-    assert (b.council_weekly, b.council_yearly) == (D("51.50"), D("2678.00"))
+    assert (b.person_weekly, b.person_yearly) == (D("135.60"), D("7051.20"))
+    assert (b.council_weekly, b.council_yearly) == (D("59.40"), D("3088.80"))
     assert b.person_weekly + b.council_weekly == b.weekly_total
     data = json.loads(paid.dump_json())
     assert data["schema"] == "ras-handoff/3"
-    assert data["money"]["charge"]["schema"] == "ras-charge/1" and data["money"]["finance"]["schema"] == "ras-finance/1"
-    assert data["budget"]["person_weekly"] == "143.50" and data["budget"]["council_weekly"] == "51.50"
+    assert data["money"]["charge"]["schema"] == "ras-charge/2" and data["money"]["finance"]["schema"] == "ras-finance/2"
+    assert data["money"]["charge"]["year"] == "2026-27"
+    assert data["budget"]["person_weekly"] == "135.60" and data["budget"]["council_weekly"] == "59.40"
     assert "finance officer" in data["money"]["note"]
     assert read_handoff(paid.dump_json()) == paid
 
@@ -133,8 +136,8 @@ def test_the_letter_states_the_total_and_both_parts_as_an_estimate(paid, render)
     letter, worker = text.split("Summary for the worker")
     for words in (
         "Your personal budget is £195.00 a week. That is £10,140.00 a year.",
-        "You pay £143.50 a week. That is £7,462.00 a year.",
-        "The council pays £51.50 a week. That is £2,678.00 a year.",
+        "You pay £135.60 a week. That is £7,051.20 a year.",
+        "The council pays £59.40 a week. That is £3,088.80 a year.",
         "Your part is a first guess. A money check with a finance officer decides it.",
         "How we worked out your part",
         "What you can spend it on",
@@ -142,9 +145,11 @@ def test_the_letter_states_the_total_and_both_parts_as_an_estimate(paid, render)
         "Ombudsman",
     ):
         assert words in letter, words
-    assert "£250.00 + £6.00 - £112.50 - £0.00 - £0.00 = £143.50 a week." in letter
-    for words in ("Personal budget statement (Care Act 2014 s.26)", "Person", "Council", "£143.50", "£51.50",
-                  "£7,462.00", "£2,678.00", "Minimum Income Guarantee", "£112.50", "not a financial assessment"):
+    # every term of the sum is named (issue 20): income, savings, to live on, home, disability costs
+    assert ("£250.00 income + £6.00 from savings - £120.40 to live on - £0.00 for your home - "
+            "£0.00 for extra disability costs = £135.60 a week.") in letter
+    for words in ("Personal budget statement (Care Act 2014 s.26)", "Person", "Council", "£135.60", "£59.40",
+                  "£7,051.20", "£3,088.80", "Minimum Income Guarantee", "£120.40", "not a financial assessment"):
         assert words in worker, words
 
 
@@ -160,9 +165,9 @@ def test_the_letter_says_plainly_when_the_money_part_was_skipped(skipped, render
     assert "No person/council split is stated" in worker
 
 
-def test_our_money_sentences_read_at_about_age_nine(paid, skipped, tmp_path):
+def test_our_money_sentences_read_at_about_age_nine(paid, skipped, tmp_path, monkeypatch):
     texts = []
-    for h in (paid, skipped, _pension_age(tmp_path)):
+    for h in (paid, skipped, _pension_age(tmp_path, monkeypatch)):
         words = set(h.budget.summary) | {line for s in h.budget.sections for line in s.lines}
         words |= set(h.money.charge.missing) if h.money.charge else set()
         blocks = letter_blocks(h)
@@ -174,21 +179,30 @@ def test_our_money_sentences_read_at_about_age_nine(paid, skipped, tmp_path):
     assert max(len(s.split()) for s in text.split(".")) <= 15
 
 
-def _pension_age(tmp_path) -> Handoff:
+def _pension_age(tmp_path, monkeypatch) -> Handoff:
+    """Farzana at pension age, with charging rules that lack the pension-age figure (a council
+    file that has not filled it in): the estimate names it and invents none."""
+    from ras.charging import rules as charging_rules
+
+    text = charging_rules.default_rules_path().read_text(encoding="utf-8")
+    start, end = text.index("  mig_single_pension:"), text.index("  mig_lone_parent:")
+    rules_file = tmp_path / "no-pension-figure.yaml"
+    rules_file.write_text(text[:start] + text[end:], encoding="utf-8")
+    monkeypatch.setattr(charging_rules, "default_rules_path", lambda: rules_file)
     plan = tmp_path / "farzana_pension_age.plan"
     plan.write_text(PAYS_PART.read_text(encoding="utf-8").replace("> 25 or over\n", "> Pension age or over\n"), encoding="utf-8")
     with open_store(tmp_path / "pension.db") as store:
         return export(store, seed_from_plan(store, plan, session_id="pension-age"))
 
 
-def test_a_missing_minimum_income_figure_gives_no_split_and_says_which(tmp_path):
-    h = _pension_age(tmp_path)
+def test_a_missing_minimum_income_figure_gives_no_split_and_says_which(tmp_path, monkeypatch):
+    h = _pension_age(tmp_path, monkeypatch)
     assert h.money.status == "answered" and h.money.finance.age_group == "pension"
     assert h.money.charge.mig is None and h.money.charge.weekly_charge is None
     assert not h.budget.parts_known
     letter, worker = letter_markdown(h).split("Summary for the worker")
     assert "could not make a first guess" in letter
-    assert "minimum income figure for people over pension age, on your own" in letter
+    assert "minimum income figure in force on 2026-05-04 for people over pension age, on your own" in letter
     assert "You pay £" not in letter
     assert "MISSING from the charging rules" in worker
 
@@ -199,13 +213,14 @@ def test_a_missing_minimum_income_figure_gives_no_split_and_says_which(tmp_path)
 def test_fhir_carries_the_charge_and_both_parts(paid):
     found = fhir_answers(paid)
     assert found["money.status"][0]["valueCoding"]["code"] == "answered"
-    assert found["money.charge.weekly_charge"] == [{"valueDecimal": 143.5}]
-    assert found["money.charge.council_pays"] == [{"valueDecimal": 51.5}]
-    assert found["money.charge.mig"] == [{"valueDecimal": 112.5}]
-    assert found["budget.weekly_total"] == [{"valueDecimal": 195.0}]
-    assert found["budget.person_weekly"] == [{"valueDecimal": 143.5}]
-    assert found["budget.council_weekly"] == [{"valueDecimal": 51.5}]
-    assert found["budget.council_yearly"] == [{"valueDecimal": 2678.0}]
+    gbp = lambda v: [{"valueQuantity": {"value": v, "unit": "GBP", "system": "urn:iso:std:iso:4217", "code": "GBP"}}]  # noqa: E731
+    assert found["money.charge.weekly_charge"] == gbp(135.6)
+    assert found["money.charge.council_pays"] == gbp(59.4)
+    assert found["money.charge.mig"] == gbp(120.4)
+    assert found["budget.weekly_total"] == gbp(195.0)
+    assert found["budget.person_weekly"] == gbp(135.6)
+    assert found["budget.council_weekly"] == gbp(59.4)
+    assert found["budget.council_yearly"] == gbp(3088.8)
     assert found["budget.parts_known"] == [{"valueBoolean": True}]
 
 
@@ -236,7 +251,7 @@ def test_redact_keeps_the_money_figures_and_removes_money_free_text(tmp_path):
     f = h.money.finance
     assert f.id is None and f.notes is None and f.dre[0].what == REMOVED and f.dre[0].weekly == D("12.00")
     assert f.capital == D("15750.00") and [i.weekly for i in f.income] == [D("250.00"), D("28.70")]
-    assert h.money.charge.weekly_charge == D("143.50") and h.budget.person_weekly == D("143.50")
+    assert h.money.charge.weekly_charge == D("135.60") and h.budget.person_weekly == D("135.60")
     # the person's typed amounts are removed from their own messages, but not cut out of the figures
     said = [m.text for m in h.transcript if m.role == "assistant"]
     assert any("£14,250.00" in t and "£250.00 or part of it" in t for t in said)
@@ -252,6 +267,6 @@ def test_export_command_writes_the_split_in_every_format(tmp_path, capsys):
     for fmt in ("json", "md", "html", "fhir"):
         assert main(["export", "last", "--format", fmt, "--db", db]) == 0
         outputs[fmt] = capsys.readouterr().out
-    assert json.loads(outputs["json"])["budget"]["council_yearly"] == "2678.00"
-    assert "The council pays £51.50 a week." in outputs["md"] and "The council pays £51.50 a week." in outputs["html"]
+    assert json.loads(outputs["json"])["budget"]["council_yearly"] == "3088.80"
+    assert "The council pays £59.40 a week." in outputs["md"] and "The council pays £59.40 a week." in outputs["html"]
     assert '"linkId": "budget.person_weekly"' in outputs["fhir"]

@@ -4,6 +4,7 @@ statement when the optional money part was answered (the screen works nothing ou
 from __future__ import annotations
 
 import asyncio
+from decimal import Decimal as D
 
 from textual.widgets import Static
 
@@ -12,8 +13,9 @@ from ras_chat.ui.screens.result import ResultScreen
 from ras_chat.ui.testing import fixed_session, planned_text
 
 SIZE = (100, 40)
-# savings £15,750 (tariff £6), benefits £250 a week, 25 to pension age, single: MIG £112.50
-MONEY = {"savings": "15750", "age": "2", "household": "1", "benefits": "250"}
+# savings £15,750 (tariff £6), benefits £250 a week, 25 to pension age, single, no children:
+# MIG £120.40 (the 2026-27 estimate: £112.50 x 1.07)
+MONEY = {"savings": "15750", "age": "2", "household": "1", "children": "none", "benefits": "250"}
 
 
 def session_at_last_money_question(answer_money: bool):
@@ -58,10 +60,11 @@ def test_the_result_screen_shows_who_pays_what_when_the_money_part_was_answered(
     text = finish_in_the_app(session, [*"skip", "enter"])
     assert session.finished and session.charge().person_pays is not None
     st = session.budget_statement()
-    # £475.00 a week budget; £250 + £6 - £112.50 = £143.50 is the person's part
-    assert st.weekly_total == 475 and st.person_weekly == 143.5 and st.council_weekly == 331.5
-    assert "You pay £143.50 a week (£7,462.00 a year)." in text
-    assert "The council pays £331.50 a week (£17,238.00 a year)." in text
+    # £475.00 a week budget; £250 + £6 - £120.40 = £135.60 is the person's part (x 52 = £7,051.20);
+    # the council's £475 - £135.60 = £339.40 (x 52 = £17,648.80)
+    assert st.weekly_total == 475 and st.person_weekly == D("135.60") and st.council_weekly == D("339.40")
+    assert "You pay £135.60 a week (£7,051.20 a year)." in text
+    assert "The council pays £339.40 a week (£17,648.80 a year)." in text
     assert "first guess" in text and "finance officer" in text
 
 

@@ -74,11 +74,12 @@ def test_without_a_charge_the_parts_are_not_worked_out_yet(allocation, rules, te
     s = budget_statement(allocation, None, texts, rules=rules)
     assert not s.parts_known and s.person_weekly is None and s.council_weekly is None
     assert any("money check decides" in line for line in s.summary)
-    assert {f.id for f in s.free_services} == {"reablement", "equipment"}
+    assert {f.id for f in s.free_services} == {"reablement", "equipment", "minor_adaptations"}
 
 
-def test_a_charge_with_a_missing_figure_leaves_the_parts_unknown(allocation, rules, texts):
-    charge = charge_for(allocation, rules, age_group="pension")
+def test_a_charge_with_a_missing_figure_leaves_the_parts_unknown(allocation, texts):
+    # before 6 April 2024 the file has no minimum income figure
+    charge = charge_for(allocation, load_charging_rules().at(dt.date(2024, 1, 1)), age_group="pension")
     s = budget_statement(allocation, charge, texts)
     assert not s.parts_known and s.council_weekly is None
 
@@ -87,6 +88,24 @@ def test_full_cost_is_said_plainly(allocation, rules, texts):
     s = budget_statement(allocation, charge_for(allocation, rules, capital="30000"), texts)
     assert s.full_cost and s.council_weekly == D("0.00")
     assert texts.texts.full_cost in s.summary
+
+
+def test_no_direct_payment_is_offered_when_the_council_pays_nothing(allocation, rules, texts):
+    """Care Act s.31: a direct payment is the council's part; with £0 there is none to offer."""
+    paid_all = budget_statement(allocation, charge_for(allocation, rules, capital="30000"), texts)
+    dp = next(x for x in paid_all.sections if x.id == "direct_payments")
+    assert dp.lines == (texts.texts.no_direct_payment,)
+    assert "no direct payment" in paid_all.text()
+    shared = budget_statement(allocation, charge_for(allocation, rules, income=[{"kind": "esa", "weekly": "150"}]), texts)
+    assert shared.council_weekly > 0
+    lines = next(x for x in shared.sections if x.id == "direct_payments").lines
+    assert lines[0].startswith("You can ask for your budget as money paid to you.")
+
+
+def test_a_partner_cannot_be_paid_wherever_they_live(allocation, rules, texts):
+    """Direct Payments Regulations 2014 reg. 3: a spouse, civil partner or partner, wherever they live."""
+    spend = next(x for x in budget_statement(allocation, None, texts, rules=rules).sections if x.id == "spend")
+    assert "You cannot pay your husband, wife or partner, wherever they live." in spend.lines
 
 
 def test_statement_covers_every_part_of_section_26_and_seed_004(allocation, rules, texts):
@@ -172,3 +191,14 @@ def test_a_missing_section_is_an_error(tmp_path):
     with pytest.raises(DataFileError) as err:
         load_statement_texts(path)
     assert "sections" in str(err.value)
+
+
+def test_the_statement_says_which_years_figures_it_used_and_when_they_may_be_old(allocation, texts):
+    now = budget_statement(allocation, charge_for(allocation, load_charging_rules().at(dt.date(2026, 12, 1)),
+                                                   income=[{"kind": "esa", "weekly": "150"}]), texts)
+    assert "This first guess uses the money figures for 2026-27." in now.summary
+    assert texts.texts.figures_may_be_old not in now.summary
+    later = budget_statement(allocation, charge_for(allocation, load_charging_rules().at(dt.date(2027, 5, 1)),
+                                                     income=[{"kind": "esa", "weekly": "150"}]), texts)
+    assert "This first guess uses the money figures for 2026-27." in later.summary
+    assert texts.texts.figures_may_be_old in later.summary

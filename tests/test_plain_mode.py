@@ -57,7 +57,8 @@ def test_the_summary_gives_who_pays_what_when_the_money_part_was_answered(tmp_pa
     out = run("\n".join(plan_answers(plan)) + "\n", "--plain", env={"RAS_CHAT_DB": str(tmp_path / "s.db")})
     assert out.returncode == 0, out.stderr
     summary = out.stdout.split("Summary")[1]
-    assert "You pay £143.50 a week. The council pays £51.50 a week. This is a first guess." in summary
+    # the 2026-27 figures: £250 + £6 - £120.40 = £135.60; the council £195 - £135.60 = £59.40
+    assert "You pay £135.60 a week. The council pays £59.40 a week. This is a first guess." in summary
 
 
 def test_plain_mode_is_chosen_on_its_own_when_not_on_a_terminal():

@@ -1,4 +1,4 @@
-"""The optional money questions (data) and turning answers into a `ras-finance/1` record.
+"""The optional money questions (data) and turning answers into a `ras-finance/2` record.
 
 Pure: the dialogue asks the questions from `questions.yaml` and passes the answers
 (question id -> text or number) to `finance_record_from_answers`. Skipped questions
@@ -15,7 +15,15 @@ from typing import Any, Literal, Mapping
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from ras.charging.models import AGE_GROUPS, HOUSEHOLDS, FinanceRecord, IncomeKind
+from ras.charging.models import (
+    AGE_GROUPS,
+    DISABILITY_BENEFITS,
+    HOUSEHOLDS,
+    MAX_CHILDREN,
+    FinanceRecord,
+    HousingKind,
+    IncomeKind,
+)
 from ras.charging.rules import charging_folder, validate_doc
 from ras.policy.yamlio import read_yaml
 
@@ -25,15 +33,22 @@ class _Strict(BaseModel):
 
 
 Target = Literal[
-    "capital", "age_group", "household", "disability_premium", "enhanced_disability_premium",
-    "housing_costs", "dre", "income",
+    "capital", "age_group", "household", "partner_pension_age", "children", "disability_benefit",
+    "disability_premium", "enhanced_disability_premium", "housing_costs", "housing", "dre", "income",
 ]
+"""What an answer fills. `disability_premium` and `enhanced_disability_premium` are the
+`ras-finance/1` questions (still read in a council's list); the shipped list works the
+premiums out from `disability_benefit` instead of asking."""
 _CHOICES = {
     "age_group": set(AGE_GROUPS),
     "household": set(HOUSEHOLDS),
+    "partner_pension_age": {"yes", "no"},
+    "children": {"none", *(str(n) for n in range(1, MAX_CHILDREN + 1))},
+    "disability_benefit": set(DISABILITY_BENEFITS),
     "disability_premium": {"yes", "no"},
     "enhanced_disability_premium": {"yes", "no"},
 }
+_YES_NO = ("disability_premium", "enhanced_disability_premium", "partner_pension_age")
 
 
 class Option(_Strict):
@@ -49,6 +64,7 @@ class Question(_Strict):
     help: str
     required: bool = False
     income_kind: IncomeKind | None = None
+    housing_kind: HousingKind | None = None
     options: tuple[Option, ...] = ()
 
     @model_validator(mode="after")
@@ -63,6 +79,8 @@ class Question(_Strict):
             raise ValueError(f"`{self.sets}` is an amount of money: set kind: money and no options")
         if (self.sets == "income") != (self.income_kind is not None):
             raise ValueError("income questions, and only they, name an income_kind")
+        if (self.sets == "housing") != (self.housing_kind is not None):
+            raise ValueError("housing questions, and only they, name a housing_kind")
         return self
 
 
@@ -75,9 +93,9 @@ class QuestionList(_Strict):
         ids = [q.id for q in self.questions]
         if len(set(ids)) != len(ids):
             raise ValueError("a question id is used more than once")
-        single = [q.sets for q in self.questions if q.sets != "income"]
+        single = [q.sets for q in self.questions if q.sets not in ("income", "housing")]
         if len(set(single)) != len(single):
-            raise ValueError("only income questions may set the same field")
+            raise ValueError("only income and housing questions may set the same field")
         for needed in ("capital", "age_group"):
             if needed not in single:
                 raise ValueError(f"no question sets `{needed}`, which a record needs")
@@ -144,7 +162,7 @@ def finance_record_from_answers(
     care_cost: Decimal | str | None = None,
     questions: QuestionList | None = None,
 ) -> FinanceRecord:
-    """A `ras-finance/1` record from the answers (question id -> answer).
+    """A `ras-finance/2` record from the answers (question id -> answer).
 
     `care_cost` is the weekly budget (from the allocation, not asked); it may also be
     given as `answers["care_cost"]`. A skipped money question counts as £0, except
@@ -163,7 +181,7 @@ def finance_record_from_answers(
     if missing:
         raise AnswersIncomplete(missing)
 
-    data: dict[str, Any] = {"schema": "ras-finance/1", "income": []}
+    data: dict[str, Any] = {"schema": "ras-finance/2", "income": [], "housing": []}
     for q in qs.questions:
         value = answers.get(q.id)
         if _skipped(value):
@@ -173,7 +191,14 @@ def finance_record_from_answers(
             allowed = {o.value for o in q.options}
             if text not in allowed:
                 raise BadAnswer(q.id, f"choose one of: {', '.join(sorted(allowed))}")
-            data[q.sets] = (text == "yes") if q.sets in ("disability_premium", "enhanced_disability_premium") else text
+            if q.sets in _YES_NO:
+                data[q.sets] = text == "yes"
+            elif q.sets == "children":
+                data["children"] = 0 if text == "none" else int(text)
+            elif q.sets == "disability_benefit":
+                data["benefit"] = text
+            else:
+                data[q.sets] = text
             continue
         try:
             amount = parse_money(value)
@@ -182,6 +207,9 @@ def finance_record_from_answers(
         if q.sets == "income":
             if amount:
                 data["income"].append({"kind": q.income_kind, "weekly": amount, "note": q.id})
+        elif q.sets == "housing":
+            if amount:
+                data["housing"].append({"kind": q.housing_kind, "weekly": amount})
         elif q.sets == "dre":
             data["dre"] = [{"what": q.id.replace("_", " "), "weekly": amount}]
         else:

@@ -15,7 +15,7 @@ import functools
 from decimal import Decimal
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
@@ -46,14 +46,54 @@ class RulesMeta(_Strict):
     council: str
 
 
+MIG_FIGURES: dict[str, str] = {
+    "mig_single_under_25": "reg. 7(2)(a): a single person aged 18 to 24",
+    "mig_single_25_to_pension": "reg. 7(2)(b): a single person aged 25 to pension credit age",
+    "mig_single_pension": "reg. 7(2)(c): a single person over pension credit age",
+    "mig_lone_parent": "reg. 7(3): a lone parent aged 18 or over",
+    "mig_couple_each": "reg. 7(4)(a): each member of a couple, one or both aged 18 or over",
+    "mig_couple_pension_each": "reg. 7(4)(b): each member of a couple, one or both over pension credit age",
+    "mig_child": "reg. 7(1)(b): for each child the adult is responsible for and lives with",
+    "disability_premium": "reg. 7(5)(a): disability premium, single",
+    "enhanced_disability_premium": "reg. 7(5)(b): enhanced disability premium, single",
+    "disability_premium_couple_each": "reg. 7(6)(a): disability premium, a member of a couple",
+    "enhanced_disability_premium_couple_each": "reg. 7(6)(b): enhanced disability premium, a member of a couple",
+    "carer_premium": "reg. 7(7): carer premium",
+}
+"""The minimum income guarantee figures of SI 2014/2672 reg. 7, by name."""
+
+MAX_CAPITAL = Decimal("5e7")
+"""No capital limit may be more (a typo like 1e30 is refused)."""
+MAX_WEEKLY_FIGURE = Decimal("2000")
+"""No minimum income amount may be more a week."""
+MAX_SMALL_FIGURE = Decimal("500")
+"""No premium, default or tariff step amount may be more a week."""
+MAX_ADAPTATION = Decimal("5e5")
+WEEKS_IN_A_YEAR = 52
+
+YEAR_STARTS = (4, 6)
+"""Charging figures change on 6 April each year (the amendment regulations' usual date)."""
+
+
 class ChargingParameters(_Strict):
     capital_upper_limit: Parameter
     capital_lower_limit: Parameter
     tariff_step: Parameter
     tariff_per_step: Parameter
-    mig: Parameter
-    disability_premium: Parameter
-    enhanced_disability_premium: Parameter
+    mig: Parameter | None = None
+    """The shape before reg. 7 was modelled figure by figure (household x age group); still read."""
+    mig_single_under_25: Parameter | None = None
+    mig_single_25_to_pension: Parameter | None = None
+    mig_single_pension: Parameter | None = None
+    mig_lone_parent: Parameter | None = None
+    mig_couple_each: Parameter | None = None
+    mig_couple_pension_each: Parameter | None = None
+    mig_child: Parameter | None = None
+    disability_premium: Parameter | None = None
+    enhanced_disability_premium: Parameter | None = None
+    disability_premium_couple_each: Parameter | None = None
+    enhanced_disability_premium_couple_each: Parameter | None = None
+    carer_premium: Parameter | None = None
     disregarded_income: Parameter
     disability_benefits: Parameter
     dre_default: Parameter
@@ -61,7 +101,7 @@ class ChargingParameters(_Strict):
     minor_adaptations_free_limit: Parameter
 
 
-MAY_BE_MISSING = frozenset({"mig", "disability_premium", "enhanced_disability_premium", "dre_default"})
+MAY_BE_MISSING = frozenset({"mig", *MIG_FIGURES, "dre_default"})
 """Figures that may have no value in force on a date: reported as missing, never invented."""
 
 
@@ -73,7 +113,9 @@ class ChargingFile(_Strict):
 
 # ----- typed figures in force on one date --------------------------------------------------
 
-MigByAge = dict[str, Decimal | None]
+MigByAge = dict[str, Annotated[Decimal, Field(gt=0, le=MAX_WEEKLY_FIGURE)] | None]
+WeeklyFigure = Annotated[Decimal, Field(gt=0, le=MAX_WEEKLY_FIGURE)]
+SmallFigure = Annotated[Decimal, Field(ge=0, le=MAX_SMALL_FIGURE)]
 
 
 class ChargingAt(_Strict):
@@ -83,19 +125,31 @@ class ChargingAt(_Strict):
     title: str
     council: str
     as_of: dt.date
-    capital_upper_limit: Decimal = Field(gt=0)
-    capital_lower_limit: Decimal = Field(ge=0)
-    tariff_step: Decimal = Field(gt=0)
-    tariff_per_step: Decimal = Field(ge=0)
-    mig: dict[str, MigByAge] | None
-    disability_premium: Decimal | None = Field(ge=0)
-    enhanced_disability_premium: Decimal | None = Field(ge=0)
+    capital_upper_limit: Decimal = Field(gt=0, le=MAX_CAPITAL)
+    capital_lower_limit: Decimal = Field(ge=0, le=MAX_CAPITAL)
+    tariff_step: Decimal = Field(gt=0, le=MAX_ADAPTATION)
+    tariff_per_step: Decimal = Field(gt=0, le=MAX_SMALL_FIGURE)
+    mig: dict[str, MigByAge] | None = None
+    mig_single_under_25: WeeklyFigure | None = None
+    mig_single_25_to_pension: WeeklyFigure | None = None
+    mig_single_pension: WeeklyFigure | None = None
+    mig_lone_parent: WeeklyFigure | None = None
+    mig_couple_each: WeeklyFigure | None = None
+    mig_couple_pension_each: WeeklyFigure | None = None
+    mig_child: WeeklyFigure | None = None
+    disability_premium: SmallFigure | None = None
+    enhanced_disability_premium: SmallFigure | None = None
+    disability_premium_couple_each: SmallFigure | None = None
+    enhanced_disability_premium_couple_each: SmallFigure | None = None
+    carer_premium: SmallFigure | None = None
     disregarded_income: tuple[str, ...]
     disability_benefits: tuple[str, ...]
-    dre_default: Decimal | None = Field(ge=0)
-    reablement_free_weeks: int = Field(ge=0)
-    minor_adaptations_free_limit: Decimal = Field(ge=0)
+    dre_default: SmallFigure | None = None
+    reablement_free_weeks: int = Field(ge=0, le=WEEKS_IN_A_YEAR)
+    minor_adaptations_free_limit: Decimal = Field(ge=0, le=MAX_ADAPTATION)
     sources: tuple[ValueSource, ...] = ()
+    latest_year_start: dt.date | None = None
+    """The latest date a minimum income figure takes effect, anywhere in the file."""
 
     @model_validator(mode="after")
     def _consistent(self) -> "ChargingAt":
@@ -119,17 +173,60 @@ class ChargingAt(_Strict):
                         f"mig.{household} must have exactly the age groups {', '.join(AGE_GROUPS)} "
                         f"(null for a figure not found)"
                     )
-                for age, value in ages.items():
-                    if value is not None and value < 0:
-                        raise ValueError(f"mig.{household}.{age} must not be below 0")
         return self
 
+    def figure(self, name: str) -> Decimal | None:
+        """A reg. 7 figure by name; from the older `mig` table when the file has only that."""
+        value = getattr(self, name)
+        if value is not None or self.mig is None:
+            return value
+        old = {
+            "mig_single_under_25": ("single", "under-25"),
+            "mig_single_25_to_pension": ("single", "25-pension"),
+            "mig_single_pension": ("single", "pension"),
+            "mig_lone_parent": ("single", "25-pension"),
+            "mig_couple_each": ("couple", "25-pension"),
+            "mig_couple_pension_each": ("couple", "pension"),
+        }.get(name)
+        return self.mig[old[0]][old[1]] if old else None
+
     def mig_for(self, household: str, age_group: str) -> Decimal | None:
-        if self.mig is None:
+        """The basic amount for a household and age group (no children, no premiums)."""
+        if household == "couple":
+            return self.figure("mig_couple_pension_each" if age_group == "pension" else "mig_couple_each")
+        return self.figure({"under-25": "mig_single_under_25", "25-pension": "mig_single_25_to_pension",
+                            "pension": "mig_single_pension"}[age_group])
+
+    def source(self, name: str) -> ValueSource | None:
+        return next((s for s in self.sources if s.path == name), None)
+
+    @property
+    def year_start(self) -> dt.date | None:
+        """The start of the charging year whose minimum income figures are in force."""
+        days = [s.effective_from for s in self.sources if s.path in MIG_FIGURES or s.path == "mig"]
+        return max(days) if days else None
+
+    @property
+    def year(self) -> str | None:
+        """The charging year of the figures in force, e.g. "2026-27"."""
+        start = self.year_start
+        if start is None:
             return None
-        return self.mig[household][age_group]
+        first = start.year if (start.month, start.day) >= YEAR_STARTS else start.year - 1
+        return f"{first}-{(first + 1) % 100:02d}"
+
+    @property
+    def out_of_date(self) -> bool:
+        """True on or after 6 April following the latest year in the data: newer figures should exist."""
+        latest = self.latest_year_start
+        if latest is None:
+            return False
+        first = latest.year if (latest.month, latest.day) >= YEAR_STARTS else latest.year - 1
+        return self.as_of >= dt.date(first + 1, *YEAR_STARTS)
 
     def free_services(self) -> tuple[FreeService, ...]:
+        """Reg. 3: community equipment (aids) free at any cost; minor adaptations free up to the
+        limit each (reg. 3(3)); reablement and intermediate care free for the first weeks."""
         return (
             FreeService(
                 id="reablement",
@@ -138,8 +235,13 @@ class ChargingAt(_Strict):
             ),
             FreeService(
                 id="equipment",
-                name="Equipment, and small changes to your home (minor adaptations)",
-                limit=f"free when each change costs £{self.minor_adaptations_free_limit:,.0f} or less",
+                name="Equipment to help you at home, like a raised toilet seat or a walking frame",
+                limit="free, whatever it costs",
+            ),
+            FreeService(
+                id="minor_adaptations",
+                name="Small changes to your home (minor adaptations), like a grab rail",
+                limit=f"free when each one costs £{self.minor_adaptations_free_limit:,.0f} or less",
             ),
         )
 
@@ -155,7 +257,28 @@ class ChargingRules:
 
     def _parameters(self):
         for name in ChargingParameters.model_fields:
-            yield name, getattr(self.file.parameters, name)
+            param = getattr(self.file.parameters, name)
+            if param is not None:
+                yield name, param
+
+    def latest_year_start(self) -> dt.date | None:
+        """The latest date on which a minimum income figure takes effect."""
+        days = [d for n, p in self._parameters() if n in MIG_FIGURES or n == "mig" for d in p.values]
+        return max(days) if days else None
+
+    def years(self) -> list[str]:
+        """The charging years with minimum income figures, e.g. ["2024-25", "2025-26", "2026-27"]."""
+        days = sorted({d for n, p in self._parameters() if n in MIG_FIGURES or n == "mig" for d in p.values})
+        return [y for y in dict.fromkeys(self.at(d).year for d in days) if y]
+
+    def estimates(self) -> list[tuple[str, dt.date, str, str]]:
+        """Every figure that is not confirmed: (name, from, status, basis)."""
+        return [
+            (n, day, v.status, v.basis or "")
+            for n, p in self._parameters()
+            for day, v in p.values.items()
+            if v.status != "confirmed"
+        ]
 
     def dates(self) -> list[dt.date]:
         found: set[dt.date] = set()
@@ -192,9 +315,12 @@ class ChargingRules:
                     effective_from=day,
                     value=dated.value,
                     references=tuple(self.file.references[r] for r in dated.references()),
+                    status=dated.status,
+                    basis=dated.basis,
                 )
             )
         meta = self.file.rules
+        raw["latest_year_start"] = self.latest_year_start()
         try:
             return ChargingAt(
                 id=meta.id, title=meta.title, council=meta.council, as_of=as_of, sources=tuple(sources), **raw
@@ -213,6 +339,11 @@ class ChargingRules:
 
 
 def _plain(err: dict) -> str:
+    from ras.policy.loader import _bound_message
+
+    bound = _bound_message(err)
+    if bound:
+        return bound
     kind = err.get("type")
     if kind == "extra_forbidden":
         return "unknown key (misspelt, or in the wrong place?)"
@@ -236,8 +367,10 @@ def validate_doc(doc: YamlDoc, model: type[BaseModel], what: str) -> Any:
         raise DataFileError(doc.path, _plain(err), line=doc.line_of(loc), key=loc_text(loc) or None) from None
 
 
-def check_references(doc: YamlDoc, references: dict, params: dict[str, Parameter], prefix: tuple = ("parameters",)) -> None:
+def check_references(doc: YamlDoc, references: dict, params: dict[str, Parameter | None], prefix: tuple = ("parameters",)) -> None:
     for name, param in params.items():
+        if param is None:
+            continue
         for day, dated in param.values.items():
             for ref in dated.references():
                 if ref not in references:
@@ -271,3 +404,34 @@ def load_charging_rules(path: str | Path | None = None) -> ChargingRules:
     except OSError:
         raise DataFileError(path, "file not found") from None
     return _load(str(path), mtime)
+
+
+def check_report(rules: ChargingRules, today: dt.date) -> tuple[str, list[str]]:
+    """For `ras policy check`: one OK line for the charging rules, and warnings: the figures
+    are out of date on `today`, and how many figures are estimates or only reported.
+    Raises DataFileError when a reference of the rules or of the statement words leads nowhere."""
+    from ras.charging.statement import default_statement_path
+    from ras.policy.references import check_file_references
+
+    check_file_references(rules.path)
+    check_file_references(default_statement_path())
+    at = rules.at(today)
+    years = rules.years()
+    not_confirmed = rules.estimates()
+    line = (
+        f"{rules.path}: OK: charging rules {rules.id!r}, years {', '.join(years) or 'none'}; "
+        f"{len(not_confirmed)} figures not confirmed (estimate or reported), each with its basis; "
+        "every reference leads somewhere."
+    )
+    warnings: list[str] = []
+    if at.out_of_date:
+        warnings.append(
+            f"{rules.path}: WARNING: on {today} the latest charging figures are for {at.year}; "
+            f"new figures took effect on 6 April {today.year if (today.month, today.day) >= YEAR_STARTS else today.year - 1}. "
+            "Every estimate now says the figures may be out of date. Add the new year's figures."
+        )
+    in_force = [s for s in at.sources if s.status != "confirmed"]
+    if in_force:
+        names = ", ".join(sorted({s.path for s in in_force}))
+        warnings.append(f"{rules.path}: note: in force on {today}, not confirmed: {names} (see `basis` in the file).")
+    return line, warnings

@@ -21,7 +21,7 @@ from ras.policy.model import Reference
 from ras.policy.yamlio import DataFileError, loc_text, read_yaml
 
 SECTION_IDS: tuple[str, ...] = ("spend", "other_funding", "direct_payments", "top_ups", "review")
-PLACEHOLDERS = frozenset({"weekly", "yearly"})
+PLACEHOLDERS = frozenset({"weekly", "yearly", "year"})
 
 
 class _Strict(BaseModel):
@@ -44,6 +44,15 @@ class Texts(_Strict):
     estimate: str
     can_change: str
     free_heading: str
+    no_direct_payment: str = (
+        "A direct payment is money the council pays to you. "
+        "The council does not pay for your care now, so there is no direct payment to ask for."
+    )
+    """Said instead of the direct payment lines when the council's part is £0 (s.31 needs one)."""
+    figures_year: str = "This first guess uses the money figures for {year}."
+    """Which charging year the person's part was worked out with."""
+    figures_may_be_old: str = "These figures may be out of date. New ones start each April."
+    """Said when the date is on or after 6 April following the latest figures."""
 
 
 class FundingItem(_Strict):
@@ -80,8 +89,11 @@ class StatementTexts(_Strict):
             raise ValueError("a section id is listed more than once")
         for name, text in self.texts:
             for _lit, field, _spec, _conv in string.Formatter().parse(text):
-                if field is not None and field not in PLACEHOLDERS:
-                    raise ValueError(f"texts.{name} uses {{{field}}}: only {{weekly}} and {{yearly}} can be filled in")
+                if field is not None and (field not in PLACEHOLDERS or (field == "year") != (name == "figures_year")):
+                    raise ValueError(
+                        f"texts.{name} uses {{{field}}}: only {{weekly}} and {{yearly}} can be filled in"
+                        " ({year} in figures_year alone)"
+                    )
         return self
 
 
@@ -201,15 +213,21 @@ def budget_statement(
         summary.append(t.person_part.format(weekly=pounds(person_w), yearly=pounds(person_y)))
         summary.append(t.council_part.format(weekly=pounds(council_w), yearly=pounds(council_y)))
         summary.append(t.estimate)
+        if charge.year:
+            summary.append(t.figures_year.format(year=charge.year))
+        if charge.out_of_date:
+            summary.append(t.figures_may_be_old)
     elif weekly > 0:
         summary.append(t.not_worked_out)
 
     free = charge.free_services if charge is not None else (rules.free_services() if rules is not None else ())
+    # Care Act s.31: a direct payment is the council's part paid to the person; none when that is £0
+    no_council_money = weekly <= 0 or (known and council_w is not None and council_w <= 0)
     sections = tuple(
         StatementSection(
             id=s.id,
             heading=s.heading,
-            lines=s.lines,
+            lines=(t.no_direct_payment,) if (s.id == "direct_payments" and no_council_money) else s.lines,
             items=s.items,
             references=tuple(texts.references[r] for r in ((s.reference,) if isinstance(s.reference, str) else s.reference)),
         )

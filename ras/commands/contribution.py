@@ -2,8 +2,12 @@
 
     ras contribution FINANCE.json [--as-of DATE] [--json]
     ras contribution --capital 15750 --income 250 --age-group 25-pension --care-cost 300
+    ras contribution --capital 0 --income esa=120 --benefit pip_daily_living_enhanced \
+        --income pip_daily_living=110.40 --children 2 --housing rent=80 --care-cost 300
 
-Options given with a file replace the file's fields. Bad input: one line, exit 2.
+Options given with a file replace the file's fields. The figures are those of the
+charging year in force on the date (6 April to 5 April), and the output says which year
+and which figures are estimates. Bad input: one line, exit 2.
 """
 
 from __future__ import annotations
@@ -15,7 +19,7 @@ from decimal import Decimal
 from pydantic import ValidationError
 
 from ras.charging import FinanceRecord, estimate_charge, load_charging_rules
-from ras.charging.models import INCOME_KINDS
+from ras.charging.models import DISABILITY_BENEFITS, HOUSING_KINDS, INCOME_KINDS, MAX_CHILDREN
 from ras.charging.questions import parse_money
 from ras.cli import BadInput, json_default, parse_date, read_text, validation_message
 from ras.money import pounds
@@ -39,6 +43,15 @@ def _income(text: str) -> dict:
     return {"kind": kind, "weekly": _money("--income", amount)}
 
 
+def _housing(text: str) -> dict:
+    """`80` (rent and council tax) or `KIND=80`."""
+    kind, _, amount = text.rpartition("=")
+    kind = kind or "rent_and_council_tax"
+    if kind not in HOUSING_KINDS:
+        raise BadInput(f"--housing: unknown housing cost {kind!r} (use one of {', '.join(HOUSING_KINDS)})")
+    return {"kind": kind, "weekly": _money("--housing", amount)}
+
+
 def register(subparsers: argparse._SubParsersAction) -> None:
     p = subparsers.add_parser(
         "contribution",
@@ -52,10 +65,20 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                    help="weekly income; repeat for each item; KIND e.g. earnings, pip_mobility, state_pension (default other)")
     p.add_argument("--age-group", choices=["under-25", "25-pension", "pension"])
     p.add_argument("--household", choices=["single", "couple"])
-    p.add_argument("--disability-premium", action="store_true", default=None)
+    p.add_argument("--partner-pension-age", action="store_true", default=None,
+                   help="a couple where the partner is over pension age (reg. 7(4)(b))")
+    p.add_argument("--children", type=int, default=None, metavar="N",
+                   help="children the person looks after and lives with (reg. 7(1)(b))")
+    p.add_argument("--benefit", choices=DISABILITY_BENEFITS, default=None,
+                   help="the disability benefit for daily living and its rate: the premiums follow from it")
+    p.add_argument("--disability-premium", action="store_true", default=None,
+                   help="the person is known to get the disability premium some other way")
     p.add_argument("--enhanced-disability-premium", action="store_true", default=None)
     p.add_argument("--care-cost", help="what the care costs a week")
-    p.add_argument("--housing", help="weekly rent and council tax the person pays")
+    p.add_argument("--council-cost", help="what meeting the needs costs the council a week, if less (Care Act s.14(4))")
+    p.add_argument("--housing", action="append", metavar="[KIND=]AMOUNT",
+                   help="weekly housing cost the person pays; repeat for each; KIND e.g. rent, council_tax, "
+                   "mortgage_interest, service_charges, ground_rent (default rent_and_council_tax)")
     p.add_argument("--dre", help="weekly disability-related spending (left out: the rules' default)")
     p.add_argument("--rules", default=None, help="a charging rules file (default: the shipped England rules)")
     p.add_argument("--as-of", type=parse_date, default=None, help="use the figures in force on this date (default: today)")
@@ -80,12 +103,20 @@ def _record(args: argparse.Namespace) -> FinanceRecord:
         ("disability_premium", args.disability_premium),
         ("enhanced_disability_premium", args.enhanced_disability_premium),
         ("care_cost", _money("--care-cost", args.care_cost)),
-        ("housing_costs", _money("--housing", args.housing)),
+        ("council_cost", _money("--council-cost", args.council_cost)),
+        ("partner_pension_age", args.partner_pension_age),
+        ("benefit", args.benefit),
     ):
         if value is not None:
             data[field] = value
+    if args.children is not None:
+        if not 0 <= args.children <= MAX_CHILDREN:
+            raise BadInput(f"--children: give a number from 0 to {MAX_CHILDREN}")
+        data["children"] = args.children
     if args.income:
         data["income"] = [_income(text) for text in args.income]
+    if args.housing:
+        data["housing"] = [_housing(text) for text in args.housing]
     if args.dre is not None:
         data["dre"] = [{"what": "disability-related spending", "weekly": _money("--dre", args.dre)}]
     try:
@@ -105,11 +136,14 @@ def cmd_contribution(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(result.dump(), indent=2, default=json_default))
         return 0
-    print(f"What you might pay towards your care (figures in force on {as_of})\n")
+    year = f"the {result.year} figures, " if result.year else ""
+    print(f"What you might pay towards your care ({year}in force on {as_of})\n")
     for n, s in enumerate(result.steps, 1):
         print(f"{n}. {s.text}")
     for note in result.missing:
         print(f"\nMissing: {note}")
+    for note in result.notes:
+        print(f"\nNote: {note}")
     if result.weekly_charge is not None:
         print(f"\nWeekly charge: {pounds(result.weekly_charge)}. Council pays: {pounds(result.council_pays)}."
               + (" Capped at the care cost." if result.capped_at_care_cost else "")
@@ -118,4 +152,9 @@ def cmd_contribution(args: argparse.Namespace) -> int:
     for f in result.free_services:
         print(f"- {f.name}: {f.limit}.")
     print(f"\n{result.note}")
+    guessed = [f for f in result.figures if f.status != "confirmed"]
+    if guessed:
+        print("\nFigures that are not confirmed (for the finance officer):")
+        for f in guessed:
+            print(f"- {f.label}: {pounds(f.value)} from {f.effective_from}, {f.status}: {f.basis}")
     return 0

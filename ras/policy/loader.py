@@ -23,6 +23,8 @@ from ras.policy.model import (
     PolicyAt,
     PolicyFile,
     ValueSource,
+    law_message,
+    LAW_FIXED,
 )
 from ras.policy.yamlio import DataFileError, YamlDoc, loc_text, read_yaml
 
@@ -116,6 +118,8 @@ class Policy:
                         effective_from=day,
                         value=dated.value,
                         references=tuple(self.file.references[r] for r in dated.references()),
+                        status=dated.status,
+                        basis=dated.basis,
                     )
                 )
             try:
@@ -147,12 +151,31 @@ class Policy:
         return f"Policy({self.id!r}, {str(self.path)!r})"
 
 
+def _bound_message(err: dict) -> str | None:
+    """Plain words for a figure outside its bounds (a sign or a typing slip, like 1e30)."""
+    ctx = err.get("ctx") or {}
+    kind = err.get("type")
+    got = err.get("input")
+    if kind == "less_than_equal":
+        return f"{got} is more than this figure can be (at most {ctx.get('le')}): a typing mistake?"
+    if kind == "greater_than":
+        return f"must be greater than {ctx.get('gt')}, not {got}"
+    if kind == "greater_than_equal":
+        return f"must be {ctx.get('ge')} or more, not {got}"
+    return None
+
+
 def _plain_pydantic(err: dict) -> str:
+    bound = _bound_message(err)
+    if bound:
+        return bound
     msg = err.get("msg", "not valid")
     if err.get("type") == "extra_forbidden":
         return "unknown key (misspelt, or in the wrong place?)"
     if err.get("type") == "missing":
         return "this key is required but missing"
+    if msg.startswith("Value error, "):
+        msg = msg[len("Value error, "):]
     return msg[0].lower() + msg[1:] if msg else "not valid"
 
 
@@ -165,7 +188,9 @@ def _check(doc: YamlDoc) -> PolicyFile:
         # a misplaced key explains a "missing" one better, so name it first
         err = sorted(exc.errors(), key=lambda e: e.get("type") != "extra_forbidden")[0]
         loc = tuple(p for p in err["loc"] if not (isinstance(p, str) and p.startswith("function-after")))
-        if err.get("type") == "extra_forbidden":
+        if err.get("type") == "extra_forbidden" and loc and str(loc[-1]) in LAW_FIXED:
+            message = law_message(str(loc[-1]))
+        elif err.get("type") == "extra_forbidden":
             message = "unknown key (misspelt, or in the wrong place?)"
         else:
             message = _plain_pydantic(err)

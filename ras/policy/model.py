@@ -11,9 +11,9 @@ from __future__ import annotations
 import datetime as dt
 import functools
 from decimal import Decimal
-from typing import Any, Callable, Literal
+from typing import Annotated, Any, Callable, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from ras.models import AREA_IDS, CLIENT_GROUPS, METHODS, OUTCOME_IDS, SUPPORT_LEVELS, AreaId, ClientGroup, OutcomeId
 
@@ -28,11 +28,28 @@ class _Strict(BaseModel):
 class Reference(_Strict):
     title: str = Field(min_length=3)
     address: str = Field(min_length=1)
+    """A public address (https://...) or the path of a file in the repository; checked when
+    the file is loaded (`ras.policy.references.check_addresses`)."""
+
+
+FigureStatus = Literal["confirmed", "reported", "estimate"]
+"""How sure a figure is: `confirmed` (read in the regulation or the circular itself),
+`reported` (a published figure found only as quoted by another source), `estimate`
+(worked out here; `basis` says how)."""
 
 
 class DatedValue(_Strict):
     value: Any
     reference: str | tuple[str, ...]
+    status: FigureStatus = "confirmed"
+    basis: str | None = Field(None, min_length=3)
+    """How an estimate was worked out, or where a reported figure was seen."""
+
+    @model_validator(mode="after")
+    def _basis_for_estimates(self) -> "DatedValue":
+        if self.status != "confirmed" and not self.basis:
+            raise ValueError(f"a figure marked `{self.status}` needs a `basis`: how it was worked out, or where it was seen")
+        return self
 
     def references(self) -> tuple[str, ...]:
         return (self.reference,) if isinstance(self.reference, str) else self.reference
@@ -156,9 +173,53 @@ class PolicyFile(_Strict):
         return self
 
 
+# ----- the law's fixed points -------------------------------------------------------------
+
+MIN_UNABLE_OUTCOMES_IN_LAW = 2
+"""SI 2015/313 reg. 2(1)(b): unable to achieve two or more outcomes. Law, not a council setting."""
+
+LAW_FIXED = {
+    "min_unable_outcomes": "the Eligibility Regulations (SI 2015/313) reg. 2(1)(b) set it at 2 outcomes",
+    "unable_ways": "reg. 2(3) of SI 2015/313 sets the four ways an adult is unable to achieve an outcome",
+    "carer_unable_ways": "reg. 3(3) of SI 2015/313 sets the three ways a carer is unable to achieve an outcome",
+    "carer_min_unable_outcomes": "reg. 3(2) of SI 2015/313: a carer unable to achieve any one outcome",
+    "carer_outcomes": "reg. 3(2)(b) of SI 2015/313 lists the carer outcomes",
+    "outcome_ids": "reg. 2(2) of SI 2015/313 lists the ten outcomes",
+    "eligibility": "the Eligibility Regulations (SI 2015/313) regs. 2 and 3 set who is eligible",
+}
+"""Keys a council file may not carry: each is set by law. The loader names the law."""
+
+
+def law_message(key: str) -> str:
+    return f"`{key}` is set by law, not by a council: {LAW_FIXED[key]}. Remove it from the file."
+
+
+# ----- upper bounds: a figure beyond these is a typing mistake, not a policy ---------------
+
+MAX_GBP_WEEK = Decimal("100000")
+"""Pounds a week: no amount in a table may be more (a typo like 1e30 is refused)."""
+MAX_GBP_PER_POINT = Decimal("1000")
+MAX_GBP_PER_HOUR = Decimal("1000")
+MAX_POINTS = Decimal("1000")
+MAX_WEIGHT = Decimal("100")
+HOURS_IN_A_WEEK = Decimal("168")
+MAX_RANGE_SHARE = Decimal("10")
+
+PositiveGBPWeek = Annotated[Decimal, Field(ge=0, le=MAX_GBP_WEEK)]
+Points = Annotated[Decimal, Field(ge=0, le=MAX_POINTS)]
+Share = Annotated[Decimal, Field(ge=0, le=1)]
+
 # ----- typed tables in force on one date ------------------------------------------------
 
-Level5 = tuple[Decimal, Decimal, Decimal, Decimal, Decimal]
+Level5 = tuple[Points, Points, Points, Points, Points]
+Money5 = tuple[PositiveGBPWeek, PositiveGBPWeek, PositiveGBPWeek, PositiveGBPWeek, PositiveGBPWeek]
+Hours5 = tuple[
+    Annotated[Decimal, Field(ge=0, le=HOURS_IN_A_WEEK)],
+    Annotated[Decimal, Field(ge=0, le=HOURS_IN_A_WEEK)],
+    Annotated[Decimal, Field(ge=0, le=HOURS_IN_A_WEEK)],
+    Annotated[Decimal, Field(ge=0, le=HOURS_IN_A_WEEK)],
+    Annotated[Decimal, Field(ge=0, le=HOURS_IN_A_WEEK)],
+]
 
 
 def _need_keys(value: dict, keys: tuple[str, ...], what: str) -> dict:
@@ -176,16 +237,27 @@ class GeneralTable(_Strict):
     reference_method: Literal["points", "bands", "grid", "costed"]
     weeks_per_year: Decimal = Field(gt=0, le=53)
     range_low: Decimal = Field(gt=0, le=1)
-    range_high: Decimal = Field(ge=1)
-    range_high_fluctuating: Decimal = Field(ge=1)
+    range_high: Decimal = Field(ge=1, le=MAX_RANGE_SHARE)
+    range_high_fluctuating: Decimal = Field(ge=1, le=MAX_RANGE_SHARE)
     min_unable_outcomes: int = Field(ge=1, le=len(OUTCOME_IDS))
+
+    @field_validator("min_unable_outcomes")
+    @classmethod
+    def _the_law(cls, value: int) -> int:
+        if value != MIN_UNABLE_OUTCOMES_IN_LAW:
+            raise ValueError(
+                f"must be {MIN_UNABLE_OUTCOMES_IN_LAW}, not {value}: {LAW_FIXED['min_unable_outcomes']}. "
+                "It is the law, not a council setting"
+            )
+        return value
 
 
 class PointsTable(_Strict):
     need_points: Level5
-    area_weight: dict[str, Decimal]
+    area_weight: dict[str, Annotated[Decimal, Field(ge=0, le=MAX_WEIGHT)]]
     risk_points: Level5
-    price_per_point: dict[str, Decimal]
+    price_per_point: dict[str, Annotated[Decimal, Field(gt=0, le=MAX_GBP_PER_POINT)]]
+    """Pounds a week for each point: more than £0 (a negative price would give a negative budget)."""
     support_reduction: dict[str, Decimal]
 
     @model_validator(mode="after")
@@ -202,9 +274,9 @@ class BandRule(_Strict):
     band: str
     from_: int = Field(alias="from", ge=0)
     to: int = Field(ge=0)
-    base: Decimal = Field(ge=0)
-    step: Decimal = Field(ge=0)
-    cap: Decimal | None = None
+    base: Decimal = Field(ge=0, le=MAX_GBP_WEEK)
+    step: Decimal = Field(ge=0, le=MAX_GBP_WEEK)
+    cap: Decimal | None = Field(None, ge=0, le=MAX_GBP_WEEK)
 
     model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
 
@@ -230,9 +302,9 @@ class BandsTable(_Strict):
 
 
 class GridTable(_Strict):
-    amount_by_risk: Level5
+    amount_by_risk: Money5
     min_need: int = Field(ge=0, le=4)
-    support_factor: dict[str, Decimal]
+    support_factor: dict[str, Share]
 
     @model_validator(mode="after")
     def _keys(self) -> "GridTable":
@@ -241,9 +313,9 @@ class GridTable(_Strict):
 
 
 class CostedTable(_Strict):
-    hours_by_need: dict[str, Level5]
-    support_reduction: dict[str, Decimal]
-    service_rates: dict[str, Decimal]
+    hours_by_need: dict[str, Hours5]
+    support_reduction: dict[str, Share]
+    service_rates: dict[str, Annotated[Decimal, Field(gt=0, le=MAX_GBP_PER_HOUR)]]
     service_names: dict[str, str]
     area_service: dict[str, str]
 
@@ -269,6 +341,8 @@ class ValueSource(_Strict):
     effective_from: dt.date
     value: Any
     references: tuple[Reference, ...]
+    status: FigureStatus = "confirmed"
+    basis: str | None = None
 
 
 class PolicyAt(_Strict):

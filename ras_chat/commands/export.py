@@ -12,13 +12,14 @@ import sys
 
 from ras_chat.store.cli import BadInput, add_db_option, guarded, open_from_args, write_private
 
-FORMATS = ("json", "md", "html", "fhir")
+FORMATS = ("json", "md", "html", "fhir", "fhir-questionnaire")
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     p = subparsers.add_parser("export", help="export a session's hand-off record", description=__doc__)
     p.add_argument("session", nargs="?", metavar="ID|last", help="a session id, the start of one, or `last`")
-    p.add_argument("--format", default="json", help="json (default), md, html or fhir")
+    p.add_argument("--format", default="json",
+                   help="json (default), md, html, fhir, or fhir-questionnaire (the Questionnaire the fhir export answers; no ID)")
     p.add_argument("--redact", action="store_true", help="remove names and free text")
     p.add_argument("--out", metavar="FILE", help="write to FILE (readable by you only) instead of the screen")
     p.add_argument("--schema", action="store_true", help="print the JSON Schema of the json format and stop")
@@ -48,6 +49,10 @@ def run(args: argparse.Namespace) -> int:
 
     if args.schema:
         text = handoff_schema_text()
+    elif args.format == "fhir-questionnaire":
+        from ras_chat.exports.fhir import questionnaire
+
+        text = questionnaire().model_dump_json(exclude_none=True, indent=2) + "\n"
     else:
         if args.format not in FORMATS:
             raise BadInput(f"--format: should be one of {', '.join(FORMATS)}, not {args.format!r}")

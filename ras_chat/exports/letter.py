@@ -13,6 +13,7 @@ import html
 import re
 from dataclasses import dataclass, field
 
+from ras.charging.calc import premiums_due
 from ras.money import pounds
 from ras_chat.exports.handoff import REMOVED, Handoff
 
@@ -257,8 +258,10 @@ def _money_summary(h: Handoff) -> list[Block]:
                 ["Capital (savings that count)", pounds(f.capital)],
                 ["Age group / household", f"{f.age_group} / {f.household}"],
                 ["Weekly income", "; ".join(f"{i.kind.replace('_', ' ')} {pounds(i.weekly)}" for i in f.income) or "none given"],
-                ["Disability premium / enhanced", f"{YES_NO[f.disability_premium]} / {YES_NO[f.enhanced_disability_premium]}"],
-                ["Housing costs (weekly)", pounds(f.housing_costs)],
+                ["Disability benefit for daily living", (f.benefit or "not asked").replace("_", " ")],
+                ["Disability / enhanced / carer premium (worked out)", " / ".join(YES_NO[p] for p in premiums_due(f))],
+                ["Children / partner over pension age", f"{f.children} / {YES_NO[f.partner_pension_age]}"],
+                ["Housing costs (weekly)", pounds(f.housing_total())],
                 ["Disability-related expenditure", "; ".join(f"{i.what} {pounds(i.weekly)}" for i in f.dre) if f.dre else "not itemised (rules' default if a disability benefit counts)"],
                 ["Care cost used (weekly)", pounds(f.care_cost)],
             ]
