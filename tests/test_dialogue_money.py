@@ -6,7 +6,7 @@ import json
 from decimal import Decimal
 from pathlib import Path
 
-from ras_chat.dialogue.match import amount_in
+from ras_chat.dialogue.understand import read_amount
 from ras_chat.dialogue.session import Session
 from ras_chat.dialogue.testplan import FIXED_TIME
 
@@ -65,7 +65,7 @@ def test_skipping_a_required_money_question_gives_no_guess_but_says_the_money_ch
     s.send("yes")
     s.send("skip")  # savings: needed for a guess
     for _ in range(15):
-        out = s.send("skip")
+        s.send("skip")
     assert s.finished and s.charge() is None
     assert any("cannot make a first guess" in m.text for m in s.state.transcript)
     assert "not answered: savings" in s.state.money_missing
@@ -90,18 +90,21 @@ def test_help_in_the_money_part_comes_from_the_question_list():
 
 
 def test_amounts_in_words_people_type():
-    assert amount_in("about £1,250.50") == (Decimal("1250.50"), None)
-    assert amount_in("120 a month") == (Decimal("120.00"), "month")
-    assert amount_in("nothing") == (Decimal("0"), None)
-    assert amount_in("between 100 and 200") is None
-    assert amount_in("some") is None
+    assert read_amount("about £1,250.50").amount == Decimal("1250.50")
+    a = read_amount("120 a month")
+    assert (a.amount, a.period) == (Decimal("120.00"), "month")
+    assert a.weekly == Decimal("27.69")  # 120 x 12 / 52 = 27.692...
+    assert read_amount("nothing").amount == Decimal("0")
+    assert read_amount("between 100 and 200") is None
+    assert read_amount("some") is None
 
 
 def test_a_monthly_amount_is_turned_into_a_weekly_one_and_said():
     s = at_money_offer()
     for a in ("yes", "100", "2", "no", "no", "none", "520 a month"):
         out = s.send(a)
-    assert any("That is about £120.00 a week" in m.text for m in out)
+    # 520 x 12 / 52 = 120: the sum is said back before it is used
+    assert any("£520 a month is £120 a week (£520 x 12 / 52)" in m.text for m in out), [m.text for m in out]
     assert s.finance_answers()["wages"] == "120.00"
 
 

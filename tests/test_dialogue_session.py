@@ -263,7 +263,6 @@ def test_resume_without_a_saved_session_is_a_clear_error():
 
 
 def test_changing_what_matters_most_at_the_check_asks_again_where_to_start_and_keeps_the_rest():
-    from ras_chat.dialogue.testplan import run_plan
     from pathlib import Path
 
     plan = Path(__file__).parent / "plans" / "farzana.plan"

@@ -11,7 +11,6 @@ import pytest
 from textual.widgets import Button, DataTable, Input
 
 from ras_chat.ui.app import EXIT_SAVE_FAILED, make_app
-from ras_chat.ui.screens.chat import ChatScreen
 from ras_chat.ui.screens.result import ResultScreen
 from ras_chat.ui.testing import TEXT, fast_forward, fixed_session, keys_for
 from ras_chat.ui.themes import theme_name

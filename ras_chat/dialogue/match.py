@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from decimal import Decimal
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Iterable, Sequence
@@ -253,28 +252,3 @@ def is_command(text: str, phrases: Iterable[str]) -> bool:
         return False
     stripped = norm.removesuffix(" please").removeprefix("please ").strip()
     return any(stripped == normalise(p) for p in phrases)
-
-
-_AMOUNT = re.compile(r"(?<![\d.])(\d{1,3}(?:,\d{3})+|\d+)(\.\d{1,2})?(?![\d.])\s*(k\b|thousand\b)?")
-_NOTHING = ("none", "nothing", "no", "zero", "nil", "not any", "i do not", "i dont", "no money", "none at all")
-_PERIODS = {"month": ("month", "months", "monthly", "a month", "per month"), "year": ("year", "years", "yearly", "a year", "per year", "annual")}
-
-
-def amount_in(text: str) -> tuple[Decimal, str | None] | None:
-    """An amount of money in what a person typed, and the period they named (None, "month"
-    or "year"): "£1,250.50" -> 1250.50; "about 120 a month" -> (120, "month"); "15k" ->
-    15000; "nothing" or "no" -> 0. None when there is no amount, or more than one."""
-    raw = unicodedata.normalize("NFKC", text).lower().replace("\u00a3", " ").replace("pounds", " ")
-    found = _AMOUNT.findall(raw)
-    norm = normalise(text)
-    if not found:
-        return (Decimal("0"), None) if norm in _NOTHING else None
-    if len(found) > 1:
-        return None  # "between 100 and 200": ask again
-    whole, pence, thousands = found[0]
-    amount = Decimal(whole.replace(",", "") + (pence or ""))
-    if thousands:
-        amount *= 1000
-    words = set(norm.split())
-    period = next((p for p, names in _PERIODS.items() if words & set(names)), None)
-    return amount.quantize(Decimal("0.01")), period

@@ -105,7 +105,7 @@ class Turns:
         out: list[Message] = []
         if said_back:
             out.append(self._msg(said_back, now))
-        if spec.kind == "choice":
+        if spec.kind != "multi":  # a choice, or a money question with choices: one value
             reply = self._reply_for(spec, values[0])
             return out + self._accept(values[0], shown, now, reply=reply, reading=reading)
         return out + self._accept(values, shown, now, reading=reading)
