@@ -122,7 +122,7 @@ def test_every_question_page_names_the_question_in_its_title_and_heading(app, db
     assert "Hello. I am here to help you think about the support you need." in plain(page.text)
     # a radio picked sends that choice's number; the next question is free text
     page = answer(c, page, choice=["1"])
-    assert people(db) == ["1"]
+    assert people(db) == ["Me, for myself"]  # a radio sends its label
     assert 'for="answer-text"' in page.text and "<textarea" in page.text
     assert "What matters most to you" in h1(page.text)
 

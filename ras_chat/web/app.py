@@ -171,6 +171,17 @@ def phone_links(text: str) -> Markup:
     return Markup("").join(out)
 
 
+def choice_words(question: Any, picked: list[str]) -> str:
+    """What a ticked choice sends: one radio sends its label (so the chat reads "Me, for
+    myself", not "1"), unless the label has a digit the session could read as a number;
+    ticked boxes send their numbers ("1 and 4"), which the session reads as they are."""
+    if len(picked) == 1 and question is not None and not question.multiple:
+        label = next((c.label for c in question.choices if str(c.number) == picked[0]), None)
+        if label and not any(ch.isdigit() for ch in label):
+            return label
+    return " and ".join(picked)
+
+
 def shown_kind(message: Any) -> str:
     kind = getattr(message, "kind", "say") or "say"
     return kind if kind in KNOWN_KINDS else "say"
@@ -188,6 +199,20 @@ class Page:
     news: list[Any]
     turn: int
     progress: str | None
+
+    @property
+    def split(self) -> int:
+        """Where the latest exchange starts in `history`: the question last answered."""
+        asked = [i for i, m in enumerate(self.history) if m.kind == "question"]
+        return asked[-1] if asked else 0
+
+    @property
+    def earlier(self) -> list[Any]:
+        return self.history[: self.split]
+
+    @property
+    def recent(self) -> list[Any]:
+        return self.history[self.split :]
 
     @property
     def title(self) -> str:
@@ -401,7 +426,7 @@ class WebApp:
             typed = str(form.get("text") or "").strip()
             picked = [str(v) for v in form.getlist("choice") if str(v).isdigit()]
             # the person's own words win over a ticked choice; nothing given: the session says so
-            return session.send(typed or " and ".join(picked))
+            return session.send(typed or choice_words(session.current_question, picked))
 
         return await self._act(request, send)
 

@@ -25,39 +25,41 @@
     }
   }
 
-  function addMessages(list, fresh) {
-    var from = lastSeq(list);
-    var items = fresh.querySelectorAll("li[data-seq]");
-    var quiet = [], news = [];
-    items.forEach(function (li) {
+  function newItems(list, fresh) {
+    var from = lastSeq(list), quiet = [], news = [];
+    fresh.querySelectorAll("li[data-seq]").forEach(function (li) {
       if (parseInt(li.getAttribute("data-seq"), 10) <= from) return;
       // the question just answered and the person's own words are not read out again
       (li.classList.contains("msg--person") || li.classList.contains("msg--question") ? quiet : news).push(li);
     });
-    list.setAttribute("aria-live", "off");
-    quiet.concat(news).forEach(function (li) {
-      if (news.indexOf(li) === -1) list.appendChild(document.importNode(li, true));
-    });
-    window.setTimeout(function () {
-      list.setAttribute("aria-live", "polite");
-      news.forEach(function (li) { list.appendChild(document.importNode(li, true)); });
-    }, 50);
+    return { quiet: quiet, news: news };
   }
 
-  function swap(doc) {
+  function swap(doc, done) {
     var list = document.getElementById("chat");
     var freshList = doc.getElementById("chat");
-    if (list && freshList) addMessages(list, freshList);
-    ["question-area", "progress"].forEach(function (id) {
-      var now = document.getElementById(id), fresh = doc.getElementById(id);
-      if (now && fresh) now.replaceWith(document.importNode(fresh, true));
-    });
-    document.querySelectorAll("input[name=turn]").forEach(function (input) {
-      var area = doc.getElementById("question-area");
-      if (area) input.value = area.getAttribute("data-turn");
-    });
-    document.title = doc.title;
-    focusQuestion(document);
+    var items = list && freshList ? newItems(list, freshList) : { quiet: [], news: [] };
+    if (list) {
+      list.setAttribute("aria-live", "off");
+      items.quiet.forEach(function (li) { list.appendChild(document.importNode(li, true)); });
+    }
+    window.setTimeout(function () {
+      if (list) {
+        list.setAttribute("aria-live", "polite");
+        items.news.forEach(function (li) { list.appendChild(document.importNode(li, true)); });
+      }
+      ["progress", "question-area"].forEach(function (id) {
+        var now = document.getElementById(id), fresh = doc.getElementById(id);
+        if (now && fresh) now.replaceWith(document.importNode(fresh, true));
+      });
+      var area = document.getElementById("question-area");
+      document.querySelectorAll("input[name=turn]").forEach(function (input) {
+        if (area) input.value = area.getAttribute("data-turn");
+      });
+      document.title = doc.title;
+      focusQuestion(document);
+      done();
+    }, 50);
   }
 
   var busy = false;
@@ -79,7 +81,9 @@
       })
       .then(function (text) {
         if (text === null) return;
-        swap(new DOMParser().parseFromString(text, "text/html"));
+        return new Promise(function (resolve) {
+          swap(new DOMParser().parseFromString(text, "text/html"), resolve);
+        });
       })
       .catch(function () { form.submit(); })
       .then(function () { busy = false; });
