@@ -152,6 +152,45 @@ class _SessionLocks:
             return self._locks.setdefault(sid, threading.Lock())
 
 
+class _SessionCache:
+    """Sessions this process restored lately, each kept with the version it was saved at
+    (`updated`, message count). Every request first reads that version from the store
+    (one small row) and uses the kept session only while it matches: the store stays the
+    only state, and a turn taken by another process is always seen. It saves rebuilding
+    the session (validation, a deep copy and the state machine) on every page."""
+
+    def __init__(self, limit: int = 256):
+        import collections
+
+        self.limit = limit
+        self._items: "collections.OrderedDict[str, tuple[tuple, Any]]" = collections.OrderedDict()
+        self._guard = threading.Lock()
+
+    def get(self, sid: str, version: tuple) -> Any | None:
+        with self._guard:
+            hit = self._items.get(sid)
+            if hit is None or hit[0] != version:
+                return None
+            self._items.move_to_end(sid)
+            return hit[1]
+
+    def put(self, sid: str, version: tuple, session: Any) -> None:
+        with self._guard:
+            self._items[sid] = (version, session)
+            self._items.move_to_end(sid)
+            while len(self._items) > self.limit:
+                self._items.popitem(last=False)
+
+    def drop(self, sid: str) -> None:
+        with self._guard:
+            self._items.pop(sid, None)
+
+
+def _version(store: Any, sid: str) -> tuple | None:
+    row = store._q("SELECT updated, message_count FROM sessions WHERE id = ?", (sid,)).fetchone()
+    return tuple(row) if row else None
+
+
 # ----- what a page shows --------------------------------------------------------------------
 
 
@@ -207,12 +246,19 @@ class Page:
         return asked[-1] if asked else 0
 
     @property
-    def earlier(self) -> list[Any]:
-        return self.history[: self.split]
+    def earlier(self) -> list[tuple[int, Any]]:
+        """(number in the transcript, message) before the latest exchange."""
+        return [(i + 1, m) for i, m in enumerate(self.history[: self.split])]
 
     @property
-    def recent(self) -> list[Any]:
-        return self.history[self.split :]
+    def recent(self) -> list[tuple[int, Any]]:
+        """(number in the transcript, message) from the question last answered; on "check
+        your answers" the summary is left out here, as it is shown as a card."""
+        return [
+            (i + 1, m)
+            for i, m in enumerate(self.history)
+            if i >= self.split and not (self.summary and m.kind == "summary")
+        ]
 
     @property
     def title(self) -> str:
@@ -251,6 +297,7 @@ class WebApp:
         self.signer = Signer(config.secret)
         self.stores = Stores(config.db)
         self.locks = _SessionLocks()
+        self.cache = _SessionCache()
         self.env = Environment(
             loader=FileSystemLoader(str(HERE / "templates")),
             autoescape=select_autoescape(["html"]),
@@ -319,55 +366,74 @@ class WebApp:
     # -- the session, read and changed in a pool thread --
 
     def _restore(self, store: Any, sid: str):
+        """The session as the store has it now (the kept copy while its version matches)."""
         from ras_chat.dialogue.session import Session
         from ras_chat.store import SessionNotFound
 
+        version = _version(store, sid)
+        if version is None:
+            self.cache.drop(sid)
+            return None
+        session = self.cache.get(sid, version)
+        if session is not None:
+            return session
         try:
             snapshot = store.load(sid)
         except SessionNotFound:
             return None
         kwargs = {"clock": self.config.clock} if self.config.clock else {}
-        return Session.restore(snapshot, **kwargs)
+        session = Session.restore(snapshot, **kwargs)
+        self.cache.put(sid, version, session)
+        return session
+
+    def _saved(self, store: Any, session: Any, new: list) -> None:
+        """Save a turn; keep the session with its new version (dropped if saving fails)."""
+        from ras_chat.conversation import save_session_turn
+
+        sid = session.state.id
+        self.cache.drop(sid)
+        save_session_turn(store, session, new)
+        version = _version(store, sid)
+        if version is not None:
+            self.cache.put(sid, version, session)
 
     def _page(self, store: Any, sid: str) -> Page | None:
-        session = self._restore(store, sid)
-        return page_of(session) if session is not None else None
+        with self.locks.get(sid):
+            session = self._restore(store, sid)
+            return page_of(session) if session is not None else None
 
     def _turn(self, store: Any, sid: str, turn: str | None, action: Callable[[Any], list]) -> bool:
         """Do one turn if the form was made for the conversation as it stands; save it."""
-        from ras_chat.conversation import save_session_turn
-
         with self.locks.get(sid):
             session = self._restore(store, sid)
             if session is None:
                 return False
             if session.finished or turn != str(len(session.state.transcript)):
                 return True  # a repeated or stale form (a double click, the browser's back): nothing to do
+            self.cache.drop(sid)  # changed from here on: kept again only once saved
             new = action(session)
-            save_session_turn(store, session, new)
+            self._saved(store, session, new)
             return True
 
     def _start(self, store: Any) -> str:
-        from ras_chat.conversation import save_session_turn
         from ras_chat.dialogue.session import Session
 
         kwargs = {"clock": self.config.clock} if self.config.clock else {}
         session = Session.start(policy_name=self.config.policy, **kwargs)
-        save_session_turn(store, session, session.opening())
+        self._saved(store, session, session.opening())
         return session.state.id
 
     def _welcome_back(self, store: Any, sid: str) -> None:
-        from ras_chat.conversation import save_session_turn
-
         with self.locks.get(sid):
             session = self._restore(store, sid)
             if session is not None and not session.finished:
-                save_session_turn(store, session, session.opening())
+                self.cache.drop(sid)
+                self._saved(store, session, session.opening())
 
     def _save(self, store: Any, sid: str) -> str | None:
         from ras_chat.store.references import save_reference
 
-        if self._restore(store, sid) is None:
+        if _version(store, sid) is None:
             return None
         reference = new_reference()
         save_reference(store, sid, reference, now=self.clock())
@@ -480,20 +546,28 @@ class WebApp:
         # the words typed are not shown again: they may be most of someone's reference
         return self.render(request, "resume.html", visitor, status=status, title=t["resume_title"], error=error, typed="")
 
-    async def _finished_page(self, request: Request) -> tuple[Visitor, Page] | Response:
+    def _ended(self, store: Any, sid: str) -> tuple[Page, Any] | None:
+        """The page and the engine's result (None before the answers are checked)."""
+        with self.locks.get(sid):
+            session = self._restore(store, sid)
+            if session is None:
+                return None
+            return page_of(session), session.result()
+
+    async def _finished_page(self, request: Request) -> tuple[Visitor, Page, Any] | Response:
         visitor = self.visitor(request)
         if visitor is None or visitor.session_id is None:
             return self.redirect("/")
-        page = await self.in_thread(self._page, visitor.session_id)
-        if page is None:
+        got = await self.in_thread(self._ended, visitor.session_id)
+        if got is None:
             return self.redirect("/", Visitor.new())
-        return visitor, page
+        return visitor, *got
 
     async def result(self, request: Request) -> Response:
         got = await self._finished_page(request)
         if isinstance(got, Response):
             return got
-        visitor, page = got
+        visitor, page, alloc = got
         if page.question is not None:
             return self.redirect("/question")
         messages = page.session.state.transcript
@@ -502,18 +576,16 @@ class WebApp:
         last_person = max((i for i, m in enumerate(messages) if m.role == "person"), default=-1)
         ending = [m for m in messages[last_person + 1 :] if m.kind not in ("result", "safety") and m.role == "assistant"]
         title = texts()["safety_title"] if safety else texts()["result_title"]
-        has_result = page.session.result() is not None
         return self.render(
             request, "result.html", visitor, title=title, safety=safety, results=results, ending=ending,
-            has_result=has_result and not safety,
+            has_result=alloc is not None and not safety,
         )
 
     async def explanation(self, request: Request) -> Response:
         got = await self._finished_page(request)
         if isinstance(got, Response):
             return got
-        visitor, page = got
-        alloc = page.session.result()
+        visitor, page, alloc = got
         if alloc is None:
             return self.redirect("/question" if page.question is not None else "/result")
         return self.render(request, "explanation.html", visitor, title=texts()["explanation_title"], steps=list(alloc.explanation))

@@ -15,6 +15,10 @@
     return items.length ? parseInt(items[items.length - 1].getAttribute("data-seq"), 10) : 0;
   }
 
+  function lastSeqOf(li) {
+    return li ? parseInt(li.getAttribute("data-seq"), 10) : 0;
+  }
+
   function focusQuestion(doc) {
     var target = doc.querySelector("[autofocus]") || doc.getElementById("question-heading");
     if (target) {
@@ -47,6 +51,18 @@
       if (list) {
         list.setAttribute("aria-live", "polite");
         items.news.forEach(function (li) { list.appendChild(document.importNode(li, true)); });
+      }
+      // what the server now folds into "the start of our chat" moves there
+      var fold = doc.querySelector(".chat-history .details");
+      var here = document.querySelector(".chat-history .details");
+      if (list && fold) {
+        var first = freshList ? lastSeqOf(freshList.querySelector("li[data-seq]")) : 0;
+        list.querySelectorAll("li[data-seq]").forEach(function (li) {
+          if (parseInt(li.getAttribute("data-seq"), 10) < first) li.remove();
+        });
+        var copy = document.importNode(fold, true);
+        if (here) { copy.open = here.open; here.replaceWith(copy); } else { list.parentNode.insertBefore(copy, list); }
+        list.setAttribute("start", String(first));
       }
       ["progress", "question-area"].forEach(function (id) {
         var now = document.getElementById(id), fresh = doc.getElementById(id);
