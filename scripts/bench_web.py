@@ -38,6 +38,13 @@ CSRF = re.compile(r'name="csrf" value="([^"]+)"')
 TURN = re.compile(r'name="turn" value="(\d+)"')
 
 
+def cpu_s(pid: int) -> float:
+    """CPU time the process has used (user + system), seconds."""
+    with open(f"/proc/{pid}/stat") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def rss_kib(pid: int) -> int:
     with open(f"/proc/{pid}/status") as f:
         for line in f:
@@ -54,7 +61,7 @@ async def visitor(n: int, base: str, answers: list[str], think: float, timings: 
         async def timed(method: str, path: str, **kw):
             t = time.perf_counter()
             r = await client.request(method, path, **kw)
-            timings.append(time.perf_counter() - t)
+            timings.append((method, time.perf_counter() - t))
             return r
 
         page = await timed("GET", "/")
@@ -74,8 +81,8 @@ async def visitor(n: int, base: str, answers: list[str], think: float, timings: 
         return n
 
 
-async def run(base: str, visitors: int, think: float, deadline: float, answers: list[str]) -> tuple[list[float], int]:
-    timings: list[float] = []
+async def run(base: str, visitors: int, think: float, deadline: float, answers: list[str]) -> tuple[list, int]:
+    timings: list = []
     rng = random.Random(17)
     tasks = [asyncio.create_task(visitor(i, base, answers, think, timings, random.Random(rng.random()))) for i in range(visitors)]
     done, pending = await asyncio.wait(tasks, timeout=deadline)
@@ -116,10 +123,12 @@ def main() -> int:
             except httpx.HTTPError:
                 time.sleep(0.1)
         before = rss_kib(server.pid)
+        cpu_before = cpu_s(server.pid)
         started = time.perf_counter()
         timings, finished = asyncio.run(run(base, args.visitors, args.think, args.deadline, answers))
         took = time.perf_counter() - started
         after = rss_kib(server.pid)
+        cpu = cpu_s(server.pid) - cpu_before
     finally:
         server.terminate()
         try:
@@ -127,11 +136,20 @@ def main() -> int:
         except subprocess.TimeoutExpired:
             server.kill()
     lost = check_store(db, args.visitors, answers)
-    ms = sorted(t * 1000 for t in timings)
+    def figures(which: list[float]) -> str:
+        ms = sorted(t * 1000 for t in which)
+        p95 = ms[int(0.95 * (len(ms) - 1))]
+        return f"median {statistics.median(ms):.1f} ms, p95 {p95:.1f} ms, worst {ms[-1]:.1f} ms"
+
+    every = [t for _m, t in timings]
+    ms = sorted(t * 1000 for t in every)
     p95 = ms[int(0.95 * (len(ms) - 1))]
     load = os.getloadavg()[0]
-    print(f"visitors: {finished} of {args.visitors} finished in {took:.1f} s (think up to {args.think} s; load average {load:.2f})")
-    print(f"requests: {len(ms)}; median {statistics.median(ms):.1f} ms, p95 {p95:.1f} ms, worst {ms[-1]:.1f} ms (target p95 < 100 ms: {'met' if p95 < 100 else 'NOT met'})")
+    print(f"visitors: {finished} of {args.visitors} finished in {took:.1f} s (think up to {args.think} s; load average {load:.2f} on {os.cpu_count()} cores)")
+    print(f"requests: {len(ms)}; {figures(every)} (target p95 < 100 ms: {'met' if p95 < 100 else 'NOT met'})")
+    print(f"  answers (POST): {figures([t for m, t in timings if m == 'POST'])}")
+    print(f"  pages (GET):    {figures([t for m, t in timings if m == 'GET'])}")
+    print(f"server CPU: {cpu:.1f} s in all, {cpu * 1000 / max(1, len(ms)):.1f} ms a request")
     print(f"server memory: {before / 1024:.1f} MiB before, {after / 1024:.1f} MiB after, {(after - before) / max(1, args.visitors):.0f} KiB per visitor")
     print(f"nothing lost: {'yes' if not lost else 'NO'}" + ("" if not lost else f" ({'; '.join(lost[:5])})"))
     return 0 if (finished == args.visitors and not lost) else 1
