@@ -56,7 +56,10 @@ def rss_kib(pid: int) -> int:
 async def visitor(n: int, base: str, answers: list[str], think: float, timings: list[float], rng: random.Random) -> str:
     import httpx
 
-    async with httpx.AsyncClient(base_url=base, follow_redirects=False, timeout=60) as client:
+    # uvicorn closes an idle kept-alive connection after 5 s; a client that reuses one just
+    # as it closes gets a ReadError, so the client lets them go first (as browsers do)
+    limits = httpx.Limits(keepalive_expiry=2.0)
+    async with httpx.AsyncClient(base_url=base, follow_redirects=False, timeout=60, limits=limits) as client:
 
         async def timed(method: str, path: str, **kw):
             t = time.perf_counter()

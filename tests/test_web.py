@@ -30,7 +30,10 @@ def db(target):
 
 @pytest.fixture
 def app(db):
-    return create_app(WebConfig(db=db, allowed_hosts=(HOST,), secret=b"s" * 32))
+    web = create_app(WebConfig(db=db, allowed_hosts=(HOST,), secret=b"s" * 32))
+    yield web
+    web.state.web.pool.shutdown()
+    web.state.web.stores.close_all()  # each pool thread's connection (PostgreSQL counts them)
 
 
 def client(app) -> TestClient:
@@ -556,3 +559,19 @@ def test_the_store_migration_adds_the_reference_tables(db):
         assert store.schema_version() == schema.LATEST >= 3
         store._q("SELECT ref_hash, session_id, created, expires FROM session_references").fetchall()
         store._q("SELECT client, at FROM reference_tries").fetchall()
+
+
+def test_a_thread_that_ends_lets_its_store_connection_go(tmp_path):
+    import gc
+    import threading
+
+    from ras_chat.web.app import Stores
+
+    stores = Stores(str(tmp_path / "s.db"))
+    worker = threading.Thread(target=stores.get)
+    worker.start()
+    worker.join()
+    gc.collect()
+    assert len(stores._all) == 0
+    stores.get()
+    assert len(stores._all) == 1

@@ -11,11 +11,13 @@ Pages show the session's `Message`s by their `kind`; nothing is worked out here.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import logging
 import re
 import secrets
 import threading
+import time
 import uuid
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -26,7 +28,6 @@ import yaml
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup, escape
 from starlette.applications import Starlette
-from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import Mount, Route
@@ -92,16 +93,22 @@ class WebConfig:
     """Host headers answered (None: any). Guards against DNS rebinding on 127.0.0.1."""
     clock: Callable[[], dt.datetime] | None = None
     """For tests: the sessions' clock."""
+    threads: int = 8
+    """Threads for the sessions' and the store's work (and so store connections)."""
 
 
 class Stores:
-    """One store connection per thread, opened on first use."""
+    """One store connection per thread, opened on first use. A pool thread that ends
+    (anyio lets idle ones go) takes its connection with it: only the thread holds it, and
+    the set here is weak, for closing what is left at shutdown."""
 
     def __init__(self, target: str | None):
+        import weakref
+
         self.target = target
         self._local = threading.local()
         self._lock = threading.Lock()
-        self._all: list[Any] = []
+        self._all: "weakref.WeakSet[Any]" = weakref.WeakSet()
 
     def get(self):
         store = getattr(self._local, "store", None)
@@ -111,7 +118,7 @@ class Stores:
             store = open_store(self.target)
             self._local.store = store
             with self._lock:
-                self._all.append(store)
+                self._all.add(store)
         return store
 
     def drop(self) -> None:
@@ -120,8 +127,7 @@ class Stores:
         self._local.store = None
         if store is not None:
             with self._lock:
-                if store in self._all:
-                    self._all.remove(store)
+                self._all.discard(store)
             try:
                 store.close()
             except Exception:
@@ -129,7 +135,8 @@ class Stores:
 
     def close_all(self) -> None:
         with self._lock:
-            stores, self._all = self._all, []
+            stores = list(self._all)
+            self._all.clear()
         for store in stores:
             try:
                 store.close()
@@ -298,6 +305,12 @@ class WebApp:
         self.stores = Stores(config.db)
         self.locks = _SessionLocks()
         self.cache = _SessionCache()
+        # a pool of our own: its threads live as long as the app, so each keeps one store
+        # connection (opening one runs SQLite's integrity check) and there are never more
+        # than `threads` connections per process (PostgreSQL counts them)
+        from concurrent.futures import ThreadPoolExecutor
+
+        self.pool = ThreadPoolExecutor(max_workers=config.threads, thread_name_prefix="ras-web")
         self._sqlite_writes = threading.Lock()
         self.env = Environment(
             loader=FileSystemLoader(str(HERE / "templates")),
@@ -320,6 +333,8 @@ class WebApp:
     def render(self, request: Request, name: str, visitor: Visitor | None, status: int = 200, **context: Any) -> HTMLResponse:
         if visitor is None:
             visitor = Visitor.new()
+        else:  # the cookie's 12 hours start again with every page seen
+            visitor = dataclasses.replace(visitor, issued=int(time.time()))
         context.setdefault("skip_to", None)
         html = self.env.get_template(name).render(csrf=self.signer.csrf(visitor), **context)
         response = HTMLResponse(html, status_code=status)
@@ -355,14 +370,23 @@ class WebApp:
         return visitor, form
 
     async def in_thread(self, func: Callable[..., Any], *args: Any) -> Any:
+        """Run `func(store, *args)` in the pool: the session's and the store's work is
+        synchronous, and must not hold up the other visitors."""
+        import asyncio
+
+        from ras_chat.store import SessionNotFound
+        from ras_chat.store.references import TooManyTries
+
         def run() -> Any:
             try:
                 return func(self.stores.get(), *args)
+            except (TooManyTries, SessionNotFound):
+                raise
             except Exception:
-                self.stores.drop()
+                self.stores.drop()  # the connection may be in a bad state: a new one next time
                 raise
 
-        return await run_in_threadpool(run)
+        return await asyncio.get_running_loop().run_in_executor(self.pool, run)
 
     # -- the session, read and changed in a pool thread --
 
@@ -660,6 +684,7 @@ def _lifespan(web: WebApp) -> Any:
     @contextlib.asynccontextmanager
     async def lifespan(app: Any):
         yield
+        web.pool.shutdown(wait=True)
         web.stores.close_all()
 
     return lifespan
