@@ -64,9 +64,10 @@ async def visitor(n: int, base: str, answers: list[str], think: float, timings: 
         async def timed(method: str, path: str, **kw):
             t = time.perf_counter()
             r = await client.request(method, path, **kw)
-            timings.append((method, time.perf_counter() - t))
+            timings.append((method, time.perf_counter() - t, t, path))
             return r
 
+        await asyncio.sleep(rng.uniform(0, think))  # visitors arrive over a moment, not all at once
         page = await timed("GET", "/")
         r = await timed("POST", "/start", data={"csrf": CSRF.search(page.text).group(1)})
         page = await timed("GET", r.headers["location"])
@@ -144,14 +145,18 @@ def main() -> int:
         p95 = ms[int(0.95 * (len(ms) - 1))]
         return f"median {statistics.median(ms):.1f} ms, p95 {p95:.1f} ms, worst {ms[-1]:.1f} ms"
 
-    every = [t for _m, t in timings]
+    every = [t for _m, t, *_ in timings]
+    first = min(at for _m, _t, at, _p in timings)
+    slow = sorted(timings, key=lambda x: -x[1])[:3]
+    slowest = ", ".join(f"{m} {p} {t * 1000:.0f} ms at {at - first:.1f} s" for m, t, at, p in slow)
     ms = sorted(t * 1000 for t in every)
     p95 = ms[int(0.95 * (len(ms) - 1))]
     load = os.getloadavg()[0]
     print(f"visitors: {finished} of {args.visitors} finished in {took:.1f} s (think up to {args.think} s; load average {load:.2f} on {os.cpu_count()} cores)")
     print(f"requests: {len(ms)}; {figures(every)} (target p95 < 100 ms: {'met' if p95 < 100 else 'NOT met'})")
-    print(f"  answers (POST): {figures([t for m, t in timings if m == 'POST'])}")
-    print(f"  pages (GET):    {figures([t for m, t in timings if m == 'GET'])}")
+    print(f"  answers (POST): {figures([t for m, t, *_ in timings if m == 'POST'])}")
+    print(f"  pages (GET):    {figures([t for m, t, *_ in timings if m == 'GET'])}")
+    print(f"  slowest: {slowest}")
     print(f"server CPU: {cpu:.1f} s in all, {cpu * 1000 / max(1, len(ms)):.1f} ms a request")
     print(f"server memory: {before / 1024:.1f} MiB before, {after / 1024:.1f} MiB after, {(after - before) / max(1, args.visitors):.0f} KiB per visitor")
     print(f"nothing lost: {'yes' if not lost else 'NO'}" + ("" if not lost else f" ({'; '.join(lost[:5])})"))

@@ -324,6 +324,15 @@ class WebApp:
 
     # -- plumbing --
 
+    def warm_up(self) -> None:
+        """Compile the templates and load the dialogue, policy and charging data once before
+        the first visitor, so the first pages are not the slow ones (nothing is saved)."""
+        from ras_chat.dialogue.session import Session
+
+        for name in self.env.list_templates(extensions=["html"]):
+            self.env.get_template(name)
+        Session.start(policy_name=self.config.policy).opening()
+
     def clock(self) -> dt.datetime:
         return self.config.clock() if self.config.clock else dt.datetime.now(dt.timezone.utc)
 
@@ -675,6 +684,7 @@ def create_app(config: WebConfig | None = None) -> Starlette:
     app.state.web = web
     # open the store once now: a broken database stops the command before it listens
     web.stores.get()
+    web.warm_up()
     return Guard(app, config, web)
 
 
