@@ -575,3 +575,26 @@ def test_a_thread_that_ends_lets_its_store_connection_go(tmp_path):
     assert len(stores._all) == 0
     stores.get()
     assert len(stores._all) == 1
+
+
+def test_two_processes_sharing_the_store_carry_on_one_conversation(db):
+    """Everything is in the store: a visitor sent to another process (a load balancer)
+    carries on, and each process sees the turns the other took."""
+    one = create_app(WebConfig(db=db, allowed_hosts=(HOST,), secret=b"s" * 32))
+    two = create_app(WebConfig(db=db, allowed_hosts=(HOST,), secret=b"s" * 32))
+    try:
+        a = client(one)
+        page = answer(a, start(a), "1")  # process one
+        b = client(two)
+        b.cookies.set(COOKIE, a.cookies.get(COOKIE))
+        page = b.get("/question")  # process two: the same question
+        assert "What matters most to you" in h1(page.text)
+        page = answer(b, page, "I want to go to college")
+        page = a.get("/question")  # back on process one, which had kept the older session
+        assert "I want to go to college" in plain(page.text)
+        assert "What matters most to you" not in h1(page.text)
+        assert people(db) == ["1", "I want to go to college"]
+    finally:
+        for app in (one, two):
+            app.state.web.pool.shutdown()
+            app.state.web.stores.close_all()

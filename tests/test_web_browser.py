@@ -421,3 +421,31 @@ def test_the_skip_link_is_first_and_visible_when_focused(browser, site):
     page.keyboard.press("Enter")
     assert re.search(r"#main$", page.url)
     page.context.close()
+
+
+@pytest.mark.parametrize("width", [1280, 390, 320])
+def test_error_saved_and_safety_pages_fit_and_are_kept_as_screenshots(browser, site, width):
+    page = new_page(browser, width=width, height=800)
+    page.goto(site + "/")
+    page.get_by_role("button", name="Start now").click()
+    page.wait_for_url("**/question")
+    page.get_by_role("button", name="Continue").click()
+    page.wait_for_selector("#error-summary")
+    SHOTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(SHOTS / f"question-error-{width}.png"), full_page=True)
+    assert page.evaluate("() => document.documentElement.scrollWidth") <= width
+    page.get_by_role("button", name="Save and come back later").click()
+    page.wait_for_url("**/save")
+    page.screenshot(path=str(SHOTS / f"saved-{width}.png"), full_page=True)
+    assert page.evaluate("() => document.documentElement.scrollWidth") <= width
+    page.goto(site + "/")
+    page.get_by_role("button", name="Start now").click()
+    page.get_by_label("Me, for myself").check()
+    page.get_by_role("button", name="Continue").click()
+    page.wait_for_selector("textarea#answer-text")
+    page.locator("#answer-text").fill("I am not safe at home")
+    page.get_by_role("button", name="Continue").click()
+    page.wait_for_url("**/result")
+    page.screenshot(path=str(SHOTS / f"safety-{width}.png"), full_page=True)
+    assert page.evaluate("() => document.documentElement.scrollWidth") <= width
+    page.context.close()

@@ -255,16 +255,21 @@ class Page:
     @property
     def earlier(self) -> list[tuple[int, Any]]:
         """(number in the transcript, message) before the latest exchange."""
-        return [(i + 1, m) for i, m in enumerate(self.history[: self.split])]
+        return [(i + 1, m) for i, m in enumerate(self.history[: self.split]) if m.role != "person" or m.text]
 
     @property
     def recent(self) -> list[tuple[int, Any]]:
         """(number in the transcript, message) from the question last answered; on "check
         your answers" the summary is left out here, as it is shown as a card."""
+        last_person = max((i for i, m in enumerate(self.history) if m.role == "person"), default=-1)
         return [
             (i + 1, m)
             for i, m in enumerate(self.history)
-            if i >= self.split and not (self.summary and m.kind == "summary")
+            if i >= self.split
+            and not (self.summary and m.kind == "summary")
+            # the latest error is shown as the error summary and beside the field, not a third time
+            and not (self.error and i > last_person and m.kind == "error")
+            and not (m.role == "person" and not m.text)  # an empty answer has nothing to show
         ]
 
     @property
