@@ -11,7 +11,7 @@ Prints: requests, the median, p95 and worst response time, the server's memory (
 before and after and per visitor, and the check that nothing was lost: every visitor's
 conversation is in the store with every answer, handed off, with the plan's amount.
 
-    python scripts/bench_web.py                  # 50 visitors, 0.2 to 1.0 s between answers
+    python scripts/bench_web.py                  # 50 visitors, 1 to 5 s between answers
     python scripts/bench_web.py --think 0        # as fast as they can
 """
 
@@ -101,7 +101,7 @@ async def run(base: str, visitors: int, think: float, deadline: float, answers: 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--visitors", type=int, default=50)
-    ap.add_argument("--think", type=float, default=1.0, help="longest pause between answers, seconds (default 1.0)")
+    ap.add_argument("--think", type=float, default=5.0, help="longest pause between answers, seconds (default 5; people take longer)")
     ap.add_argument("--deadline", type=float, default=600.0)
     ap.add_argument("--plan", default="farzana")
     ap.add_argument("--db", default=None, help="a database address (default: a new SQLite file)")
