@@ -254,7 +254,7 @@ def test_phone_links_escape_the_rest_of_the_text():
     assert out == '&lt;b&gt;call <a class="link" href="tel:999">999</a>&lt;/b&gt; or <a class="link" href="tel:116123">116 123</a>; not 1999'
 
 
-def test_unknown_message_kinds_are_shown_as_say_and_the_page_works_nothing_out():
+def test_unknown_message_kinds_are_shown_as_say_and_the_page_works_nothing_out(tmp_path):
     from ras_chat.dialogue.session import Message
     from ras_chat.ui.testing import fixed_session
 
@@ -264,7 +264,7 @@ def test_unknown_message_kinds_are_shown_as_say_and_the_page_works_nothing_out()
     session.state.transcript.insert(0, odd)
     page = page_of(session)
     assert page.history[0] is odd and page.question == session.current_question
-    web = create_app(WebConfig(db=":memory:", allowed_hosts=None)).state.web
+    web = create_app(WebConfig(db=str(tmp_path / "s.db"), allowed_hosts=None)).state.web
     html = web.env.get_template("_macros.html").module.message(odd, 1)
     assert "msg--say" in html and "confirm_new" not in html and "A new kind of message" in html
 
@@ -598,3 +598,16 @@ def test_two_processes_sharing_the_store_carry_on_one_conversation(db):
         for app in (one, two):
             app.state.web.pool.shutdown()
             app.state.web.stores.close_all()
+
+
+def test_the_web_front_end_loads_without_the_textual_app(tmp_path):
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; from ras_chat.web.app import create_app, WebConfig; "
+        f"create_app(WebConfig(db={str(tmp_path / 's.db')!r}, allowed_hosts=None)); "
+        "print(sorted(m for m in sys.modules if m == 'textual' or m.startswith(('textual.', 'ras_chat.ui'))))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip()
+    assert out == "[]"
