@@ -105,9 +105,14 @@ _V2_POSTGRESQL = [
     """,
 ]
 
+# v3: short references for coming back to a web conversation, and the failed tries that
+# rate-limit them (ras_chat/store/references.py, `ras-chat web`).
+from ras_chat.store.references import MIGRATION as _V3_REFERENCES  # noqa: E402
+
 MIGRATIONS: list[dict[str, list[str]]] = [
     {"*": _V1_COMMON, "sqlite": _V1_SQLITE, "postgresql": _V1_POSTGRESQL},
     {"*": _V2_COMMON, "sqlite": _V2_SQLITE, "postgresql": _V2_POSTGRESQL},
+    _V3_REFERENCES,
 ]
 
 LATEST = len(MIGRATIONS)
