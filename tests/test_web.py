@@ -431,13 +431,13 @@ def test_a_reference_stops_working_after_its_days(db):
 
 
 def test_the_word_list_is_2048_plain_different_words():
-    from ras_chat.dialogue.loader import load_dialogue
+    from ras_chat.dialogue.understand import detect_safety
 
     pool = words()
     assert len(pool) == len(set(pool)) == 2048
     assert all(w.isalpha() and w.islower() and 3 <= len(w) <= 7 for w in pool)
-    phrases = load_dialogue().spec.safety.phrases
-    assert not [w for w in pool if w in {p for p in phrases if " " not in p}]
+    # no word of a reference, typed back in, reads as a disclosure of harm
+    assert [w for w in pool if detect_safety(w).level != "none"] == []
     # a typed reference: case, spaces, hyphens and commas do not matter
     assert normal_reference(f"{pool[5].upper()}-{pool[9]},  {pool[1]} {pool[2]}") == f"{pool[5]} {pool[9]} {pool[1]} {pool[2]}"
     assert normal_reference(f"{pool[5]} {pool[9]} {pool[1]}") is None
