@@ -246,7 +246,16 @@ SCHEMAS: dict[str, Callable[[], dict]] = {
     "carer": lambda: CarerRecord.model_json_schema(by_alias=True),
     "allocation": lambda: Allocation.model_json_schema(by_alias=True, mode="serialization"),
     "finance": lambda: finance_schema(),
+    "batch-result": lambda: _batch_schema("BatchResult"),
+    "batch-compare": lambda: _batch_schema("BatchCompare"),
 }
+
+
+def _batch_schema(name: str) -> dict:
+    """The lines `--batch` writes (ras.batch), imported only when asked for."""
+    from ras import batch
+
+    return getattr(batch, name).model_json_schema(by_alias=True, mode="serialization")
 
 
 def cmd_schema(args: argparse.Namespace) -> int:
