@@ -253,20 +253,33 @@ class Cases:
 
 
 _get = attrgetter
-_NEED, _RISK, _SUPPORT = _get("need"), _get("risk"), _get("unpaid_support")
+# each area's answer as one code, and (group, impairment, wellbeing, fluctuating) as another:
+# one dictionary look-up per record and column instead of several
+_ANSWER_CODE = {
+    (need, risk, support): need * 15 + risk * 3 + s
+    for need in range(5)
+    for risk in range(5)
+    for s, support in enumerate(SUPPORT_LEVELS)
+}
+_ANSWER = _get("need", "risk", "unpaid_support")
+_AREA_ANSWERS = tuple(_get(f"areas.{area}") for area in AREA_IDS)
+_FLAGS_CODE = {
+    (group, imp, wb, fl): ((g * 2 + imp) * 2 + wb) * 2 + fl
+    for g, group in enumerate(CLIENT_GROUPS)
+    for imp in (False, True)
+    for wb in (False, True)
+    for fl in (False, True)
+}
+_FLAGS = _get("client_group", "impairment", "wellbeing_impact", "fluctuating")
 
 
 def _columns(records: list, lines: list[int], synthetic: list[bool] | None = None) -> Cases:
     """Columns from decoded records (the fast reader's or the engine model's: same attribute names)."""
     n = len(records)
-    areas = list(map(_get("areas"), records))
     codes = np.empty((n, _A), dtype=np.int64)
-    for k, area in enumerate(AREA_IDS):
-        answers = list(map(_get(area), areas))
-        need = np.fromiter(map(_NEED, answers), np.int64, n)
-        risk = np.fromiter(map(_RISK, answers), np.int64, n)
-        support = np.fromiter(map(_SUPPORT_INDEX.__getitem__, map(_SUPPORT, answers)), np.int64, n)
-        codes[:, k] = need * 15 + risk * 3 + support
+    for k, answers in enumerate(_AREA_ANSWERS):
+        codes[:, k] = np.fromiter(map(_ANSWER_CODE.__getitem__, map(_ANSWER, map(answers, records))), np.int64, n)
+    flags = np.fromiter(map(_FLAGS_CODE.__getitem__, map(_FLAGS, records)), np.int64, n)
     if synthetic is None:
         synthetic_column = np.fromiter(map(_get("synthetic"), records), bool, n)
     else:
@@ -274,12 +287,12 @@ def _columns(records: list, lines: list[int], synthetic: list[bool] | None = Non
     return Cases(
         lines=lines,
         ids=list(map(_get("id"), records)),
-        group=np.fromiter(map(_GROUP_INDEX.__getitem__, map(_get("client_group"), records)), np.int64, n),
+        group=flags >> 3,
         codes=codes,
-        impairment=np.fromiter(map(_get("impairment"), records), bool, n),
-        wellbeing=np.fromiter(map(_get("wellbeing_impact"), records), bool, n),
+        impairment=(flags >> 2 & 1).astype(bool),
+        wellbeing=(flags >> 1 & 1).astype(bool),
         unable=np.fromiter(map(len, map(_get("unable_outcomes"), records)), np.int64, n),
-        fluctuating=np.fromiter(map(_get("fluctuating"), records), bool, n),
+        fluctuating=(flags & 1).astype(bool),
         synthetic=synthetic_column,
     )
 
@@ -411,7 +424,8 @@ class Tables:
             general.range_high,
             general.range_high_fluctuating,
         )
-        self._text: dict[int, bytes] = {}
+        self._known = np.zeros(0, dtype=np.int64)  # amounts formatted so far, sorted
+        self._texts = np.zeros(0, dtype=object)  # their texts, in the same order
 
     def _eligibility(self) -> None:
         """adult_eligibility for every (impairment, wellbeing, how many outcomes)."""
@@ -458,16 +472,22 @@ class Tables:
         return self._band_pence[codes], self._band_rule[codes]
 
     def texts(self, values: np.ndarray) -> np.ndarray:
-        """Money texts (bytes, object array) for whole pence; each distinct amount formatted once."""
+        """Money texts (bytes, object array) for whole pence; each distinct amount is formatted
+        once per run and found again by binary search (sorted arrays, no per-value Python)."""
         unique, inverse = np.unique(values, return_inverse=True)
-        cache = self._text
-        out = np.empty(len(unique), dtype=object)
-        for i, v in enumerate(unique.tolist()):
-            text = cache.get(v)
-            if text is None:
-                text = cache[v] = money_text(v)
-            out[i] = text
-        return out[inverse.reshape(values.shape)]
+        known, texts = self._known, self._texts
+        where = np.searchsorted(known, unique)
+        found = where < len(known)
+        found[found] = known[where[found]] == unique[found]
+        if not found.all():
+            new = unique[~found]
+            known = np.concatenate((known, new))
+            texts = np.concatenate((texts, np.array([money_text(v) for v in new.tolist()] + [None], dtype=object)[:-1]))
+            order = np.argsort(known, kind="stable")
+            self._known, self._texts = known[order], texts[order]
+            known, texts = self._known, self._texts
+            where = np.searchsorted(known, unique)
+        return texts[where][inverse.reshape(values.shape)]
 
 
 @dataclass(slots=True)
