@@ -332,6 +332,35 @@ def test_what_only_the_engine_model_accepts_is_still_accepted(policy):
     )["weekly"]
 
 
+TRICKY = [
+    # keys given twice: the last one counts, for the engine and for batch alike
+    '"unable_outcomes":["nutrition","toilet"],"areas":{"health":{"need":3,"risk":3},"health":{"need":1}},'
+    '"fluctuating":false,"fluctuating":true,"client_group":"mental_health"}',
+    '"unable_outcomes":["nutrition"],"unable_outcomes":["nutrition","toilet"],"areas":{"health":{"need":3,"risk":3,"risk":1}}}',
+    '"id":"x","id":null,"unable_outcomes":["nutrition","toilet"]}',
+    '"unable_outcomes":["nutrition","hygiene"],"unable_outcomes":["toilet","toilet"]}',
+    '"id":"a\\u0000b","unable_outcomes":["nutrition","toilet"]}\r',
+    '"id":"\\ud800"}',
+    '"areas":{"health":{"need":100000000000000000000000}}}',
+    '"areas":{"health":{"need":true}}}',
+    '"unable_outcomes":"nutrition"}',
+]
+
+
+@pytest.mark.parametrize("tail", TRICKY)
+def test_tricky_lines_are_read_as_the_engine_reads_them(policy, tail):
+    text = '{"schema":"ras-assessment/1","client_group":"older_people","impairment":true,"wellbeing_impact":true,' + tail
+    results, problems = run_batch([text], policy, "points")
+    try:
+        model = AssessmentRecord.model_validate_json(text)
+    except Exception:
+        assert results == [] and len(problems) == 1
+        return
+    assert problems == []
+    assert batch_figures(results[0]) == engine_figures(calculate(model, policy, "points"))
+    assert results[0]["id"] == model.id
+
+
 def test_not_utf8_is_a_named_bad_line_not_a_crash(policy):
     out = io.BytesIO()
     problems = []
