@@ -30,10 +30,11 @@ import itertools
 import json
 import math
 import sys
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 from operator import attrgetter
-from typing import Annotated, BinaryIO, Callable, Iterator, Literal
+from typing import Annotated, BinaryIO, Literal
 
 import msgspec
 import numpy as np
@@ -533,9 +534,8 @@ def figures(cases: Cases, tables: Tables, method: str, cache: dict | None = None
     weekly = el.sum(axis=1)
     ref_raw, _ = elements(tables.policy.general.reference_method)
     reference = np.where(ok, ref_raw.sum(axis=1), 0)
-    high_factor = np.where(cases.fluctuating, 1, 0)
     high = np.where(
-        high_factor == 1, times_rounded(weekly, tables.range_fluctuating), times_rounded(weekly, tables.range_high)
+        cases.fluctuating, times_rounded(weekly, tables.range_fluctuating), times_rounded(weekly, tables.range_high)
     )
     return Figures(
         eligible=ok,
@@ -560,7 +560,8 @@ _FIGURES = (
 )
 
 
-def _head(schema: str, policy: PolicyAt, method: str | None) -> bytes:
+def _head(policy: PolicyAt, method: str | None) -> bytes:
+    """The fields every line of the run shares, as a piece of the line's template."""
     fields = {
         "policy": policy.id,
         "policy_effective_from": policy.effective_from.isoformat(),
@@ -568,7 +569,7 @@ def _head(schema: str, policy: PolicyAt, method: str | None) -> bytes:
     }
     if method:
         fields["method"] = method
-    return json.dumps(fields, separators=(",", ":"))[1:-1].encode()
+    return json.dumps(fields, separators=(",", ":"))[1:-1].encode().replace(b"%", b"%%")
 
 
 def _ids(cases: Cases) -> list[bytes]:
@@ -602,7 +603,7 @@ def result_lines(cases: Cases, tables: Tables, method: str) -> bytes:
     fig = figures(cases, tables, method)
     template = (
         b'{"schema":"' + RESULT_SCHEMA.encode() + b'","id":%s,"line":%d,%s'
-        + _head(RESULT_SCHEMA, tables.policy, method)
+        + _head(tables.policy, method)
         + b',"eligible":%s,"eligibility":%s,'
         + _FIGURES
         + b"}\n"
@@ -625,7 +626,7 @@ def compare_lines(cases: Cases, tables: Tables) -> bytes:
     figs = {m: figures(cases, tables, m, cache) for m in METHODS}
     template = (
         b'{"schema":"' + COMPARE_SCHEMA.encode() + b'","id":%s,"line":%d,%s'
-        + _head(COMPARE_SCHEMA, tables.policy, None)
+        + _head(tables.policy, None)
         + b',"eligible":%s,"eligibility":%s,"methods":{'
         + b",".join(b'"' + m.encode() + b'":{' + _FIGURES + b"}" for m in METHODS)
         + b"}}\n"
