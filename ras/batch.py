@@ -695,6 +695,19 @@ def run(
     return done
 
 
+class TextOut:
+    """Bytes written to a text stream (standard output replaced by a StringIO, as in some tests)."""
+
+    def __init__(self, stream) -> None:
+        self.stream = stream
+
+    def write(self, data: bytes) -> int:
+        return self.stream.write(data.decode("utf-8"))
+
+    def flush(self) -> None:
+        self.stream.flush()
+
+
 def open_input(path: str) -> BinaryIO:
     if path == "-":
         return sys.stdin.buffer

@@ -161,12 +161,13 @@ def run_batch(args: argparse.Namespace, policy: PolicyAt, *, compare: bool) -> i
     except OSError as exc:
         raise BadInput(f"{args.batch}: cannot be read ({exc.strerror or exc})") from None
     sys.stdout.flush()
+    out = getattr(sys.stdout, "buffer", None) or batch.TextOut(sys.stdout)  # bytes out, even to a StringIO
     # the policy and its memo live for the whole run: keep the collector off them
     gc.freeze()
     try:
         batch.run(
             stream,
-            sys.stdout.buffer,
+            out,
             policy,
             getattr(args, "method", None),
             compare=compare,
@@ -180,7 +181,7 @@ def run_batch(args: argparse.Namespace, policy: PolicyAt, *, compare: bool) -> i
     finally:
         if stream is not sys.stdin.buffer:
             stream.close()
-    sys.stdout.buffer.flush()
+    out.flush()
     return EXIT_BAD_INPUT if errors else 0
 
 
