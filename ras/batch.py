@@ -310,15 +310,13 @@ def _fast(texts: list[bytes]) -> list | None:
     return records
 
 
-def decode_chunk(numbered: list[tuple[int, bytes]], problem: Callable[[int, str], None]) -> Cases:
-    """The valid records of one chunk of (line number, text); each bad line goes to `problem`."""
-    lines = [n for n, _ in numbered]
-    texts = [t for _, t in numbered]
+def decode_chunk(lines: list[int], texts: list[bytes], problem: Callable[[int, str], None]) -> Cases:
+    """The valid records of one chunk (line numbers, texts); each bad line goes to `problem`."""
     records = _fast(texts)
     if records is not None:
         return _columns(records, lines)
     kept_records, kept_lines, kept_synthetic = [], [], []
-    for n, text in numbered:
+    for n, text in zip(lines, texts):
         record = _fast([text])
         if record is not None:
             kept_records.append(record[0])
@@ -335,20 +333,21 @@ def decode_chunk(numbered: list[tuple[int, bytes]], problem: Callable[[int, str]
     return _columns(kept_records, kept_lines, kept_synthetic)
 
 
-def numbered_chunks(stream: BinaryIO, size: int = CHUNK_LINES) -> Iterator[list[tuple[int, bytes]]]:
-    """Chunks of (line number from 1, line) with blank lines left out."""
+def numbered_chunks(stream: BinaryIO, size: int = CHUNK_LINES) -> Iterator[tuple[list[int], list[bytes]]]:
+    """Chunks of (line numbers from 1, lines) with blank lines left out."""
     start = 1
     while True:
         raw = list(itertools.islice(stream, size))
         if not raw:
             return
+        first, start = start, start + len(raw)
         if any(map(bytes.isspace, raw)):
-            chunk = [(start + i, line) for i, line in enumerate(raw) if not line.isspace()]
+            numbers = [first + i for i, line in enumerate(raw) if not line.isspace()]
+            raw = [line for line in raw if not line.isspace()]
         else:
-            chunk = list(zip(range(start, start + len(raw)), raw))
-        start += len(raw)
-        if chunk:
-            yield chunk
+            numbers = list(range(first, start))
+        if raw:
+            yield numbers, raw
 
 
 # ----- exact money in whole pence -------------------------------------------------------
@@ -438,9 +437,14 @@ class Tables:
                     record = _record(impairment=bool(imp), wellbeing_impact=bool(wb), unable_outcomes=list(OUTCOME_IDS[:k]))
                     result = adult_eligibility(record, self.policy)
                     self.eligible_table[imp, wb, k] = result.eligible
+                    # the line's "eligible" and "eligibility" fields, ready to go in
                     self.eligibility_json[imp, wb, k] = json.dumps(
-                        {"eligible": result.eligible, "conditions": result.conditions}, separators=(",", ":")
-                    ).encode()
+                        {
+                            "eligible": result.eligible,
+                            "eligibility": {"eligible": result.eligible, "conditions": result.conditions},
+                        },
+                        separators=(",", ":"),
+                    )[1:-1].encode()
 
     def elements(self, method: str) -> np.ndarray:
         """Pence per (client group, answer code, area) for points, grid or costed: the method run on
@@ -577,7 +581,9 @@ def _ids(cases: Cases) -> list[bytes]:
     return list(map(encode, cases.ids))
 
 
-def _synthetic(cases: Cases) -> np.ndarray:
+def _synthetic(cases: Cases) -> np.ndarray | itertools.repeat:
+    if not cases.synthetic.any():
+        return itertools.repeat(b"")
     return np.where(cases.synthetic, b'"synthetic":true,', b"").astype(object)
 
 
@@ -604,16 +610,14 @@ def result_lines(cases: Cases, tables: Tables, method: str) -> bytes:
     template = (
         b'{"schema":"' + RESULT_SCHEMA.encode() + b'","id":%s,"line":%d,%s'
         + _head(tables.policy, method)
-        + b',"eligible":%s,"eligibility":%s,'
+        + b",%s,"
         + _FIGURES
         + b"}\n"
     )
-    eligible = np.where(fig.eligible, b"true", b"false").astype(object)
     rows = zip(
         _ids(cases),
         cases.lines,
         _synthetic(cases),
-        eligible,
         tables.eligibility_json[eligibility_index(cases)],
         *_figure_columns(fig, tables),
     )
@@ -627,16 +631,14 @@ def compare_lines(cases: Cases, tables: Tables) -> bytes:
     template = (
         b'{"schema":"' + COMPARE_SCHEMA.encode() + b'","id":%s,"line":%d,%s'
         + _head(tables.policy, None)
-        + b',"eligible":%s,"eligibility":%s,"methods":{'
+        + b',%s,"methods":{'
         + b",".join(b'"' + m.encode() + b'":{' + _FIGURES + b"}" for m in METHODS)
         + b"}}\n"
     )
-    first = next(iter(figs.values()))
     columns = [
         _ids(cases),
         cases.lines,
         _synthetic(cases),
-        np.where(first.eligible, b"true", b"false").astype(object),
         tables.eligibility_json[eligibility_index(cases)],
     ]
     for m in METHODS:
@@ -670,10 +672,10 @@ def run(
     method = policy.method_or_default(method)
     # the tables depend only on the policy's tables in force: remembered with them
     tables = None if explain else policy.memo(("batch.tables",), lambda: Tables(policy))
-    for chunk in numbered_chunks(stream, chunk_lines):
+    for numbers, texts in numbered_chunks(stream, chunk_lines):
         if explain:
             parts = []
-            for n, text in chunk:
+            for n, text in zip(numbers, texts):
                 try:
                     record, synthetic = read_line(text)
                 except LineError as exc:
@@ -688,7 +690,7 @@ def run(
                 done += 1
             out.write(b"".join(parts))
             continue
-        cases = decode_chunk(chunk, problem)
+        cases = decode_chunk(numbers, texts, problem)
         if len(cases):
             out.write(compare_lines(cases, tables) if compare else result_lines(cases, tables, method))
             done += len(cases)
