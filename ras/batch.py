@@ -183,7 +183,12 @@ class _Line(Struct, forbid_unknown_fields=True, gc=False, rename={"schema_": "sc
 
 
 RECORD_FIELDS = tuple(f for f in _Line.__struct_fields__ if f not in HISTORY_KEYS)
-"""The record fields the fast reader knows (a test checks they are the engine model's)."""
+"""The record fields the fast reader knows (a test checks the engine model has each of them)."""
+
+ENGINE_ONLY_FIELDS = ("not_known",)
+"""Record fields the fast reader leaves to the engine's model: a line with one of them is
+refused by the fast reader (unknown field) and read by `AssessmentRecord` itself, exactly,
+at the one-record engine's speed. `not_known` (ras-assessment/2) has a rule across fields."""
 
 _DECODE = msgspec.json.Decoder(_Line).decode
 
