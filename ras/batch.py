@@ -216,6 +216,11 @@ def read_line(text: bytes | str) -> tuple[AssessmentRecord, bool]:
     A history line's `synthetic` and `actual_weekly_cost` are taken off first. Raises
     LineError with the engine's one-line message.
     """
+    if isinstance(text, bytes):  # as text, so the engine's message is word for word the same
+        try:
+            text = text.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise LineError(f"cannot be read as UTF-8 text ({exc.reason} at byte {exc.start + 1})") from None
     try:
         data = from_json(text)
     except ValueError:

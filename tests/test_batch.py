@@ -383,7 +383,8 @@ def test_not_utf8_is_a_named_bad_line_not_a_crash(policy):
     data = json.dumps(BASE).encode() + b"\n" + b'{"schema":"ras-assessment/1","notes":"\xff"}\n'
     batch.run(io.BytesIO(data), out, policy, "points", problem=lambda n, m: problems.append((n, m)))
     assert len(out.getvalue().splitlines()) == 1
-    assert [n for n, _ in problems] == [2]
+    # `{"schema":"ras-assessment/1","notes":"` is 38 bytes, so the bad byte is the 39th
+    assert problems == [(2, "cannot be read as UTF-8 text (invalid start byte at byte 39)")]
 
 
 json_values = st.recursive(
