@@ -221,6 +221,7 @@ def read_line(text: bytes | str) -> tuple[AssessmentRecord, bool]:
             text = text.decode("utf-8")
         except UnicodeDecodeError as exc:
             raise LineError(f"cannot be read as UTF-8 text ({exc.reason} at byte {exc.start + 1})") from None
+    text = text.rstrip("\r\n")  # the line's end is not part of the record (nor of a message quoting it)
     try:
         data = from_json(text)
     except ValueError:
