@@ -16,7 +16,7 @@ import pkgutil
 import sys
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, Callable, Iterable
+from typing import Any, Callable
 
 from pydantic import ValidationError
 
@@ -120,18 +120,47 @@ def explain(alloc: Allocation) -> str:
 # ----- commands -------------------------------------------------------------------------
 
 
-def iter_batch(path: str) -> Iterable[tuple[int, str]]:
-    if path == "-":
-        stream = sys.stdin
-        for n, line in enumerate(stream, 1):
-            yield n, line
-        return
+def run_batch(args: argparse.Namespace, policy: PolicyAt, *, compare: bool) -> int:
+    """`--batch`: every record of the file, one JSON line each (ras.batch); bad lines named on
+    standard error by number, the rest carried on with; exit 2 when any line was bad."""
+    from ras import batch
+
+    errors = 0
+
+    def problem(n: int, message: str) -> None:
+        nonlocal errors
+        errors += 1
+        print(f"{args.batch}: line {n}: {message}", file=sys.stderr)
+
     try:
-        with open(path, encoding="utf-8") as stream:
-            for n, line in enumerate(stream, 1):
-                yield n, line
+        stream = batch.open_input(args.batch)
     except FileNotFoundError:
-        raise BadInput(f"{path}: file not found") from None
+        raise BadInput(f"{args.batch}: file not found") from None
+    except OSError as exc:
+        raise BadInput(f"{args.batch}: cannot be read ({exc.strerror or exc})") from None
+    sys.stdout.flush()
+    out = getattr(sys.stdout, "buffer", None) or batch.TextOut(sys.stdout)  # bytes out, even to a StringIO
+    # the policy and its memo live for the whole run: keep the collector off them
+    gc.freeze()
+    try:
+        batch.run(
+            stream,
+            out,
+            policy,
+            getattr(args, "method", None),
+            compare=compare,
+            explain=args.explain,
+            problem=problem,
+        )
+    except OSError as exc:
+        if isinstance(exc, BrokenPipeError):
+            raise
+        raise BadInput(f"{args.batch}: cannot be read ({exc.strerror or exc})") from None
+    finally:
+        if stream is not sys.stdin.buffer:
+            stream.close()
+    out.flush()
+    return EXIT_BAD_INPUT if errors else 0
 
 
 def cmd_calculate(args: argparse.Namespace) -> int:
@@ -139,22 +168,7 @@ def cmd_calculate(args: argparse.Namespace) -> int:
         raise BadInput(f"--method: unknown method {args.method!r} (choose {', '.join(METHODS)})")
     policy = policy_at(args.policy, args.as_of)
     if args.batch:
-        out = sys.stdout
-        errors = 0
-        # the policy and its memo live for the whole run: keep the collector off them
-        gc.freeze()
-        for n, line in iter_batch(args.batch):
-            if not line.strip():
-                continue
-            try:
-                record = AssessmentRecord.model_validate_json(line)
-            except ValidationError as exc:
-                errors += 1
-                print(f"{args.batch}: line {n}: {validation_message(exc)}", file=sys.stderr)
-                continue
-            out.write(calculate(record, policy, args.method).model_dump_json(by_alias=True))
-            out.write("\n")
-        return EXIT_BAD_INPUT if errors else 0
+        return run_batch(args, policy, compare=False)
     if not args.record:
         raise BadInput("give a record file (RECORD.json), or --batch RECORDS.jsonl")
     record = parse_record(read_text(args.record))
@@ -168,6 +182,10 @@ def cmd_calculate(args: argparse.Namespace) -> int:
 
 def cmd_compare(args: argparse.Namespace) -> int:
     policy = policy_at(args.policy, args.as_of)
+    if args.batch:
+        return run_batch(args, policy, compare=True)
+    if not args.record:
+        raise BadInput("give a record file (RECORD.json), or --batch RECORDS.jsonl")
     record = parse_record(read_text(args.record))
     results = compare(record, policy)
     if args.json:
@@ -214,7 +232,16 @@ SCHEMAS: dict[str, Callable[[], dict]] = {
     "carer": lambda: CarerRecord.model_json_schema(by_alias=True),
     "allocation": lambda: Allocation.model_json_schema(by_alias=True, mode="serialization"),
     "finance": lambda: finance_schema(),
+    "batch-result": lambda: _batch_schema("BatchResult"),
+    "batch-compare": lambda: _batch_schema("BatchCompare"),
 }
+
+
+def _batch_schema(name: str) -> dict:
+    """The lines `--batch` writes (ras.batch), imported only when asked for."""
+    from ras import batch
+
+    return getattr(batch, name).model_json_schema(by_alias=True, mode="serialization")
 
 
 def cmd_schema(args: argparse.Namespace) -> int:
@@ -257,14 +284,21 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("calculate", help="work out the budget for one record (or a batch)")
     p.add_argument("record", nargs="?", help="an assessment record (JSON); - for standard input")
-    p.add_argument("--batch", metavar="RECORDS.jsonl", help="one record a line; prints one JSON result a line")
+    p.add_argument(
+        "--batch", metavar="RECORDS.jsonl", help="one record a line; prints one JSON result a line (ras-batch-result/1)"
+    )
+    p.add_argument("--explain", action="store_true", help="with --batch: the full result with its words (slower)")
     p.add_argument("--method", default=None, help=f"one of {', '.join(METHODS)} (default: the policy's)")
     p.add_argument("--json", action="store_true", help="print the result as JSON")
     add_policy_options(p)
     p.set_defaults(func=cmd_calculate)
 
-    p = sub.add_parser("compare", help="the four methods side by side for one record")
-    p.add_argument("record")
+    p = sub.add_parser("compare", help="the four methods side by side for one record (or a batch)")
+    p.add_argument("record", nargs="?", help="an assessment record (JSON); - for standard input")
+    p.add_argument(
+        "--batch", metavar="RECORDS.jsonl", help="one record a line; prints one JSON line a record (ras-batch-compare/1)"
+    )
+    p.add_argument("--explain", action="store_true", help="with --batch: every method's full result with its words")
     p.add_argument("--json", action="store_true")
     add_policy_options(p)
     p.set_defaults(func=cmd_compare)

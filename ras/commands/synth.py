@@ -2,6 +2,11 @@
 
 Every line is marked `"synthetic": true` with an id like `synth-000001`; the cost is
 the method's amount under the policy's figures times --uplift, with --noise.
+
+The lines are history lines: an assessment record plus `synthetic` and
+`actual_weekly_cost`. `ras calibrate`, `ras simulate` and `ras calculate --batch` read them
+(batch takes the two keys off, checks the record as the engine does, and marks each
+result `"synthetic": true`).
 """
 
 from __future__ import annotations
@@ -40,7 +45,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="write a made-up history (clearly marked synthetic) for demonstrations and tests",
         description=(
             "Made-up cases: valid assessment records plus actual_weekly_cost = the method's amount under the "
-            "policy's figures x --uplift, x (1 + --noise x a random normal). Every line has \"synthetic\": true."
+            "policy's figures x --uplift, x (1 + --noise x a random normal). Every line has \"synthetic\": true. "
+            "ras calculate --batch, ras calibrate and ras simulate read the file as it is."
         ),
     )
     p.add_argument("--n", type=_count, default=1000, help="how many cases (default 1000)")

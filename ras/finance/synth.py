@@ -1,7 +1,9 @@
 """Made-up histories for demonstrations and tests, clearly marked as made up.
 
-Each case is a valid `ras-assessment/1` record with `"synthetic": true`, an id like
-`synth-000001`, and an `actual_weekly_cost` that is the method's own amount under
+Each case is a history line (as `ras calibrate` and `ras simulate` read, and
+`ras calculate --batch` too): a valid `ras-assessment/1` record with an id like
+`synth-000001`, plus the history's own keys `"synthetic": true` and an
+`actual_weekly_cost` that is the method's own amount under
 "true" figures (the policy's, times an uplift, or any `PolicyAt` a test gives), times
 random noise: cost = amount x max(0, 1 + noise x N(0, 1)), rounded to pence.
 
