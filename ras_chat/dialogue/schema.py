@@ -200,7 +200,6 @@ class Texts(_Strict):
     """Said when the person says no to "It sounds like ... Is that right?" (those words,
     and the gentle safety check, are in the examples file beside the dialogue)."""
     safety_check_no: str
-    safety_check_again: str
     not_known_parts: str
     """Said with the result when some answers are not known: {parts}."""
     result_amount: str

@@ -219,19 +219,20 @@ class Turns:
         if harm.level == "stop":
             return self._safety(f"{pending.said} / {clean}", harm.why, now)
         picked = match_one(clean, self._yes_no(), yes=d.yes_words, no=d.no_words)
-        if picked is None:
-            return [self._msg(d.texts.safety_check_again, now, kind="error"), self._question_message(now)]
         self.state.pending = None
-        if picked.value == "yes":
+        if picked is not None and picked.value == "yes":
             return self._safety(f"{pending.said} / {clean}", pending.why, now)
+        answer = "they said no" if picked is not None else f"they did not say yes or no (\u201c{clean[:200]}\u201d)"
         self._flag(
             "possible_harm",
             "attention",
             f"Possible harm: the person wrote \u201c{pending.said[:300]}\u201d ({pending.why}) at "
-            f"{self._worker_question()}; asked gently, they said no. Check with them.",
+            f"{self._worker_question()}; asked gently, {answer}. Check with them.",
             now,
             key=self._key(self.state.state),
         )
+        if picked is None:  # other words: most likely the answer to the question; read them
+            return self._turn(clean, now)  # (safety is read again on these words)
         return [self._msg(d.texts.safety_check_no, now)] + self._turn(pending.said, now, checked=True)
 
     def _safety(self: "Session", clean: str, why: str, now: dt.datetime) -> list[Message]:
