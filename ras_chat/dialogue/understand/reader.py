@@ -82,6 +82,12 @@ class Reading:
         return self.values[0] if self.values else None
 
 
+def _lower_first(text: str) -> str:
+    if not text or text == "I" or text.startswith(("I ", "I'", "I\u2019")):
+        return text
+    return text[:1].lower() + text[1:]
+
+
 def _action(conf: float, accept: float, confirm: float) -> Action:
     if conf >= accept:
         return "accept"
@@ -154,6 +160,35 @@ class Understanding:
             yield from r.examples
         for phrases in d.safety.examples.values():
             yield from phrases
+
+    def person_lines(self):
+        """Every line of this file a person may see, with where it is: (where, text)."""
+        d = self.data
+        for name, text in d.texts.model_dump().items():
+            yield f"examples texts.{name}", text
+        yield "examples off_topic.reply", d.off_topic.reply
+        for qid, r in d.questions_back.items():
+            yield f"examples questions_back.{qid}.reply", r.reply
+        yield "examples safety.gentle_check", d.safety.gentle_check
+
+    def say(self, reading: "Reading", options: Sequence[Option]) -> str | None:
+        """Plain words for a reading, from the file's `texts`: "OK: a lot of help every
+        day." (accept), "It sounds like ... Is that right?" (confirm), the reply to a
+        question back, or the ask-again line. None for an amount (say `amount.said`)."""
+        t = self.data.texts
+        if reading.kind != "answer":
+            return reading.reply
+        if reading.action == "ask_again":
+            return t.ask_again
+        if reading.amount is not None:
+            return None
+        labels = {o.value: o.label for o in options}
+        names = [_lower_first(labels.get(v, v)) for v in reading.values]
+        if len(names) > 1:
+            listed = ", ".join(names[:-1]) + " and " + names[-1]
+            return t.confirm_many.format(labels=listed) if reading.action == "confirm" else t.accepted.format(label=listed)
+        label = names[0] if names else ""
+        return (t.confirm if reading.action == "confirm" else t.accepted).format(label=label)
 
     @classmethod
     def for_dialogue(cls, dialogue_path: str | Path, *, cache_dir: Path | str | None | object = _UNSET) -> "Understanding":
