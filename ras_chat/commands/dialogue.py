@@ -212,7 +212,7 @@ def _understand(args: argparse.Namespace) -> int:
                 return EXIT_BAD_INPUT
             cache[key] = (state, field, options, multi or field in MULTI_FIELDS)
         state, field, options, multi = cache[key]
-        safety = u.safety(text)
+        safety = u.safety(text, options)
         if field in TEXT_FIELDS:
             reading = None
         else:

@@ -341,12 +341,16 @@ class Understanding:
 
     # -- safety --
 
-    def safety(self, text: str) -> SafetyReading:
+    def safety(self, text: str, options: Sequence[Option] = ()) -> SafetyReading:
         """The safety level of anything typed: rules first, then the model's second
-        opinion (which can only ask the gentle check)."""
+        opinion (which can only ask the gentle check). With the question's `options`, a
+        possible disclosure that is only an answer's own words ("it is not safe" to
+        "which of these is true?") is an answer; a clear one still stops."""
         if not isinstance(text, str) or not text.strip():
             return NONE
         found = self._safety.rules(text)
+        if found.level == "check" and options and self._is_answer_words(found, options):
+            return NONE
         if found.level != "none":
             return found
         if self._safety.is_ordinary(text):
@@ -359,6 +363,14 @@ class Understanding:
         if p >= self.data.safety.model_check:
             return SafetyReading("check", "model", f"model {p:.2f}")
         return NONE
+
+    @staticmethod
+    def _is_answer_words(found: SafetyReading, options: Sequence[Option]) -> bool:
+        phrase = (found.evidence or "").split(" (")[0]
+        ps = phrase_stems(phrase) if phrase and "+" not in phrase else ()
+        if not ps:
+            return False
+        return any(find(basic(p), ps)[0] or find(basic(p), ps)[1] for o in options for p in (o.label, *o.words))
 
     # -- reading --
 
@@ -494,6 +506,8 @@ class Understanding:
             for o in options:
                 if o.value == want:
                     return Reading((o.value,), 0.97, _action(0.97, self.accept, self.confirm), how="words", why=f"'{norm}'")
+            if want == "yes" and options and field_pattern(field) in self.data.yes_first:
+                return Reading((options[0].value,), 0.95, _action(0.95, self.accept, self.confirm), how="words", why="yes: the first answer offered")
         p, _name = self._scores(field, norm, raw, options)
         hits, negated = self._hits(norm, options)
         how = "model"
