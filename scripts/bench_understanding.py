@@ -147,8 +147,11 @@ def compare_plans(u) -> int:
             seen += 1
             stored = self.state.answers.get(key)
             mine = list(r.values) if spec.kind == "multi" else (r.values[0] if r.values else None)
-            if s.level != "none":
-                diffs.append(f"{state:16} {clean[:44]!r:46} safety {s.level} ({s.category}); stored {stored}")
+            stopped = any(f.code == "safety" for f in self.state.flags)
+            if s.level != "none" and not stopped:
+                diffs.append(f"{state:16} {clean[:44]!r:46} safety {s.level} ({s.category}) where today's session went on; stored {stored}")
+            elif s.level == "none" and stopped and stored is None:
+                diffs.append(f"{state:16} {clean[:44]!r:46} today's session stopped for safety; the detector says none")
             elif stored is not None and not isinstance(stored, dict) and (mine != stored or r.action != "accept"):
                 diffs.append(f"{state:16} {clean[:44]!r:46} stored {stored}, would read {mine} ({r.action} {r.confidence:.2f})")
         return out
