@@ -106,7 +106,7 @@ class Polarity(_Strict):
     fine: tuple[str, ...] = ()
 
 
-class Act(_Strict):  # noqa: D101 (documented below)
+class Act(_Strict):
     """Who + what: a person (`people`) does one of `verbs` to someone (`objects`, a few
     words after the verb): "he slapped me", "my son takes my pension"."""
 

@@ -24,7 +24,7 @@ from __future__ import annotations
 import difflib
 import threading
 from collections import Counter
-from dataclasses import dataclass, field as dc_field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal, Sequence
 
@@ -708,4 +708,3 @@ class Understanding:
 
 
 __all__ = ["Reading", "Understanding", "field_pattern"]
-_ = dc_field
