@@ -41,12 +41,16 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--cache", help="model cache folder (default: a new temporary folder, so training is timed)")
     ap.add_argument("--show-wrong", action="store_true", help="list every line read wrong")
+    ap.add_argument("--plans", action="store_true", help="only compare with the session's matching on tests/plans (what would change)")
     args = ap.parse_args(argv)
     cache = args.cache or tempfile.mkdtemp(prefix="ras-bench-")
     os.environ["RAS_CHAT_CACHE_DIR"] = cache
 
     from ras_chat.dialogue.understand import Understanding
     from ras_chat.dialogue.understand.fields import MULTI_FIELDS, options_for, sample_session
+
+    if args.plans:
+        return compare_plans(Understanding.load())
 
     t0 = time.perf_counter()
     u = Understanding.load()
@@ -110,6 +114,63 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
+def compare_plans(u) -> int:
+    """Run every test plan through today's session (match.py) and, at each choice, read
+    the same (cleaned) answer with the understanding layer: print where it would store
+    another value, or not accept it, or where it sees a disclosure."""
+    import glob
+
+    from ras_chat.dialogue.clean import clean_answer
+    from ras_chat.dialogue.session import Session
+    from ras_chat.dialogue.testplan import run_plan
+    from ras_chat.dialogue.understand.fields import field_of
+
+    u.warm()
+    original = Session.send
+    seen = 0
+    diffs: list[str] = []
+
+    def send(self, text):
+        nonlocal seen
+        spec = self.spec
+        info = None
+        if spec.is_question and spec.kind in ("choice", "multi", "money") and not self.finished:
+            clean = clean_answer(text if isinstance(text, str) else str(text), 2000)[0]
+            c = self.state.cursor
+            field = (field_of(self.dialogue, self.state.state) or self.state.state)
+            field = field.replace("{area}", c.get("area") or "").replace("{money}", c.get("money") or "")
+            options = self.options()
+            info = (self.state.state, self._key(self.state.state), clean, u.read(field, clean, options, spec.kind == "multi"), u.safety(clean, options))
+        out = original(self, text)
+        if info:
+            state, key, clean, r, s = info
+            seen += 1
+            stored = self.state.answers.get(key)
+            mine = list(r.values) if spec.kind == "multi" else (r.values[0] if r.values else None)
+            stopped = any(f.code == "safety" for f in self.state.flags)
+            if s.level != "none" and not stopped:
+                diffs.append(f"{state:16} {clean[:44]!r:46} safety {s.level} ({s.category}) where today's session went on; stored {stored}")
+            elif s.level == "none" and stopped and stored is None:
+                diffs.append(f"{state:16} {clean[:44]!r:46} today's session stopped for safety; the detector says none")
+            elif stored is not None and not isinstance(stored, dict) and (mine != stored or r.action != "accept"):
+                diffs.append(f"{state:16} {clean[:44]!r:46} stored {stored}, would read {mine} ({r.action} {r.confidence:.2f})")
+        return out
+
+    Session.send = send
+    try:
+        for path in sorted(glob.glob(str(ROOT / "tests" / "plans" / "*.plan"))):
+            try:
+                run_plan(path)
+            except Exception as exc:  # a plan that fails today is reported, not hidden
+                diffs.append(f"plan {Path(path).name} failed: {str(exc)[:120]}")
+    finally:
+        Session.send = original
+    print(f"{seen} choice answers in tests/plans read both ways; {len(diffs)} differ:")
+    for d in diffs:
+        print("  ", d)
+    return 0
+
+
 def pct(a: int, b: int) -> str:
     return f"{100 * a / b:5.1f}%" if b else "  n/a"
 
@@ -123,8 +184,10 @@ def evaluate(u, session, rows, options_cache, read_ms, safety_ms, MULTI_FIELDS, 
     }
     for row in rows:
         q, text, want = row["question"], row["text"], row["value"]
+        if q not in options_cache:
+            options_cache[q] = options_for(session, q)
         t = time.perf_counter()
-        s = u.safety(text)
+        s = u.safety(text, options_cache[q][1])  # as the session will: with the question's answers
         safety_ms.append((time.perf_counter() - t) * 1000)
         person = row.get("person")
         if row["safety"] != "none":

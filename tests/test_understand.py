@@ -193,6 +193,7 @@ def test_amounts_as_people_say_them():
     assert read_amount("nothing").amount == Decimal("0.00")
     assert read_amount("between 100 and 200") is None  # two amounts: ask again
     assert read_amount("my son has it") is None
+    assert read_amount("100000000000000000000000000") is None  # a pasted number, not an amount (found by fuzzing)
 
 
 def test_a_monthly_amount_is_turned_into_a_week_and_the_sum_is_said():

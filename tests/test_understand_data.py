@@ -209,3 +209,33 @@ def test_the_understand_command_refuses_an_unknown_question_and_a_bad_batch(tmp_
     bad.write_text('{"question": "who", "text": "me"}\nnot json\n', encoding="utf-8")
     out = subprocess.run([RAS_CHAT, "dialogue", "understand", "--batch", str(bad), "--json"], capture_output=True, text=True, timeout=300, env=_env(tmp_path))
     assert out.returncode == 2 and "line 2" in out.stderr and "Traceback" not in out.stderr
+
+
+def test_the_examples_files_person_facing_lines_are_printed_and_checked(tmp_path):
+    out = subprocess.run([RAS_CHAT, "dialogue", "text", "--where"], capture_output=True, text=True, timeout=300, env=_env(tmp_path))
+    assert out.returncode == 0
+    assert "examples safety.gentle_check\tSome of what you said worries me." in out.stdout
+    # jargon in a reply fails the check, naming the examples file and the place
+    text = default_examples_path().read_text(encoding="utf-8").replace(
+        "You do not have to answer. You can say skip.", "Your eligibility depends on it.")
+    dialogue = tmp_path / "council.yaml"
+    dialogue.write_text((Path(default_examples_path()).parent / "assessment.yaml").read_text(encoding="utf-8"), encoding="utf-8")
+    (tmp_path / "council.examples.yaml").write_text(text, encoding="utf-8")
+    out = subprocess.run([RAS_CHAT, "dialogue", "check", str(dialogue)], capture_output=True, text=True, timeout=300, env=_env(tmp_path))
+    assert out.returncode == 1
+    assert "council.examples.yaml: examples questions_back.why.reply" in out.stderr and "eligibility" in out.stderr
+
+
+def test_say_uses_the_files_words(tmp_path):
+    from ras_chat.dialogue.understand.fields import options_for, sample_session
+
+    u = Understanding.load(cache_dir=tmp_path)
+    session = sample_session()
+    _s, options, _m = options_for(session, "areas.health.need")
+    r = u.read("areas.health.need", "Help all the time", options)
+    assert u.say(r, options) == "OK: help all the time."
+    r = u.read("areas.health.need", "banana", options)
+    assert r.action != "accept" and u.say(r, options) in (
+        u.data.texts.ask_again,
+        u.data.texts.confirm.format(label=next(o.label for o in options if o.value == r.value)[:1].lower() + next(o.label for o in options if o.value == r.value)[1:]),
+    )

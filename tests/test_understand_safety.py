@@ -108,3 +108,14 @@ def test_the_rules_alone_catch_the_issue_lines(u):
 
 def test_the_risk_scale_label_is_not_a_disclosure(u):
     assert u.safety("I would be in danger straight away").level == "none"
+
+
+def test_an_answers_own_words_are_not_a_possible_disclosure(u, tmp_path):
+    from ras_chat.dialogue.understand.fields import options_for, sample_session
+
+    _s, options, _m = options_for(sample_session(), "unable_reasons")
+    # "It is not safe for me or others" is an answer to "which of these is true?"
+    assert u.safety("it is not safe", options).level == "none"
+    assert u.safety("it is not safe").level == "check"  # with no question, it may be one
+    # a clear disclosure stops whatever the question
+    assert u.safety("it is not safe, he hits me", options).level == "stop"

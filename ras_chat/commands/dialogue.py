@@ -100,13 +100,16 @@ def run(args: argparse.Namespace) -> int:
 
         for item in person_lines(dialogue, session):
             print(f"{item.where}\t{item.text}" if args.where else item.text)
+        for where, text in _examples_for(dialogue, args.examples).person_lines():
+            print(f"{where}\t{text}" if args.where else text)
         return 0
     from ras_chat.dialogue.check import check
     from ras_chat.dialogue.text import person_lines, reading_grade
 
-    problems = check(dialogue, session)
+    problems = [f"{dialogue.path}: {p}" for p in check(dialogue, session)]
+    problems += _example_line_problems(dialogue, args.examples)
     for p in problems:
-        print(f"{dialogue.path}: {p}", file=sys.stderr)
+        print(p, file=sys.stderr)
     grade = reading_grade([i.text for i in person_lines(dialogue, session)])
     notes = _example_notes(dialogue, session, args.examples)
     if problems:
@@ -119,6 +122,22 @@ def run(args: argparse.Namespace) -> int:
     for n in notes:
         print(f"note: {n}")
     return 0
+
+
+def _example_line_problems(dialogue, examples: str | None) -> list[str]:
+    """The examples file's person-facing lines follow the same rules as the dialogue's:
+    no jargon, sentences of at most 25 words."""
+    from ras_chat.dialogue.text import MAX_SENTENCE_WORDS, jargon_in, sentences, words
+
+    u = _examples_for(dialogue, examples)
+    out = []
+    for where, text in u.person_lines():
+        for j in jargon_in(text):
+            out.append(f"{u.path}: {where}: a word people may not know: \u201c{j}\u201d")
+        for sentence in sentences(text):
+            if words(sentence) > MAX_SENTENCE_WORDS:
+                out.append(f"{u.path}: {where}: a sentence of more than {MAX_SENTENCE_WORDS} words")
+    return out
 
 
 def _example_notes(dialogue, session, examples: str | None) -> list[str]:
@@ -193,7 +212,7 @@ def _understand(args: argparse.Namespace) -> int:
                 return EXIT_BAD_INPUT
             cache[key] = (state, field, options, multi or field in MULTI_FIELDS)
         state, field, options, multi = cache[key]
-        safety = u.safety(text)
+        safety = u.safety(text, options)
         if field in TEXT_FIELDS:
             reading = None
         else:

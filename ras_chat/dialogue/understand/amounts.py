@@ -42,6 +42,10 @@ _NOTHING = re.compile(
 _NUM = re.compile(r"(?<![\w.])(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?(?![\d])")
 
 
+MAX_AMOUNT = Decimal("1000000000")
+"""Above a billion pounds a number is not read as an amount (and Decimal stays exact)."""
+
+
 @dataclass(frozen=True)
 class AmountReading:
     amount: Decimal
@@ -191,7 +195,10 @@ def read_amount(text: str) -> AmountReading | None:
     values = {f[0] for f in pick}
     if len(values) != 1:
         return None  # "between 100 and 200", or two different sums: ask again
-    amount = next(iter(values)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    amount = next(iter(values))
+    if amount > MAX_AMOUNT:
+        return None  # not an amount a person has (a pasted number): ask again
+    amount = amount.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
     period = _period(norm)
     said = _pounds(amount)
     weekly: Decimal | None = None

@@ -106,7 +106,7 @@ class Polarity(_Strict):
     fine: tuple[str, ...] = ()
 
 
-class Act(_Strict):  # noqa: D101 (documented below)
+class Act(_Strict):
     """Who + what: a person (`people`) does one of `verbs` to someone (`objects`, a few
     words after the verb): "he slapped me", "my son takes my pension"."""
 
@@ -187,6 +187,9 @@ class ExamplesFile(_Strict):
     polarity: Polarity = Polarity()
     number_bands: dict[str, NumberBands] = {}
     yes_no: dict[str, tuple[str, ...]] = {}
+    yes_first: tuple[str, ...] = ()
+    """Questions asked as "Shall we start with X? Or pick another": a plain yes picks the
+    first answer."""
     off_topic: Reply
     questions_back: dict[str, Reply] = {}
     fields: dict[str, FieldExamples]

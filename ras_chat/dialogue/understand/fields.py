@@ -129,11 +129,6 @@ def all_outcome_options(session: Any) -> list[Option]:
     return [Option(i + 1, v, label, w, only) for i, (v, label, w, only) in enumerate(items)]
 
 
-def concrete(field: str, state: str | None, area: str | None, money: str | None = None) -> str:
-    """areas.{area}.need -> areas.health.need (for display)."""
-    return field.replace("{area}", area or "health").replace("{money}", money or "")
-
-
 def sample_session(dialogue: Any = None, policy: str = "example") -> Any:
     """A throwaway session, only to build a question's options from the policy."""
     import datetime as dt

@@ -24,7 +24,7 @@ from __future__ import annotations
 import difflib
 import threading
 from collections import Counter
-from dataclasses import dataclass, field as dc_field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal, Sequence
 
@@ -80,6 +80,12 @@ class Reading:
     @property
     def value(self) -> str | None:
         return self.values[0] if self.values else None
+
+
+def _lower_first(text: str) -> str:
+    if not text or text == "I" or text.startswith(("I ", "I'", "I\u2019")):
+        return text
+    return text[:1].lower() + text[1:]
 
 
 def _action(conf: float, accept: float, confirm: float) -> Action:
@@ -154,6 +160,35 @@ class Understanding:
             yield from r.examples
         for phrases in d.safety.examples.values():
             yield from phrases
+
+    def person_lines(self):
+        """Every line of this file a person may see, with where it is: (where, text)."""
+        d = self.data
+        for name, text in d.texts.model_dump().items():
+            yield f"examples texts.{name}", text
+        yield "examples off_topic.reply", d.off_topic.reply
+        for qid, r in d.questions_back.items():
+            yield f"examples questions_back.{qid}.reply", r.reply
+        yield "examples safety.gentle_check", d.safety.gentle_check
+
+    def say(self, reading: "Reading", options: Sequence[Option]) -> str | None:
+        """Plain words for a reading, from the file's `texts`: "OK: a lot of help every
+        day." (accept), "It sounds like ... Is that right?" (confirm), the reply to a
+        question back, or the ask-again line. None for an amount (say `amount.said`)."""
+        t = self.data.texts
+        if reading.kind != "answer":
+            return reading.reply
+        if reading.action == "ask_again":
+            return t.ask_again
+        if reading.amount is not None:
+            return None
+        labels = {o.value: o.label for o in options}
+        names = [_lower_first(labels.get(v, v)) for v in reading.values]
+        if len(names) > 1:
+            listed = ", ".join(names[:-1]) + " and " + names[-1]
+            return t.confirm_many.format(labels=listed) if reading.action == "confirm" else t.accepted.format(label=listed)
+        label = names[0] if names else ""
+        return (t.confirm if reading.action == "confirm" else t.accepted).format(label=label)
 
     @classmethod
     def for_dialogue(cls, dialogue_path: str | Path, *, cache_dir: Path | str | None | object = _UNSET) -> "Understanding":
@@ -306,12 +341,16 @@ class Understanding:
 
     # -- safety --
 
-    def safety(self, text: str) -> SafetyReading:
+    def safety(self, text: str, options: Sequence[Option] = ()) -> SafetyReading:
         """The safety level of anything typed: rules first, then the model's second
-        opinion (which can only ask the gentle check)."""
+        opinion (which can only ask the gentle check). With the question's `options`, a
+        possible disclosure that is only an answer's own words ("it is not safe" to
+        "which of these is true?") is an answer; a clear one still stops."""
         if not isinstance(text, str) or not text.strip():
             return NONE
         found = self._safety.rules(text)
+        if found.level == "check" and options and self._is_answer_words(found, options):
+            return NONE
         if found.level != "none":
             return found
         if self._safety.is_ordinary(text):
@@ -324,6 +363,14 @@ class Understanding:
         if p >= self.data.safety.model_check:
             return SafetyReading("check", "model", f"model {p:.2f}")
         return NONE
+
+    @staticmethod
+    def _is_answer_words(found: SafetyReading, options: Sequence[Option]) -> bool:
+        phrase = (found.evidence or "").split(" (")[0]
+        ps = phrase_stems(phrase) if phrase and "+" not in phrase else ()
+        if not ps:
+            return False
+        return any(find(basic(p), ps)[0] or find(basic(p), ps)[1] for o in options for p in (o.label, *o.words))
 
     # -- reading --
 
@@ -459,6 +506,8 @@ class Understanding:
             for o in options:
                 if o.value == want:
                     return Reading((o.value,), 0.97, _action(0.97, self.accept, self.confirm), how="words", why=f"'{norm}'")
+            if want == "yes" and options and field_pattern(field) in self.data.yes_first:
+                return Reading((options[0].value,), 0.95, _action(0.95, self.accept, self.confirm), how="words", why="yes: the first answer offered")
         p, _name = self._scores(field, norm, raw, options)
         hits, negated = self._hits(norm, options)
         how = "model"
@@ -659,4 +708,3 @@ class Understanding:
 
 
 __all__ = ["Reading", "Understanding", "field_pattern"]
-_ = dc_field

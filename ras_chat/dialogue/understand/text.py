@@ -86,14 +86,20 @@ class Speller:
         self.keep = frozenset(keep) | COMMON | frozenset(NUMBER_WORDS) | NEGATIONS
         self.stems = frozenset(stem(w) for w in self.words | self.keep)
         self.counts = counts or {}
+        self._fixed: dict[str, str] = {}
         self._index: dict[str, list[str]] = {}
         for w in sorted(self.words):
             self._index.setdefault(w, []).append(w)
             for d in _deletes1(w):
                 self._index.setdefault(d, []).append(w)
 
-    @lru_cache(maxsize=16384)
     def fix(self, word: str) -> str:
+        got = self._fixed.get(word)
+        if got is None:
+            got = self._fixed[word] = self._fix(word)
+        return got
+
+    def _fix(self, word: str) -> str:
         if len(word) < 4 or not word.isalpha() or word in self.words or word in self.keep or stem(word) in self.stems:
             return word
         found: set[str] = set()
