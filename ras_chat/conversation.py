@@ -11,6 +11,7 @@ new_messages)` callback run after every turn, a way to load a saved session for
 from __future__ import annotations
 
 import argparse
+import atexit
 import datetime as dt
 import os
 import sys
@@ -21,6 +22,8 @@ from ras_chat.dialogue.session import Message, Session, SessionState
 from ras_chat.plain import run_plain
 
 EXIT_BAD_INPUT = 2
+SERVED_ENV = "RAS_CHAT_SERVED"
+"""Set to 1 by `ras-chat serve` for each visitor's process."""
 
 
 @dataclass
@@ -53,25 +56,51 @@ def persistence(args: argparse.Namespace) -> Persistence:
     address); the default is sessions.db in the user data folder. Raises StoreError
     (a one-line message) when the database cannot be opened or is damaged.
     """
+    from pydantic import ValidationError
+
     from ras.policy import load_policy
     from ras_chat.dialogue.loader import load_dialogue
-    from ras_chat.store import AmbiguousSession, SessionNotFound, open_store
+    from ras_chat.store import AmbiguousSession, DamagedDatabase, SessionNotFound, open_store
+    from ras_chat.store.errors import ReadOnlyDatabase
 
     # check the council's files first: a broken one stops us before anything is created
     load_dialogue()
     load_policy(getattr(args, "policy", None) or os.environ.get("RAS_CHAT_POLICY") or "example")
     store = open_store(getattr(args, "db", None))
+    atexit.register(store.close)  # gives back the session's lease
+    if store.read_only:  # say so before anyone types, not after their first answer
+        raise ReadOnlyDatabase(
+            f"{store.describe()}: the database cannot be written (the file, its folder or its disk is read-only), "
+            "so a conversation could not be saved; make it writable, or choose another with --db"
+        )
+    pending: list[Message] = []
+    # under `ras-chat serve` nothing is stored until the person has said something, so a
+    # browser tab opened and closed leaves no empty session (serve sets this for its children)
+    wait_for_answer = os.environ.get(SERVED_ENV) == "1"
 
     def on_turn(session: Session, new_messages: list[Message]) -> None:
-        save_session_turn(store, session, new_messages)
+        pending.extend(new_messages)
+        if wait_for_answer and not any(m.role == "person" for m in session.state.transcript):
+            return
+        save_session_turn(store, session, list(pending))
+        pending.clear()  # kept after a failed save, so the next save carries them
 
     def load(ref: str) -> SessionState | None:
         try:
-            return SessionState.model_validate(store.load(store.resolve(ref)))
+            sid = store.resolve(ref)
+            store.claim(sid)  # one writer per session: refused while another ras-chat has it
+            saved = store.load(sid)
         except SessionNotFound:
             return None
         except AmbiguousSession as exc:
             raise LookupError(str(exc)) from None
+        try:
+            return SessionState.model_validate(saved)
+        except ValidationError:  # its text would quote the stored answers
+            raise DamagedDatabase(
+                f"session {sid[:8]}: its saved state cannot be read; the database has been changed outside "
+                "ras-chat or damaged (see `ras-chat audit verify`)"
+            ) from None
 
     def resume_hint(session: Session) -> str:
         return f"Your answers are saved. To carry on later, type: ras-chat --resume {session.state.id[:8]}"

@@ -204,6 +204,25 @@ def write_head(path: Path, count: int, head: str, prev_count: int, prev_head: st
         os.close(dfd)
 
 
+def clean_partials(path: Path) -> None:
+    """Remove half-written head files left by processes that were killed while writing one."""
+    try:
+        leftovers = list(path.parent.glob(f".{path.name}.partial-*"))
+    except OSError:
+        return
+    for f in leftovers:
+        try:
+            pid = int(f.name.rsplit("-", 1)[1])
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            try:
+                f.unlink()
+            except OSError:
+                pass
+        except (ValueError, OSError):
+            pass
+
+
 def read_head(path: Path) -> dict | None:
     """The head file, or None when there is none. A file that is not a head raises ValueError."""
     try:

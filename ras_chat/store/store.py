@@ -47,6 +47,7 @@ from ras_chat.store.audit import (
     check_chain,
     check_head,
     check_seal_chain,
+    clean_partials,
     entry_hash,
     messages_digest,
     row_digests,
@@ -578,6 +579,8 @@ class Store:
         """PostgreSQL: sessions whose advisory lock this connection holds."""
         try:
             self.head_path, self._key = self._head_settings()
+            if not self._db.read_only:
+                clean_partials(self.head_path)
             self._migrate()
         except BaseException:
             self._db.close()
