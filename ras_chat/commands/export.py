@@ -63,7 +63,7 @@ def run(args: argparse.Namespace) -> int:
             breaks = store.verify_audit(sid)
             try:
                 handoff = build_handoff(store.details(sid), audit_chain_intact=not breaks)
-            except ValidationError:  # its text would quote the stored data
+            except (ValidationError, KeyError, TypeError, ValueError, AttributeError):  # would quote the stored data
                 raise BadInput(
                     f"session {sid[:8]}: its stored record cannot be read; the database has been changed outside "
                     "ras-chat or damaged (see `ras-chat audit verify`)"

@@ -188,6 +188,9 @@ class _SqliteBackend:
         except sqlite3.Error as exc:
             self.conn.close()
             raise _sqlite_problem(exc, str(path)) from None
+        except UnicodeDecodeError:  # the check's own report holds bytes from a damaged page
+            self.conn.close()
+            raise DamagedDatabase(_damaged(path, "it failed SQLite's integrity check")) from None
         if problems != ["ok"]:
             self.conn.close()
             raise DamagedDatabase(_damaged(path, "it failed SQLite's integrity check"))
@@ -340,6 +343,8 @@ def _sqlite_problem(exc: BaseException, where: str) -> StoreError:
         why = "it is not a database" if name.startswith("SQLITE_NOTADB") else "SQLite found damaged pages"
         return DamagedDatabase(_damaged(Path(where), why))
     if name.startswith("SQLITE_IOERR"):
+        if _disk_nearly_full(where):  # a full disk can show as an I/O error (growing -shm or -wal)
+            return DiskFull(f"{where}: the disk is full; nothing was changed. Free some space and try again")
         return NotWritten(f"{where}: {_io_error()}; nothing was changed")
     if name.startswith(("SQLITE_BUSY", "SQLITE_LOCKED")):
         return StoreError(f"{where}: the database is busy (another ras-chat is using it); try again")
@@ -348,6 +353,14 @@ def _sqlite_problem(exc: BaseException, where: str) -> StoreError:
     if name.startswith("SQLITE_PERM") or name.startswith("SQLITE_AUTH"):
         return ReadOnlyDatabase(f"{where}: {_READ_ONLY}")
     return StoreError(f"{where}: the database refused the request ({name or type(exc).__name__})")
+
+
+def _disk_nearly_full(where: str) -> bool:
+    try:
+        st = os.statvfs(Path(where).parent)
+    except (OSError, ValueError, AttributeError):
+        return False
+    return st.f_bavail * st.f_frsize < 256 * 1024 or (st.f_files > 0 and st.f_favail == 0)
 
 
 def _io_error() -> str:
