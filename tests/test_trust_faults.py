@@ -239,11 +239,11 @@ def as_nobody(action) -> dict:
     """Run `action()` in a forked child switched to the `nobody` user; return what it returned
     (a JSON-able dict). Everything it needs is imported first: after the switch the child may
     not be able to read Python's own folder."""
-    import ras_chat.commands  # noqa: F401
-    import ras_chat.conversation  # noqa: F401
-    import ras_chat.store.fhir  # noqa: F401
-    import ras_chat.store.handoff  # noqa: F401
-    import ras_chat.store.letter  # noqa: F401
+    import ras_chat.commands
+    import ras_chat.conversation
+    import ras_chat.store.fhir
+    import ras_chat.store.handoff
+    import ras_chat.store.letter
     from ras_chat.__main__ import build_parser
 
     build_parser()

@@ -22,6 +22,7 @@ import hashlib
 import hmac
 import json
 import os
+import stat
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any, Callable, Iterable
@@ -163,24 +164,44 @@ def head_mac(key: bytes, count: int, head: str) -> str:
     return hmac.new(key, f"{HEAD_FORMAT}:{count}:{head}".encode(), hashlib.sha256).hexdigest()
 
 
-def write_head(path: Path, count: int, head: str, prev_count: int, prev_head: str, key: bytes | None) -> None:
-    """Write the head atomically (a new 0600 file renamed over the old), synced to disk.
+HEAD_SIZE = 1024
+"""The head file is always this many bytes (padded), so it can be rewritten in place."""
 
-    The previous head is kept too: the file is written before the commit, so after a crash
-    between the two the database may still be at the previous head, which is fine."""
+
+def write_head(path: Path, count: int, head: str, prev_count: int, prev_head: str, key: bytes | None) -> None:
+    """Write the head, synced to disk. The previous head is kept too: the file is written
+    before the commit, so after a crash between the two the database may still be at the
+    previous head, which is fine.
+
+    The first time (or when the file is not one of ours) a new 0600 file is made and
+    renamed into place; after that the fixed-size record is rewritten in place with one
+    `fdatasync` (a rename would need a second sync of the folder on every save)."""
     record: dict[str, Any] = {"format": HEAD_FORMAT, "count": count, "hash": head, "previous": {"count": prev_count, "hash": prev_head}}
     if key is not None:
         record["mac"] = head_mac(key, count, head)
         record["previous"]["mac"] = head_mac(key, prev_count, prev_head)
-    text = json.dumps(record, indent=1) + "\n"
+    text = json.dumps(record, separators=(",", ":")).encode()
+    data = text + b" " * (HEAD_SIZE - 1 - len(text)) + b"\n"
+    nofollow = getattr(os, "O_NOFOLLOW", 0)
+    try:
+        st = os.lstat(path)
+    except FileNotFoundError:
+        st = None
+    if st is not None and stat.S_ISREG(st.st_mode) and st.st_size == HEAD_SIZE and stat.S_IMODE(st.st_mode) == 0o600:
+        fd = os.open(path, os.O_WRONLY | nofollow)
+        try:
+            os.pwrite(fd, data, 0)
+            os.fdatasync(fd)
+        finally:
+            os.close(fd)
+        return
     if not path.parent.exists():
         path.parent.mkdir(parents=True, mode=0o700, exist_ok=True)
     partial = path.with_name(f".{path.name}.partial-{os.getpid()}")
-    flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_NOFOLLOW", 0)
-    fd = os.open(partial, flags, 0o600)
+    fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | nofollow, 0o600)
     try:
         os.fchmod(fd, 0o600)
-        os.write(fd, text.encode())
+        os.write(fd, data)
         os.fsync(fd)
     finally:
         os.close(fd)
