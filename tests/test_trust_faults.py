@@ -432,3 +432,27 @@ def test_random_byte_changes_never_give_an_altered_export_that_claims_to_be_inta
             altered_and_intact.append(offset)
         db.unlink()
     assert altered_and_intact == []
+
+
+def test_a_postgresql_login_that_may_not_write_says_so_and_still_lists_and_exports(capsys):
+    from urllib.parse import quote
+
+    from ras_chat.store.testing import postgres_schema, postgres_url
+
+    base = postgres_url()
+    if not base:
+        pytest.skip("PostgreSQL tests need RAS_CHAT_TEST_PG=postgresql://... (.ci/run sets it)")
+    with postgres_schema(base) as url:
+        with open_store(url) as store:
+            sid = seed_from_plan(store, FARZANA, stop_after=5)
+        read_only = url + quote(" -cdefault_transaction_read_only=on")
+        with open_store(read_only) as store:
+            assert [s.id for s in store.list_sessions()] == [sid]
+            assert store.verify_audit() == []
+            with pytest.raises(ReadOnlyDatabase) as caught:
+                store.claim(sid)
+            assert "does not let this login write" in str(caught.value)
+            with pytest.raises(ReadOnlyDatabase, match="your last answer was not saved"):
+                store.save_turn(snapshot(sid, 0), [])
+        assert main(["export", sid, "--db", read_only]) == 0
+        assert json.loads(capsys.readouterr().out)["audit_chain_intact"] is True
