@@ -303,13 +303,11 @@ class _PostgresBackend:
     def try_lease_lock(self, session_id: str) -> bool | None:
         """A session-level advisory lock for the session: the server drops it when the
         holder's connection ends (its process died), so a free lock means a stale lease."""
+        # advisory locks are shared by the whole database: the schema is part of the key
         row = self.conn.execute(
-            "SELECT pg_try_advisory_lock(%s, hashtext(%s))", (_LEASE_LOCK_CLASS, session_id)
+            "SELECT pg_try_advisory_lock(%s, hashtext(current_schema() || '/' || %s))", (_LEASE_LOCK_CLASS, session_id)
         ).fetchone()
         return bool(row[0])
-
-    def unlock_lease(self, session_id: str) -> None:
-        self.conn.execute("SELECT pg_advisory_unlock(%s, hashtext(%s))", (_LEASE_LOCK_CLASS, session_id))
 
     def problem(self, exc: BaseException) -> StoreError | None:
         import psycopg
@@ -771,7 +769,9 @@ class Store:
             return now()
         raise self._busy(session_id, row)
 
-    def _busy(self, session_id: str, row: tuple) -> SessionBusy:
+    def _busy(self, session_id: str, row: tuple | None) -> SessionBusy:
+        if row is None or row[0] is None:  # PostgreSQL: held, but not yet written to the row
+            return SessionBusy(f"session {session_id[:8]} is being opened by another ras-chat; try again in a moment")
         _, holder, host, pid, _, since, _ = row
         when = since or "?"
         try:
