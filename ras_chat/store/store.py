@@ -1135,6 +1135,8 @@ class Store:
         seals: dict[str, list[dict]] = defaultdict(list)
         links: dict[int, tuple[str, Any]] = {}
         for seq, sid, _, _, text, _, _ in seal_rows:
+            if session_id is not None and sid != session_id and '"audit_seq"' not in text:
+                continue  # another session's turn: its hash is checked above, its content is not needed
             try:
                 content = json.loads(text)
             except ValueError:
