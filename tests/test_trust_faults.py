@@ -456,3 +456,37 @@ def test_a_postgresql_login_that_may_not_write_says_so_and_still_lists_and_expor
                 store.save_turn(snapshot(sid, 0), [])
         assert main(["export", sid, "--db", read_only]) == 0
         assert json.loads(capsys.readouterr().out)["audit_chain_intact"] is True
+
+
+def test_a_read_only_folder_with_unsaved_wal_changes_says_so_rather_than_show_old_data():
+    if os.geteuid() != 0:
+        pytest.skip("switching to the nobody user needs root (CI runs as root)")
+    base = nobody_folder()
+    try:
+        home = base / "data"
+        home.mkdir()
+        db = home / "sessions.db"
+        with open_store(base / "live.db") as store:
+            store.save_turn(snapshot("s", 1), [message(0)])
+            # a copy taken while it is open, as after a crash: the newest commits are in -wal
+            shutil.copy(base / "live.db", db)
+            shutil.copy(base / "live.db-wal", Path(f"{db}-wal"))
+        assert Path(f"{db}-wal").stat().st_size > 0
+        user = pwd.getpwnam("nobody")
+        for p in [home, *home.iterdir()]:
+            os.chown(p, user.pw_uid, user.pw_gid)
+        os.chmod(home, 0o500)
+
+        def check() -> dict:
+            try:
+                open_store(db).close()
+            except ReadOnlyDatabase as exc:
+                return {"refused": str(exc)}
+            return {"opened": True}
+
+        got = as_nobody(check)
+        assert "sessions.db-wal" in got.get("refused", ""), got
+        assert "damaged" not in got["refused"]
+    finally:
+        os.chmod(base / "data", 0o700)
+        shutil.rmtree(base, ignore_errors=True)

@@ -173,6 +173,13 @@ class _SqliteBackend:
                 # a WAL database in a folder we cannot write: SQLite cannot make its -shm
                 # file, so read it as it is on disk (nobody can be writing it from here)
                 self.conn.close()
+                wal = Path(f"{path}-wal")
+                if wal.exists() and wal.stat().st_size > 0:
+                    # answers saved in the -wal file cannot be read without writing beside it
+                    raise ReadOnlyDatabase(
+                        f"{path}: its newest changes are in {wal.name}, which cannot be read while the folder is "
+                        "read-only; make the folder writable, or copy the database with its -wal file elsewhere"
+                    )
                 self.conn = self._connect(immutable=True)
                 problems = [row[0] for row in self.conn.execute("PRAGMA quick_check").fetchall()]
             if not self.read_only:
