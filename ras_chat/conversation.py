@@ -14,7 +14,7 @@ import os
 import sys
 from typing import TextIO
 
-from ras_chat.app import Persistence, make_session, persistence
+from ras_chat.app import SERVED_ENV, Persistence, make_session, persistence  # noqa: F401 (SERVED_ENV: serve)
 from ras_chat.plain import run_plain
 
 EXIT_BAD_INPUT = 2

@@ -7,12 +7,38 @@ how to carry on; at the hand-off the summary is printed and the program exits 0.
 
 from __future__ import annotations
 
+import io
 from typing import Callable, Iterable, TextIO
 
 from ras_chat.app.summary import handoff_summary
 from ras_chat.dialogue.session import Message, Session
 
 OnTurn = Callable[[Session, list[Message]], None]
+
+
+def tolerant_input(stdin: TextIO) -> TextIO:
+    """Read standard input so that bytes that are not valid text become U+FFFD instead of
+    stopping the program: the line still reaches the conversation, and the lines after it
+    (read in the same chunk) are not lost."""
+    reconfigure = getattr(stdin, "reconfigure", None)
+    if reconfigure is not None:
+        try:
+            reconfigure(errors="replace")
+        except (ValueError, OSError, io.UnsupportedOperation, TypeError):
+            pass
+    return stdin
+
+
+def clean_line(line: str) -> str:
+    """One line as typed, without its line ending; lone surrogates (a stream decoded with
+    surrogateescape) become U+FFFD, as other undecodable bytes do."""
+    line = line.rstrip("\r\n")
+    try:
+        line.encode("utf-8")
+    except UnicodeEncodeError:
+        line = line.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+        line = line.encode("utf-8", "replace").decode("utf-8")  # any surrogate left
+    return line
 
 
 def format_message(message: Message) -> list[str]:
@@ -39,6 +65,7 @@ def run_plain(
 
     `echo` repeats each answer after "You: " (default: when input is not a terminal, so a
     piped transcript reads as a conversation)."""
+    stdin = tolerant_input(stdin)
     if echo is None:
         try:
             echo = not stdin.isatty()
@@ -58,7 +85,10 @@ def run_plain(
     while not session.finished:
         stdout.write("You: ")
         stdout.flush()
-        line = stdin.readline()
+        try:
+            line = stdin.readline()
+        except UnicodeDecodeError:  # a stream that could not be told to replace bad bytes
+            line = "\ufffd\n"
         if line == "":  # end of input: stop, keep what we have, say how to carry on
             stdout.write("\n")
             emit(
@@ -68,7 +98,7 @@ def run_plain(
                 ]
             )
             return 0
-        replies = session.send(line.rstrip("\r\n"))
+        replies = session.send(clean_line(line))
         if echo:  # the words as the session kept them: control characters removed
             stdout.write(replies[0].text + "\n")
         if on_turn:

@@ -19,7 +19,8 @@ def data_dir() -> Path:
 
 
 class Settings(BaseSettings):
-    """`RAS_CHAT_DB`, `RAS_CHAT_POLICY`, `RAS_CHAT_DATA_DIR`, `RAS_CHAT_THEME`, `RAS_CHAT_WORKER`."""
+    """`RAS_CHAT_DB`, `RAS_CHAT_POLICY`, `RAS_CHAT_DATA_DIR`, `RAS_CHAT_THEME`, `RAS_CHAT_WORKER`,
+    `RAS_CHAT_AUDIT_HEAD`, `RAS_CHAT_AUDIT_KEY_FILE`, `RAS_CHAT_SERVE_VISITORS`."""
 
     model_config = SettingsConfigDict(env_prefix="RAS_CHAT_", extra="ignore")
 
@@ -30,6 +31,14 @@ class Settings(BaseSettings):
     theme: str = "default"
     worker: str | None = None
     """The worker's name or id for the audit trail (default: the login name)."""
+    audit_head: Path | None = None
+    """Where the audit chain's head is kept (default: beside the SQLite file as
+    `sessions.db.audit-head`; for a postgresql:// address, a file in the data folder)."""
+    audit_key_file: Path | None = None
+    """A file holding a secret key (kept outside the database): the head is then signed
+    with an HMAC under it, so it cannot be rewritten without the key."""
+    serve_visitors: int = 20
+    """`ras-chat serve`: how many browser visitors at once."""
 
     def resolved_data_dir(self) -> Path:
         return self.data_dir or data_dir()

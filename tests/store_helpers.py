@@ -82,7 +82,13 @@ def sample_result(record: dict | None = None) -> dict:
 
 @contextlib.contextmanager
 def postgres_schema(base_url: str) -> Iterator[str]:
-    """A fresh, empty schema on the server at `base_url`; yields an address that uses it."""
+    """A fresh, empty schema on the server at `base_url`; yields an address that uses it.
+
+    While it is in use, the audit chain's head file (RAS_CHAT_AUDIT_HEAD) is a file in a
+    temporary folder, never the user's data folder (a PostgreSQL address keeps it there)."""
+    import shutil
+    import tempfile
+
     import psycopg
 
     name = "ras_test_" + uuid.uuid4().hex[:12]
@@ -90,9 +96,17 @@ def postgres_schema(base_url: str) -> Iterator[str]:
         conn.execute(f"CREATE SCHEMA {name}")
     sep = "&" if "?" in base_url else "?"
     url = f"{base_url}{sep}options={quote(f'-csearch_path={name}')}"
+    folder = tempfile.mkdtemp(prefix="ras-head-")
+    before = os.environ.get("RAS_CHAT_AUDIT_HEAD")
+    os.environ["RAS_CHAT_AUDIT_HEAD"] = os.path.join(folder, "audit-head.json")
     try:
         yield url
     finally:
+        if before is None:
+            os.environ.pop("RAS_CHAT_AUDIT_HEAD", None)
+        else:
+            os.environ["RAS_CHAT_AUDIT_HEAD"] = before
+        shutil.rmtree(folder, ignore_errors=True)
         with psycopg.connect(base_url, autocommit=True) as conn:
             conn.execute(f"DROP SCHEMA {name} CASCADE")
 

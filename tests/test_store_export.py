@@ -214,7 +214,7 @@ def test_audit_verify_reports_a_break_and_exits_1(tmp_path, capsys):
     with open_store(db) as store:
         finished_session(store)
     code, out, _ = run_cli(capsys, "audit", "verify", "--db", db)
-    assert code == 0 and "intact: 1 entry" in out
+    assert code == 0 and "intact: 1 worker change" in out
     with open_store(db) as store:
         store._q("DROP TRIGGER audit_no_update")
         store._q("UPDATE audit SET who = 'Someone Else'")

@@ -2,7 +2,10 @@
 
 - duplicate keys are an error (PyYAML silently keeps the last one);
 - floats are read as `Decimal` from their written digits, so 4.60 stays exactly 4.60;
-- the composed node tree is kept so an error can name the line of the key at fault.
+- the composed node tree is kept so an error can name the line of the key at fault;
+- aliases (`*name`, and so `<<: *name` merges) are refused before anything is built: a
+  few lines of anchors and aliases can stand for billions of values (an "alias bomb"), and
+  data files have no need of them.
 """
 
 from __future__ import annotations
@@ -69,6 +72,30 @@ _StrictLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _c
 _StrictLoader.add_constructor("tag:yaml.org,2002:float", _construct_decimal)
 
 
+def _refuse_aliases(root: yaml.Node | None) -> None:
+    """Fail on the first node reached twice (an alias points at a node already in the tree).
+
+    Walks each node once, so the check is linear in the file's size however the aliases nest."""
+    if root is None:
+        return
+    seen: set[int] = set()
+    stack: list[tuple[yaml.Node, yaml.Mark]] = [(root, root.start_mark)]
+    while stack:
+        node, where = stack.pop()
+        if id(node) in seen:
+            raise yaml.constructor.ConstructorError(
+                None, None, "an alias (*name) repeats a value written elsewhere; write the value out in full instead", where
+            )
+        seen.add(id(node))
+        if isinstance(node, yaml.MappingNode):
+            for key_node, value_node in node.value:
+                stack.append((key_node, key_node.start_mark))
+                stack.append((value_node, key_node.start_mark))
+        elif isinstance(node, yaml.SequenceNode):
+            for item in node.value:
+                stack.append((item, node.start_mark))
+
+
 class YamlDoc:
     """The loaded data and its node tree, for finding the line of a key."""
 
@@ -112,6 +139,7 @@ def read_yaml(path: str | Path) -> YamlDoc:
     try:
         # parse once: keep the node tree (for line numbers) and build the data from it
         node = loader.get_single_node()
+        _refuse_aliases(node)
         data = loader.construct_document(node) if node is not None else None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark

@@ -10,6 +10,7 @@ the web page all use these.
 from __future__ import annotations
 
 import argparse
+import atexit
 import datetime as dt
 import os
 import shlex
@@ -19,6 +20,9 @@ from dataclasses import dataclass
 from typing import Any, Callable
 
 from ras_chat.dialogue.session import Message, Session, SessionState
+
+SERVED_ENV = "RAS_CHAT_SERVED"
+"""Set to 1 by `ras-chat serve` for each visitor's process."""
 
 
 @dataclass
@@ -51,25 +55,51 @@ def persistence(args: argparse.Namespace) -> Persistence:
     address); the default is sessions.db in the user data folder. Raises StoreError
     (a one-line message) when the database cannot be opened or is damaged.
     """
+    from pydantic import ValidationError
+
     from ras.policy import load_policy
     from ras_chat.dialogue.loader import load_dialogue
-    from ras_chat.store import AmbiguousSession, SessionNotFound, open_store
+    from ras_chat.store import AmbiguousSession, DamagedDatabase, SessionNotFound, open_store
+    from ras_chat.store.errors import ReadOnlyDatabase
 
     # check the council's files first: a broken one stops us before anything is created
     load_dialogue()
     load_policy(getattr(args, "policy", None) or os.environ.get("RAS_CHAT_POLICY") or "example")
     store = open_store(getattr(args, "db", None))
+    atexit.register(store.close)  # gives back the session's lease
+    if store.read_only:  # say so before anyone types, not after their first answer
+        raise ReadOnlyDatabase(
+            f"{store.describe()}: the database cannot be written (the file, its folder or its disk is read-only), "
+            "so a conversation could not be saved; make it writable, or choose another with --db"
+        )
+    pending: list[Message] = []
+    # under `ras-chat serve` nothing is stored until the person has said something, so a
+    # browser tab opened and closed leaves no empty session (serve sets this for its children)
+    wait_for_answer = os.environ.get(SERVED_ENV) == "1"
 
     def on_turn(session: Session, new_messages: list[Message]) -> None:
-        save_session_turn(store, session, new_messages)
+        pending.extend(new_messages)
+        if wait_for_answer and not any(m.role == "person" for m in session.state.transcript):
+            return
+        save_session_turn(store, session, list(pending))
+        pending.clear()  # kept after a failed save, so the next save carries them
 
     def load(ref: str) -> SessionState | None:
         try:
-            return SessionState.model_validate(store.load(store.resolve(ref)))
+            sid = store.resolve(ref)
+            store.claim(sid)  # one writer per session: refused while another ras-chat has it
+            saved = store.load(sid)
         except SessionNotFound:
             return None
         except AmbiguousSession as exc:
             raise LookupError(str(exc)) from None
+        try:
+            return SessionState.model_validate(saved)
+        except ValidationError:  # its text would quote the stored answers
+            raise DamagedDatabase(
+                f"session {sid[:8]}: its saved state cannot be read; the database has been changed outside "
+                "ras-chat or damaged (see `ras-chat audit verify`)"
+            ) from None
 
     def resume_hint(session: Session) -> str:
         return f"Your answers are saved. To carry on later, type: {resume_command(args, session)}"
@@ -108,4 +138,4 @@ def make_session(args: argparse.Namespace, store: Persistence, clock: Callable[[
     return Session.start(policy_name=policy, **kwargs)
 
 
-__all__ = ["Persistence", "make_session", "persistence", "resume_command", "save_session_turn"]
+__all__ = ["SERVED_ENV", "Persistence", "make_session", "persistence", "resume_command", "save_session_turn"]

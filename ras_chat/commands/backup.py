@@ -1,13 +1,16 @@
 """`ras-chat backup PATH`: a consistent copy of the sessions database as one SQLite file.
 
-Safe while sessions are running. The copy is readable by you only and never overwrites a file.
+Safe while sessions are running. The copy is readable by you only and never overwrites a file;
+its audit chain head is written beside it (PATH.audit-head). The folder must exist.
 """
 
 from __future__ import annotations
 
 import argparse
 
-from ras_chat.store.cli import add_db_option, guarded, open_from_args
+from pathlib import Path
+
+from ras_chat.store.cli import add_db_option, check_folder, guarded, open_from_args
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -19,6 +22,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 @guarded
 def run(args: argparse.Namespace) -> int:
+    check_folder(Path(args.path).expanduser())  # as `export --out`: said before the database is opened
     with open_from_args(args) as store:
         path = store.backup(args.path)
         n = store.count_sessions()

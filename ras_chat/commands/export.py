@@ -10,7 +10,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from ras_chat.store.cli import BadInput, add_db_option, guarded, open_from_args, write_private
+from ras_chat.store.cli import BadInput, add_db_option, check_out, guarded, open_from_args, write_private
 
 FORMATS = ("json", "md", "html", "fhir", "fhir-questionnaire")
 
@@ -21,7 +21,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--format", default="json",
                    help="json (default), md, html, fhir, or fhir-questionnaire (the Questionnaire the fhir export answers; no ID)")
     p.add_argument("--redact", action="store_true", help="remove names and free text")
-    p.add_argument("--out", metavar="FILE", help="write to FILE (readable by you only) instead of the screen")
+    p.add_argument("--out", metavar="FILE", help="write to FILE (a new file, readable by you only) instead of the screen")
+    p.add_argument("--force", action="store_true", help="with --out: replace FILE if it exists")
     p.add_argument("--schema", action="store_true", help="print the JSON Schema of the json format and stop")
     add_db_option(p)
     p.set_defaults(func=run)
@@ -47,6 +48,8 @@ def render(handoff, fmt: str) -> str:
 def run(args: argparse.Namespace) -> int:
     from ras_chat.exports.handoff import build_handoff, handoff_schema_text, redact
 
+    if args.out:  # before any work: a missing folder, a link or an existing file is said at once
+        check_out(args.out, force=args.force)
     if args.schema:
         text = handoff_schema_text()
     elif args.format == "fhir-questionnaire":
@@ -58,14 +61,30 @@ def run(args: argparse.Namespace) -> int:
             raise BadInput(f"--format: should be one of {', '.join(FORMATS)}, not {args.format!r}")
         if not args.session:
             raise BadInput("give a session id, the start of one, or `last` (see `ras-chat sessions`)")
+        from pydantic import ValidationError
+
         with open_from_args(args) as store:
             sid = store.resolve(args.session)
-            handoff = build_handoff(store.details(sid), audit_chain_intact=not store.verify_audit())
+            breaks = store.verify_audit(sid)
+            try:
+                handoff = build_handoff(store.details(sid), audit_chain_intact=not breaks)
+            except (ValidationError, KeyError, TypeError, ValueError, AttributeError):  # would quote the stored data
+                raise BadInput(
+                    f"session {sid[:8]}: its stored record cannot be read; the database has been changed outside "
+                    "ras-chat or damaged (see `ras-chat audit verify`)"
+                ) from None
+        if breaks:
+            print(
+                f"ras-chat: warning: session {sid[:8]}'s stored data or the audit trail does not match its record "
+                f"({len(breaks)} problem{'s' if len(breaks) != 1 else ''}; see `ras-chat audit verify`); "
+                "the export says audit_chain_intact: false",
+                file=sys.stderr,
+            )
         if args.redact:
             handoff = redact(handoff)
         text = render(handoff, args.format)
     if args.out:
-        write_private(args.out, text)
+        write_private(args.out, text, force=args.force)
     else:
         sys.stdout.write(text)
     return 0

@@ -12,6 +12,7 @@ import functools
 import os
 import re
 import sys
+from pathlib import Path
 from typing import Callable
 
 from ras_chat.store.errors import StoreError
@@ -51,8 +52,16 @@ def guarded(func: Callable[[argparse.Namespace], int]) -> Callable[[argparse.Nam
             print(f"ras-chat: {exc}", file=sys.stderr)
             return EXIT_BAD_INPUT
         except OSError as exc:
+            import errno
+
             where = f"{exc.filename}: " if exc.filename else ""
-            print(f"ras-chat: {where}{exc.strerror or exc}", file=sys.stderr)
+            if exc.errno == errno.ENOSPC:
+                what = "the disk is full; nothing was written. Free some space and try again"
+            elif exc.errno in (errno.EROFS, errno.EACCES, errno.EPERM):
+                what = "cannot be written here (read-only or not yours); nothing was written"
+            else:
+                what = exc.strerror or type(exc).__name__
+            print(f"ras-chat: {where}{what}", file=sys.stderr)
             return EXIT_BAD_INPUT
 
     return run
@@ -63,8 +72,48 @@ def clean(text: str | None) -> str:
     return _CONTROL.sub("", text or "")
 
 
-def write_private(path: str, text: str) -> None:
-    """Write an export readable by the owner only (it holds personal data)."""
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "w", encoding="utf-8") as f:
-        f.write(text)
+def check_folder(path: Path) -> None:
+    """A file's folder must already exist (`backup` and `export --out` alike): never made."""
+    if not path.parent.is_dir():
+        raise BadInput(f"{path.parent}: no such folder; make it first, or choose another place")
+
+
+def check_out(path: str, *, force: bool = False) -> Path:
+    """The file `write_private` would write, or BadInput saying why not (before any work)."""
+    target = Path(os.path.expanduser(path))
+    check_folder(target)
+    if target.is_symlink():
+        raise BadInput(f"{target}: is a symbolic link; ras-chat never writes through one (choose another name)")
+    exists = os.path.lexists(target)
+    if exists and not force:
+        raise BadInput(f"{target}: already exists; add --force to replace it")
+    if exists and not target.is_file():
+        raise BadInput(f"{target}: is not a file; choose another name")
+    return target
+
+
+def write_private(path: str, text: str, *, force: bool = False) -> None:
+    """Write an export readable by the owner only (it holds personal data).
+
+    Never through a symbolic link (it could point at another file), always a new file with
+    mode 0600; an existing file is replaced only with `force` (a new file renamed over it,
+    so it also gets 0600), and a half-written file never keeps the name."""
+    target = check_out(path, force=force)
+    exists = os.path.lexists(target)
+    nofollow = getattr(os, "O_NOFOLLOW", 0)
+    where = target.with_name(f".{target.name}.partial-{os.getpid()}") if exists else target
+    fd = os.open(where, os.O_WRONLY | os.O_CREAT | os.O_EXCL | nofollow, 0o600)
+    try:
+        os.fchmod(fd, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            f.write(text)
+            f.flush()
+            os.fsync(f.fileno())
+        if where != target:
+            os.replace(where, target)
+    except BaseException:
+        try:
+            os.unlink(where)
+        except OSError:
+            pass
+        raise

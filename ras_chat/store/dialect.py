@@ -38,9 +38,19 @@ class Dialect:
 
     @staticmethod
     def json_value(value: Any) -> Any:
+        """A stored JSON column as Python; a row that does not parse is damaged, and the
+        message says so without quoting it (json's own error would show where and what)."""
         if value is None or not isinstance(value, (str, bytes)):
             return value
-        return json.loads(value)
+        try:
+            return json.loads(value)
+        except ValueError:
+            from ras_chat.store.errors import DamagedDatabase
+
+            raise DamagedDatabase(
+                "a stored row cannot be read (it is not valid JSON): the database has been changed outside "
+                "ras-chat or damaged (see `ras-chat audit verify`)"
+            ) from None
 
 
 def _dumps(value: Any) -> str:

@@ -105,15 +105,70 @@ _V2_POSTGRESQL = [
     """,
 ]
 
-# v3: short references for coming back to a web conversation, and the failed tries that
+# v3: the case record's seals (a second hash chain: one entry per saved turn, review change
+# and sign-off, holding content hashes of the stored rows; see audit.py), the lease that
+# keeps one writer per session, and a TRUNCATE guard on PostgreSQL. After these statements
+# the store seals every session and audit entry already there (`Store._seal_existing`), so
+# an upgraded database verifies as it stood. The statements can run twice (a column that
+# is there already is skipped), so a database whose version table was cut back still opens.
+_V3_COMMON = [
+    """
+    CREATE TABLE IF NOT EXISTS seals (
+        seq {bigint} PRIMARY KEY,
+        session_id TEXT NOT NULL,
+        at TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        content TEXT NOT NULL,
+        prev_hash TEXT NOT NULL,
+        hash TEXT NOT NULL
+    )
+    """,
+    "CREATE INDEX IF NOT EXISTS seals_session ON seals (session_id, seq)",
+    "ALTER TABLE sessions ADD COLUMN lease_token TEXT",
+    "ALTER TABLE sessions ADD COLUMN lease_holder TEXT",
+    "ALTER TABLE sessions ADD COLUMN lease_host TEXT",
+    "ALTER TABLE sessions ADD COLUMN lease_pid INTEGER",
+    "ALTER TABLE sessions ADD COLUMN lease_start TEXT",
+    "ALTER TABLE sessions ADD COLUMN lease_since TEXT",
+    "ALTER TABLE sessions ADD COLUMN lease_seen TEXT",
+]
+_V3_SQLITE = [
+    """
+    CREATE TRIGGER IF NOT EXISTS seals_no_update BEFORE UPDATE ON seals
+    BEGIN SELECT RAISE(ABORT, 'the case record is append-only'); END
+    """,
+    """
+    CREATE TRIGGER IF NOT EXISTS seals_no_delete BEFORE DELETE ON seals
+    BEGIN SELECT RAISE(ABORT, 'the case record is append-only'); END
+    """,
+]
+_V3_POSTGRESQL = [
+    """
+    CREATE OR REPLACE TRIGGER seals_append_only BEFORE UPDATE OR DELETE ON seals
+    FOR EACH ROW EXECUTE FUNCTION ras_audit_append_only()
+    """,
+    """
+    CREATE OR REPLACE TRIGGER audit_no_truncate BEFORE TRUNCATE ON audit
+    FOR EACH STATEMENT EXECUTE FUNCTION ras_audit_append_only()
+    """,
+    """
+    CREATE OR REPLACE TRIGGER seals_no_truncate BEFORE TRUNCATE ON seals
+    FOR EACH STATEMENT EXECUTE FUNCTION ras_audit_append_only()
+    """,
+]
+
+# v4: short references for coming back to a web conversation, and the failed tries that
 # rate-limit them (ras_chat/store/references.py, `ras-chat web`).
-from ras_chat.store.references import MIGRATION as _V3_REFERENCES  # noqa: E402
+from ras_chat.store.references import MIGRATION as _V4_REFERENCES  # noqa: E402
 
 MIGRATIONS: list[dict[str, list[str]]] = [
     {"*": _V1_COMMON, "sqlite": _V1_SQLITE, "postgresql": _V1_POSTGRESQL},
     {"*": _V2_COMMON, "sqlite": _V2_SQLITE, "postgresql": _V2_POSTGRESQL},
-    _V3_REFERENCES,
+    {"*": _V3_COMMON, "sqlite": _V3_SQLITE, "postgresql": _V3_POSTGRESQL},
+    _V4_REFERENCES,
 ]
+SEAL_FROM = 3
+"""The migration after which the store seals what is already there."""
 
 LATEST = len(MIGRATIONS)
 
