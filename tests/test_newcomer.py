@@ -259,11 +259,12 @@ def test_the_council_copy_is_the_example_under_its_own_name():
 
 def test_the_finance_example_gives_the_charge_worked_out_by_hand(capsys):
     # capital 15,750 - 14,250 = 1,500 over the lower limit: 1,500 / 250 = 6 steps of £1 = £6.00 a week;
-    # income that counts £250.00 (the mobility part, £28.70, is not counted); allowance £112.50;
-    # 250.00 + 6.00 - 112.50 = 143.50 a week, under the care cost of 195.00: the council pays 51.50
+    # income that counts £250.00 (the mobility part, £28.70, is not counted); the 2026-27 allowance
+    # for 25 to pension age, £120.40 (an estimate: 2025-26's £112.50 up 7%, 120.375, to the 5p above);
+    # 250.00 + 6.00 - 120.40 = 135.60 a week, under the care cost of 195.00: the council pays 59.40
     assert ras_main(["contribution", str(ROOT / "examples" / "finance.json"), "--as-of", "2026-06-01"]) == 0
     out = capsys.readouterr().out
-    assert "You pay £143.50 a week. The council pays £51.50 a week." in out
+    assert "You pay £135.60 a week. The council pays £59.40 a week." in out
 
 
 # ----- a folder that cannot be written, as a user without root's powers ------------------
