@@ -15,10 +15,10 @@ import datetime as dt
 import os
 import sys
 from dataclasses import dataclass
-from typing import Any, Callable, TextIO
+from typing import TYPE_CHECKING, Any, Callable, TextIO
 
-from ras_chat.dialogue.session import Message, Session, SessionState
-from ras_chat.plain import run_plain
+if TYPE_CHECKING:  # loaded when needed: the app draws its first screen without them
+    from ras_chat.dialogue.session import Message, Session, SessionState
 
 EXIT_BAD_INPUT = 2
 
@@ -66,6 +66,8 @@ def persistence(args: argparse.Namespace) -> Persistence:
         save_session_turn(store, session, new_messages)
 
     def load(ref: str) -> SessionState | None:
+        from ras_chat.dialogue.session import SessionState
+
         try:
             return SessionState.model_validate(store.load(store.resolve(ref)))
         except SessionNotFound:
@@ -92,6 +94,8 @@ def wants_plain(args: argparse.Namespace, stdin: TextIO, stdout: TextIO) -> bool
 
 def make_session(args: argparse.Namespace, store: Persistence, clock: Callable[[], dt.datetime] | None = None) -> Session:
     """A new session, or the saved one named by `--resume`. Raises LookupError when not found."""
+    from ras_chat.dialogue.session import Session
+
     policy = getattr(args, "policy", None) or os.environ.get("RAS_CHAT_POLICY") or "example"
     kwargs = {"clock": clock} if clock else {}
     resume = getattr(args, "resume", None)
@@ -119,6 +123,7 @@ def run_conversation(
             run_app = None
         if run_app is not None:
             return run_app(args)
+    from ras_chat.plain import run_plain
     from ras_chat.startup import resume_collector
 
     resume_collector()  # plain mode: loaded; a long conversation is collected as usual

@@ -10,13 +10,13 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
-from ras_chat.dialogue.session import Message
 from ras_chat.ui.events import ChatMounted
 from ras_chat.ui.widgets.answers import AnswerBar
 from ras_chat.ui.widgets.chat import ChatLog
 from ras_chat.ui.widgets.worker import WorkerPanel
 
 if TYPE_CHECKING:
+    from ras_chat.dialogue.session import Message
     from ras_chat.training.whatif import Answer
 
 
@@ -39,10 +39,20 @@ class ChatScreen(Screen):
 
     # -- rendering, called by the app --
 
-    async def show_turn(self, messages: Iterable[Message], question: Message | None, progress: str) -> None:
-        self.query_one(ChatLog).add_messages(messages)
+    async def show_turn(
+        self, messages: Iterable[Message], question: Message | None, progress: str, *, asked: int | None = None, fresh: bool = False
+    ) -> None:
+        """Add `messages` to the chat (`fresh`: in place of all shown so far) and show
+        `question`'s choices; `asked` numbers the question for the answers given to it."""
+        log = self.query_one(ChatLog)
+        if fresh:
+            log.clear_messages()
+        log.add_messages(messages)
         self.query_one("#progress", Static).update(progress)
-        await self.query_one(AnswerBar).show_question(question)
+        await self.query_one(AnswerBar).show_question(question, asked)
+
+    def show_progress(self, text: str) -> None:
+        self.query_one("#progress", Static).update(text)
 
     def show_worker_view(self, view: dict, answers: Sequence[Answer] = ()) -> None:
         """`session.worker_view()`, and the answers heard so far for "what if"."""
