@@ -46,6 +46,10 @@ class Ready:
     session: Session
     on_turn: OnTurn | None = None
     resume_hint: str | None = None
+    connect: Callable[[], tuple[OnTurn | None, str | None]] | None = None
+    """Run on the app's own thread when the session arrives: opens the store (a SQLite
+    connection can be used only on the thread that opened it) and gives `on_turn` and
+    `resume_hint`. Its errors end the app like the loader's."""
 
 
 Loader = Callable[[], Ready]
@@ -209,6 +213,13 @@ class RasChatApp(App[int]):
             self.start_error = _plain_error(result)
             self.exit(EXIT_BAD_INPUT, return_code=EXIT_BAD_INPUT)
             return
+        if result.connect is not None:
+            try:
+                result.on_turn, result.resume_hint = result.connect()
+            except Exception as exc:
+                self.start_error = _plain_error(exc)
+                self.exit(EXIT_BAD_INPUT, return_code=EXIT_BAD_INPUT)
+                return
         self.session = result.session
         self.on_turn = result.on_turn
         self.resume_hint = result.resume_hint
@@ -453,6 +464,24 @@ def load_session(args: argparse.Namespace) -> Ready:
     return Ready(session, store.on_turn, hint)
 
 
+def prepare_new_session(args: argparse.Namespace) -> Ready:
+    """A new session for `args`, built in a background thread (the dialogue, the policy
+    and the engine loaded there); the store is opened later on the app's thread."""
+    from ras_chat import cache
+
+    cache.install()
+    from ras_chat.conversation import Persistence, make_session, persistence
+    from ras_chat.store import open_store  # noqa: F401 - loaded here, opened on the app's thread
+
+    session = make_session(args, Persistence())
+
+    def connect() -> tuple[OnTurn | None, str | None]:
+        store = persistence(args)  # the files are in memory by now: this opens the store
+        return store.on_turn, (store.resume_hint(session) if store.resume_hint else None)
+
+    return Ready(session, connect=connect)
+
+
 def run_app(args: argparse.Namespace, *, after: bool = True) -> int:
     """`ras-chat` on a terminal: run the app over the session for `args`, and leave a few
     lines in the terminal afterwards (the amount, or how to carry on).
@@ -475,7 +504,7 @@ def run_app(args: argparse.Namespace, *, after: bool = True) -> int:
         app = RasChatApp(
             None,
             theme=theme,
-            loader=lambda: load_session(args),
+            loader=lambda: prepare_new_session(args),
             first_screen=shown,
             first_key=key,
             keep_first=first_screen.keep_first_screen,
