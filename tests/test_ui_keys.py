@@ -12,12 +12,10 @@ import asyncio
 import re
 
 import pytest
-from textual import events
-from textual.keys import _character_to_key
 from textual.widgets import Input
 
 from ras_chat.ui.app import make_app
-from ras_chat.ui.testing import fast_forward, fixed_session, planned_answer
+from ras_chat.ui.testing import fast_forward, fixed_session, people_said, planned_answer, settle, write
 from ras_chat.ui.widgets.answers import ChoiceButton
 from ras_chat.ui.widgets.chat import ChatLog
 
@@ -27,44 +25,6 @@ FRAME = "│╭╮╰╯─┃━┏┓┗┛═║╔╗╚╝·"
 
 def run(coro):
     return asyncio.run(coro)
-
-
-def key_event(key: str) -> events.Key:
-    if key == "enter":
-        return events.Key("enter", "\r")
-    if key == "backspace":
-        return events.Key("backspace", "\x08")
-    if len(key) == 1:
-        name = key if key.isalnum() else _character_to_key(key)
-        return events.Key(name, key)
-    return events.Key(key, None)
-
-
-async def write(pilot, *keys: str) -> None:
-    """Every key handed to the app at once (one write to the terminal), then wait until
-    all of it has been handled."""
-    app = pilot.app
-    for key in keys:
-        event = key_event(key)
-        event.set_sender(app)
-        app._driver.send_message(event)
-    await settle(pilot)
-
-
-async def settle(pilot) -> None:
-    app = pilot.app
-    last = None
-    for _ in range(100):
-        await pilot.pause()
-        now = (len(app.session.state.transcript), app.query_one("#answer", Input).value, len(app.chat_texts()))
-        if now == last:
-            return
-        last = now
-    raise AssertionError("the app did not settle")
-
-
-def people_said(session) -> list[tuple[str, str]]:
-    return [(m.state, m.text) for m in session.state.transcript if m.role == "person"]
 
 
 def box(app) -> str:
