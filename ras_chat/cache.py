@@ -56,27 +56,40 @@ def cache_dir() -> Path:
 def code_key() -> bytes:
     """A digest of the code that turns files into what is cached (so a new version of
     the program never reads an entry an older one wrote)."""
+    from pydantic.version import VERSION  # the pickled models are pydantic's
+
     h = hashlib.sha256(FORMAT)
     h.update(sys.version.encode())
-    try:
-        from importlib.metadata import version
-
-        h.update(version("pydantic").encode())
-    except Exception:  # pragma: no cover - not installed as a distribution
-        pass
-    files: list[Path] = []
-    for folder in _CODE_FOLDERS:
-        files += sorted(folder.rglob("*.py")) if folder.is_dir() else []
-    files += [f for f in _CODE_FILES if f.is_file()]
-    for f in files:
+    h.update(VERSION.encode())
+    for f in code_files():
         h.update(str(f.relative_to(_ROOT.parent)).encode())
         h.update(f.read_bytes())
     return h.digest()
 
 
-def key_of(*parts: bytes | str) -> str:
-    """The key for an entry made from `parts` (file contents, names) by the code now running."""
-    h = hashlib.sha256(code_key())
+def code_files() -> list[Path]:
+    files: list[Path] = []
+    for folder in _CODE_FOLDERS:
+        files += sorted(folder.rglob("*.py")) if folder.is_dir() else []
+    return files + [f for f in _CODE_FILES if f.is_file()]
+
+
+def code_stamp(*more: Path) -> bytes:
+    """A quick mark of the same code (and of `more` files) by size and modification time,
+    for a key needed before anything is loaded (the app's first screen, which is checked
+    against the session anyway)."""
+    h = hashlib.sha256(FORMAT)
+    h.update(sys.version.encode())
+    for f in [*code_files(), *more]:
+        st = f.stat()
+        h.update(f"{f}:{st.st_size}:{st.st_mtime_ns}\n".encode())
+    return h.digest()
+
+
+def key_of(*parts: bytes | str, code: bytes | None = None) -> str:
+    """The key for an entry made from `parts` (file contents, names) by the code now
+    running (`code_key()` unless another mark of the code is given)."""
+    h = hashlib.sha256(code_key() if code is None else code)
     for part in parts:
         data = part.encode() if isinstance(part, str) else part
         h.update(len(data).to_bytes(8, "little"))

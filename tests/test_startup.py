@@ -27,6 +27,16 @@ def collector_on_afterwards():
     gc.enable()
 
 
+@pytest.fixture(autouse=True)
+def own_cache(tmp_path, monkeypatch):
+    """The cache in a temporary folder; the loaders unwrapped again afterwards."""
+    monkeypatch.setenv("RAS_CHAT_CACHE_DIR", str(tmp_path / "cache"))
+    yield
+    from ras_chat import cache
+
+    cache.uninstall()
+
+
 def test_the_collector_is_back_when_a_command_has_run(tmp_path, capsys):
     assert main(["sessions", "--db", str(tmp_path / "s.db")]) == 0
     assert gc.isenabled()

@@ -23,6 +23,16 @@ SIZE = (100, 40)
 MAX_TURNS = 150
 
 
+@pytest.fixture(autouse=True)
+def own_cache(tmp_path, monkeypatch):
+    """The cache in a temporary folder; the loaders unwrapped again afterwards."""
+    monkeypatch.setenv("RAS_CHAT_CACHE_DIR", str(tmp_path / "cache"))
+    yield
+    from ras_chat import cache
+
+    cache.uninstall()
+
+
 def run(coro):
     return asyncio.run(coro)
 
@@ -193,11 +203,11 @@ def test_the_worker_panel_opens_with_ctrl_w_and_updates_after_every_answer():
         app = make_app(session)
         async with app.run_test(size=SIZE) as pilot:
             await pilot.pause()
-            panel = app.query_one(WorkerPanel)
-            assert not panel.display
+            assert not app.chat_screen.worker_shown and not app.query(WorkerPanel)  # made when first shown
             app.query_one("#answer", Input).focus()  # ctrl+w works even in the text box
             await pilot.press("ctrl+w")
             await pilot.pause()
+            panel = app.query_one(WorkerPanel)
             shown = panel.display
             app.screen.query(ChoiceButton).first().focus()
             first = str(panel.query_one("#worker-text").render())

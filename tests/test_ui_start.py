@@ -25,9 +25,14 @@ SIZE = (100, 40)
 
 @pytest.fixture(autouse=True)
 def own_cache(tmp_path, monkeypatch):
+    """The cache in a temporary folder; the loaders unwrapped again afterwards."""
     monkeypatch.setenv("RAS_CHAT_CACHE_DIR", str(tmp_path / "cache"))
     monkeypatch.delenv("RAS_CHAT_DIALOGUE", raising=False)
     monkeypatch.delenv("RAS_CHAT_POLICY", raising=False)
+    yield
+    from ras_chat import cache
+
+    cache.uninstall()
 
 
 def run(coro):

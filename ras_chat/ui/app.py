@@ -134,7 +134,8 @@ class RasChatApp(App[int]):
     # -- start --
 
     def get_default_screen(self) -> ChatScreen:
-        return ChatScreen()
+        first = self._first
+        return ChatScreen(first.question if first is not None and self.session is None else None)
 
     def on_mount(self) -> None:
         self.register_theme(HIGH_CONTRAST)
@@ -144,7 +145,6 @@ class RasChatApp(App[int]):
     async def _chat_mounted(self, event: ChatMounted) -> None:
         screen = self.chat_screen
         if self.session is None:  # the session is built in the background
-            screen.set_worker_shown(False)
             first = self._first
             if first is not None:
                 await screen.show_turn(first.messages, first.question, first.progress, asked=self._number(first.question))
@@ -155,7 +155,7 @@ class RasChatApp(App[int]):
         if self.session.state.transcript and self.chat_texts():
             resume_collector()
             return  # already open
-        screen.set_worker_shown(self._worker_at_start)
+        await screen.set_worker_shown(self._worker_at_start)
         await self._opening()
         self.call_after_refresh(self._after_start)  # the first question is on screen
 
@@ -387,15 +387,15 @@ class RasChatApp(App[int]):
         if not self.session.finished:
             await self._turn(self.session.go_back)
 
-    def action_toggle_worker(self) -> None:
+    async def action_toggle_worker(self) -> None:
         if self.session is None:  # nothing heard yet: opens once the session is ready
-            self._worker_at_start = not self._worker_at_start
+            self._later(self.action_toggle_worker)
             return
         screen = self.chat_screen
         if self.screen is not screen:
             self.pop_screen()
         shown = not screen.worker_shown
-        screen.set_worker_shown(shown)
+        await screen.set_worker_shown(shown)
         if shown:
             self._show_worker(screen)
 

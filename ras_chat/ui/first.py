@@ -142,16 +142,11 @@ def screen_key(args: argparse.Namespace) -> str | None:
     try:
         dialogue_bytes = _shipped_or_path(dialogue, _package_folder("dialogues")).read_bytes()
         policy_bytes = _shipped_or_path(policy, ras_folder / "policies" if ras_folder else None).read_bytes()
-        code = _first_screen_code()
+        here = Path(__file__).resolve()
+        code = cache.code_stamp(here, here.parent / "app.py")  # and this module and the app's start
     except OSError:
         return None
-    return cache.key_of(KIND, policy, dialogue, dialogue_bytes, policy_bytes, code)
-
-
-def _first_screen_code() -> bytes:
-    """This module and the app's start, which decide what is kept."""
-    here = Path(__file__).resolve()
-    return here.read_bytes() + (here.parent / "app.py").read_bytes()
+    return cache.key_of(KIND, policy, dialogue, dialogue_bytes, policy_bytes, code=code)
 
 
 def read_first_screen(args: argparse.Namespace) -> FirstScreen | None:

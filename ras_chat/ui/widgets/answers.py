@@ -104,23 +104,52 @@ class AnswerInput(Input):
             self.screen.set_focus(buttons[-1])
 
 
+def _mark(question: Message) -> tuple:
+    return (question.state, question.text, question.multiple, tuple((c.number, c.label) for c in question.choices))
+
+
+def _buttons(question: Message) -> list[Button]:
+    buttons: list[Button] = [ChoiceButton(c.number, c.label, multiple=question.multiple) for c in question.choices]
+    if question.multiple:
+        buttons.append(Button("Send my choices", id="send-choices", classes="send-choices", compact=True))
+    return buttons
+
+
+def _hint(question: Message) -> str:
+    if not question.choices:
+        return "Type your answer and press Enter."
+    if question.multiple:
+        return "Press the numbers to tick or untick, then Enter to send. Or type your answer."
+    return "Press the number of a choice. Or type your answer in words."
+
+
 class AnswerBar(Vertical):
     """Choices (when the question has them), a text box and a send button.
 
     Posts `ChoicePicked`, `ChoicesSubmitted` or `AnswerSubmitted`; never talks to the session.
     """
 
-    def __init__(self, **kwargs) -> None:
+    def __init__(self, question: Message | None = None, **kwargs) -> None:
+        """`question`: composed with the bar (the first screen), not mounted later."""
         super().__init__(**kwargs)
         self.question: Message | None = None
+        self._composed_question = question
+        self._shown_as: tuple | None = None
         self.asked = 0
         """Which question is on screen (the app's count); every answer posted carries it."""
         self._keyed = ""
         """Digits typed into the empty box that ticked boxes, in order (undone if words follow)."""
 
     def compose(self) -> ComposeResult:
-        yield ChoicePad(id="choices")
-        yield Static("", id="hint")
+        q = self._composed_question
+        if q is not None and q.choices:
+            self._shown_as = _mark(q)
+            with ChoicePad(id="choices", classes="-two-columns" if len(q.choices) > 3 else ""):
+                yield from _buttons(q)
+            yield Static(_hint(q), id="hint")
+        else:
+            yield ChoicePad(id="choices")
+            yield Static("", id="hint")
         with Horizontal(id="entry"):
             yield AnswerInput(placeholder="Type your answer here, then press Enter", id="answer")
             yield Button("Send", id="send", compact=True)
@@ -135,10 +164,15 @@ class AnswerBar(Vertical):
             self.asked = asked
         self._keyed = ""
         pad = self.query_one(ChoicePad)
-        await pad.remove_children()
         hint = self.query_one("#hint", Static)
         entry = self.query_one("#entry")
         answer = self.query_one("#answer", Input)
+        mark = _mark(question) if question is not None else None
+        composed, self._shown_as = self._shown_as, None
+        if mark is not None and mark == composed:
+            pass  # these very choices were composed with the bar (the first screen)
+        else:
+            await pad.remove_children()
         if question is None:
             pad.display = False
             entry.display = False
@@ -148,17 +182,9 @@ class AnswerBar(Vertical):
         choices = question.choices
         pad.display = bool(choices)
         pad.set_class(len(choices) > 3, "-two-columns")
-        if choices:
-            buttons = [ChoiceButton(c.number, c.label, multiple=question.multiple) for c in choices]
-            if question.multiple:
-                buttons.append(Button("Send my choices", id="send-choices", classes="send-choices", compact=True))
-            await pad.mount_all(buttons)
-            if question.multiple:
-                hint.update("Press the numbers to tick or untick, then Enter to send. Or type your answer.")
-            else:
-                hint.update("Press the number of a choice. Or type your answer in words.")
-        else:
-            hint.update("Type your answer and press Enter.")
+        if choices and mark != composed:
+            await pad.mount_all(_buttons(question))
+        hint.update(_hint(question))
         if self.screen.focused is not answer:
             self.screen.set_focus(answer)
 

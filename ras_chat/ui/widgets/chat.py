@@ -99,6 +99,10 @@ class ChatLog(RichLog):
         self.messages.clear()
         self.clear()
 
+    def keep_newest_in_view(self) -> None:
+        if self.follow:
+            self.scroll_end(animate=False, immediate=True)
+
     def on_resize(self) -> None:
         # a narrower log (the worker's panel opened) must wrap again: redraw, newest in view
         width = self.scrollable_content_region.width
