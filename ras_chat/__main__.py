@@ -38,18 +38,43 @@ def quiet_broken_pipe() -> None:
         pass
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="ras-chat",
-        description="Work out a starting budget for care and support by talking, not by filling in a form.",
-    )
+def _add_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--plain", action="store_true", help="plain line-by-line mode (screen readers, pipes)")
     parser.add_argument("--resume", metavar="ID|last", help="carry on a saved conversation")
     parser.add_argument("--db", metavar="PATH|URL", help="the sessions database (default: in your data folder)")
     parser.add_argument("--policy", default=None, help="a shipped policy name or a policy file (default: example)")
     parser.add_argument("--theme", default=None, help="default or high-contrast")
     parser.add_argument("--version", action="version", version=f"ras-chat {package_version()}")
-    parser.set_defaults(func=None)
+    parser.set_defaults(func=None, command=None)
+
+
+class _NotJustOptions(Exception):
+    pass
+
+
+class _OptionsOnly(argparse.ArgumentParser):
+    def error(self, message: str):  # type: ignore[override]
+        raise _NotJustOptions(message)
+
+
+def conversation_args(argv: list[str] | None) -> argparse.Namespace | None:
+    """The options when no command is named (a conversation), read without loading every
+    command's module (start-up speed, issue 18); None otherwise, or for --help."""
+    parser = _OptionsOnly(prog="ras-chat", add_help=False)
+    _add_options(parser)
+    try:
+        args, rest = parser.parse_known_args(argv)
+    except _NotJustOptions:
+        return None
+    return None if rest else args
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="ras-chat",
+        description="Work out a starting budget for care and support by talking, not by filling in a form.",
+    )
+    _add_options(parser)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     import ras_chat.commands as pkg
 
@@ -61,11 +86,7 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     pause_collector()  # until the first question is shown (ras_chat/startup.py)
     try:
-        from ras.policy import DataFileError
-        from ras_chat.store.errors import StoreError
-
-        parser = build_parser()
-        args = parser.parse_args(argv)
+        args = conversation_args(argv) or build_parser().parse_args(argv)
         try:
             if args.func is None:
                 from ras_chat.conversation import run_conversation
@@ -73,14 +94,19 @@ def main(argv: list[str] | None = None) -> int:
                 return run_conversation(args)
             resume_collector()
             return args.func(args)
-        except (DataFileError, StoreError) as exc:
-            print(f"ras-chat: {exc}", file=sys.stderr)
-            return EXIT_BAD_INPUT
         except KeyboardInterrupt:
             return 130
         except BrokenPipeError:  # e.g. piped into head, which stopped reading: not an error
             quiet_broken_pipe()
             return 0
+        except Exception as exc:
+            from ras.policy import DataFileError
+            from ras_chat.store.errors import StoreError
+
+            if not isinstance(exc, (DataFileError, StoreError)):
+                raise
+            print(f"ras-chat: {exc}", file=sys.stderr)
+            return EXIT_BAD_INPUT
     finally:
         resume_collector()
 

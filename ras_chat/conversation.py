@@ -12,10 +12,10 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
-from ras_chat.app import SERVED_ENV, Persistence, make_session, persistence  # noqa: F401 (SERVED_ENV: serve)
-from ras_chat.plain import run_plain
+if TYPE_CHECKING:  # loaded when needed: the app draws its first screen without them
+    from ras_chat.app import Persistence
 
 EXIT_BAD_INPUT = 2
 
@@ -47,6 +47,8 @@ def run_conversation(
             run_app = None
         if run_app is not None:
             return run_app(args)
+    from ras_chat.app import make_session, persistence
+    from ras_chat.plain import run_plain
     from ras_chat.startup import resume_collector
 
     resume_collector()  # plain mode: loaded; a long conversation is collected as usual

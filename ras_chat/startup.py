@@ -1,4 +1,5 @@
-"""Start-up speed: the garbage collector waits until the first question is on screen.
+"""Start-up speed: the garbage collector waits until the first question is on screen, and
+the understanding model is loaded in the background (`warm_understanding`).
 
 Importing Textual, pydantic and the engine makes hundreds of thousands of objects, and
 the collector would walk them again and again while they load (about 0.1 s of the
@@ -36,3 +37,14 @@ def resume_collector(*, freeze: bool = False) -> None:
         if freeze:
             gc.freeze()
         gc.enable()
+
+
+def warm_understanding() -> None:
+    """Load the understanding model (`ras_chat.dialogue.understand`, issue 11) before the
+    first typed answer needs it. The app runs this in a background thread once the first
+    question can be answered; until that package is there it does nothing."""
+    try:
+        from ras_chat.dialogue.understand import Understanding  # type: ignore[import-not-found]
+    except ImportError:
+        return
+    Understanding.warm()

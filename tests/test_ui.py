@@ -22,6 +22,16 @@ SIZE = (100, 40)
 MAX_TURNS = 150
 
 
+@pytest.fixture(autouse=True)
+def own_cache(tmp_path, monkeypatch):
+    """The cache in a temporary folder; the loaders unwrapped again afterwards."""
+    monkeypatch.setenv("RAS_CHAT_CACHE_DIR", str(tmp_path / "cache"))
+    yield
+    from ras_chat import cache
+
+    cache.uninstall()
+
+
 def run(coro):
     return asyncio.run(coro)
 
@@ -117,7 +127,8 @@ def test_choices_are_buttons_with_numbers_and_the_person_sees_the_words_they_pic
 
     labels, focused, person, focused_after = run(go())
     assert labels[0].startswith("1. ") and labels[1].startswith("2. ")
-    assert isinstance(focused, ChoiceButton) and focused.number == 1
+    # the text box has the focus on a choice question too: typed words go there
+    assert isinstance(focused, Input) and focused.id == "answer"
     assert session.state.answers["who"] == session.dialogue.states["who"].choices[1].value
     assert person == [labels[1][3:]]
     # the next question is free text: the text box has the focus
@@ -163,7 +174,7 @@ def test_ctrl_b_goes_back_to_the_last_question_and_says_what_was_answered():
     texts, focused = run(go())
     assert session.current_question.state == "who"
     assert texts[-1] == session.current_question.text
-    assert isinstance(focused, ChoiceButton)
+    assert isinstance(focused, Input) and focused.id == "answer"
     assert any(m.role == "person" and m.state == "who" for m in session.state.transcript)
 
 
@@ -192,11 +203,11 @@ def test_the_worker_panel_opens_with_ctrl_w_and_updates_after_every_answer():
         app = make_app(session)
         async with app.run_test(size=SIZE) as pilot:
             await pilot.pause()
-            panel = app.query_one(WorkerPanel)
-            assert not panel.display
+            assert not app.chat_screen.worker_shown and not app.query(WorkerPanel)  # made when first shown
             app.query_one("#answer", Input).focus()  # ctrl+w works even in the text box
             await pilot.press("ctrl+w")
             await pilot.pause()
+            panel = app.query_one(WorkerPanel)
             shown = panel.display
             app.screen.query(ChoiceButton).first().focus()
             first = str(panel.query_one("#worker-text").render())
@@ -301,7 +312,7 @@ def test_many_choices_are_ticked_with_number_keys_and_sent_with_enter():
 
     ticked, focused = run(go())
     assert ticked == [1, 2]
-    assert isinstance(focused, Button) and focused.id == "send-choices"
+    assert isinstance(focused, Input) and focused.id == "answer"  # the focus stays: Enter sends
     area = session.state.cursor["area"]
     picked = session.state.answers[f"area_outcomes:{area}"]
     options = {o.number: o.value for o in session.options()} if session.current_question.state == "area_outcomes" else None
@@ -330,11 +341,17 @@ def test_no_color_is_honoured_and_focus_is_still_shown_without_colour(monkeypatc
         app = make_app(session)
         async with app.run_test(size=SIZE) as pilot:
             await pilot.pause()
-            return app.no_color, app.focused.styles.text_style
+            box = app.focused
+            box_border = box.styles.border_top[0]
+            await pilot.press("up")  # to the choices
+            button = app.focused
+            return app.no_color, box, box_border, box.styles.border_top[0], button, button.styles.text_style
 
-    no_color, style = run(go())
+    no_color, box, focused_border, unfocused_border, button, style = run(go())
     assert no_color
-    assert style.reverse and style.bold
+    # the text box shows its focus by the shape of its border, a button by bold reverse
+    assert box.id == "answer" and focused_border != unfocused_border
+    assert isinstance(button, ChoiceButton) and style.reverse and style.bold
 
 
 def test_unknown_themes_are_refused_with_the_names_that_exist():
@@ -371,13 +388,19 @@ def test_arrow_keys_move_between_choices_and_enter_picks_one():
         app = make_app(session)
         async with app.run_test(size=SIZE) as pilot:
             await pilot.pause()
-            await pilot.press("down")
-            second = app.focused.id
+            count = len(list(app.screen.query(ChoiceButton)))
+            await pilot.press("up")  # from the text box to the last choice
+            last = app.focused.id
             await pilot.press("up")
-            first = app.focused.id
-            await pilot.press("enter")
+            before_last = app.focused.id
+            await pilot.press("down")
+            again = app.focused.id
+            await pilot.press("up", "enter")
             await pilot.pause()
-            return second, first
+            return count, last, before_last, again
 
-    assert run(go()) == ("choice-2", "choice-1")
-    assert session.state.answers["who"] == session.dialogue.states["who"].choices[0].value
+    count, last, before_last, again = run(go())
+    assert count >= 2
+    assert (last, before_last, again) == (f"choice-{count}", f"choice-{count - 1}", f"choice-{count}")
+    # Enter pressed the focused button: the one before the last
+    assert session.state.answers["who"] == session.dialogue.states["who"].choices[count - 2].value

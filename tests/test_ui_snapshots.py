@@ -48,3 +48,11 @@ def test_the_high_contrast_theme(snap_compare):
     assert snap_compare(
         make_app(fixed_session(), theme="high-contrast"), terminal_size=SIZE, run_before=answer_until("area_need")
     )
+
+
+def test_a_question_with_many_choices_at_80x24_is_in_view(snap_compare):
+    assert snap_compare(make_app(fixed_session()), terminal_size=(80, 24), run_before=answer_until("area_need"))
+
+
+def test_a_question_with_many_choices_at_60x20_is_in_view(snap_compare):
+    assert snap_compare(make_app(fixed_session()), terminal_size=(60, 20), run_before=answer_until("area_need"))

@@ -17,9 +17,10 @@ import shlex
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any, Callable
 
-from ras_chat.dialogue.session import Message, Session, SessionState
+if TYPE_CHECKING:  # loaded when needed: the app draws its first screen without them
+    from ras_chat.dialogue.session import Message, Session, SessionState
 
 SERVED_ENV = "RAS_CHAT_SERVED"
 """Set to 1 by `ras-chat serve` for each visitor's process."""
@@ -58,6 +59,7 @@ def persistence(args: argparse.Namespace) -> Persistence:
     from pydantic import ValidationError
 
     from ras.policy import load_policy
+    from ras_chat.dialogue.session import SessionState
     from ras_chat.dialogue.loader import load_dialogue
     from ras_chat.store import AmbiguousSession, DamagedDatabase, SessionNotFound, open_store
     from ras_chat.store.errors import ReadOnlyDatabase
@@ -127,6 +129,8 @@ def resume_command(args: argparse.Namespace, session: Session) -> str:
 
 def make_session(args: argparse.Namespace, store: Persistence, clock: Callable[[], dt.datetime] | None = None) -> Session:
     """A new session, or the saved one named by `--resume`. Raises LookupError when not found."""
+    from ras_chat.dialogue.session import Session
+
     policy = getattr(args, "policy", None) or os.environ.get("RAS_CHAT_POLICY") or "example"
     kwargs = {"clock": clock} if clock else {}
     resume = getattr(args, "resume", None)

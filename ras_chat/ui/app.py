@@ -10,14 +10,16 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from typing import Callable
+import threading
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Awaitable, Callable
 
 from textual import on
 from textual.app import App
 from textual.binding import Binding
+from textual.message import Message as TextualMessage
 
-from ras_chat.dialogue.session import Message, Session
-from ras_chat.startup import resume_collector
+from ras_chat.startup import resume_collector, warm_understanding
 from ras_chat.ui.events import (
     AnswerSubmitted,
     ChatMounted,
@@ -28,8 +30,38 @@ from ras_chat.ui.events import (
 )
 from ras_chat.ui.screens.chat import ChatScreen
 from ras_chat.ui.themes import HIGH_CONTRAST, hold_still, theme_name
+from ras_chat.ui.widgets.answers import AnswerBar
 
-OnTurn = Callable[[Session, list[Message]], None]
+if TYPE_CHECKING:  # not imported to start: the first screen is drawn without them
+    from ras_chat.dialogue.session import Message, Session
+    from ras_chat.ui.first import FirstScreen
+
+OnTurn = Callable[["Session", "list[Message]"], None]
+
+
+@dataclass
+class Ready:
+    """What the start-up in the background hands the app: the session and how to save it."""
+
+    session: Session
+    on_turn: OnTurn | None = None
+    resume_hint: str | None = None
+    connect: Callable[[], tuple[OnTurn | None, str | None]] | None = None
+    """Run on the app's own thread when the session arrives: opens the store (a SQLite
+    connection can be used only on the thread that opened it) and gives `on_turn` and
+    `resume_hint`. Its errors end the app like the loader's."""
+
+
+Loader = Callable[[], Ready]
+"""Builds the session (and opens the store); run in a background thread."""
+
+
+class _Loaded(TextualMessage):
+    """The background start-up has finished (`result` is a `Ready` or the exception)."""
+
+    def __init__(self, result: Ready | BaseException) -> None:
+        super().__init__()
+        self.result = result
 
 EXIT_OK = 0
 EXIT_BAD_INPUT = 2
@@ -52,32 +84,58 @@ class RasChatApp(App[int]):
 
     def __init__(
         self,
-        session: Session,
+        session: Session | None,
         *,
         on_turn: OnTurn | None = None,
         theme: str | None = "default",
         resume_hint: str | None = None,
         worker_panel: bool = False,
         show_result: bool = True,
+        loader: Loader | None = None,
+        first_screen: FirstScreen | None = None,
+        keep_first: Callable[[FirstScreen], Any] | None = None,
+        first_key: str | None = None,
+        warm: Callable[[], None] | None = None,
     ) -> None:
+        """`session`, or None with a `loader` that builds it in a background thread while
+        `first_screen` (what a new session showed last time) is already on screen.
+        `keep_first(screen)` is given the session's real first screen (under `first_key`)
+        when it differs from `first_screen`, to be kept for next time. `warm` runs in the
+        background once the first question is answerable (the understanding model)."""
         super().__init__()
+        if session is None and loader is None:
+            raise ValueError("give a session or a loader")
         self.session = session
         self.on_turn = on_turn
         self.resume_hint = resume_hint
         self._theme_choice = theme_name(theme)
         self._worker_at_start = worker_panel
         self._show_result = show_result
+        self._loader = loader
+        self._first = first_screen
+        self._keep_first = keep_first
+        self._first_key = first_key or (first_screen.key if first_screen else None)
+        self._warm = warm
+        self._waiting: list[Callable[[], Awaitable[None]]] | None = [] if session is None else None
+        """What the person did before the session was ready, in order (sent when it is)."""
+        self._asked = 0
+        self._asked_as: tuple | None = None
         hold_still(self)
         self.save_error: str | None = None
+        self.start_error: str | None = None
+        """Why the session could not be built in the background (the app then ends)."""
         self.stopped_by: str | None = None
         """How the app ended: "finished", "saved" (ctrl+s) or "quit" (ctrl+q)."""
         self.last_what_if = None
         """The last "what if" worked out (a `ras_chat.training.WhatIf`), for tests and training."""
+        self.ready = threading.Event()
+        """Set once the session is ready and its opening is on screen (tests, benchmarks)."""
 
     # -- start --
 
     def get_default_screen(self) -> ChatScreen:
-        return ChatScreen()
+        first = self._first
+        return ChatScreen(first.question if first is not None and self.session is None else None)
 
     def on_mount(self) -> None:
         self.register_theme(HIGH_CONTRAST)
@@ -85,13 +143,113 @@ class RasChatApp(App[int]):
 
     @on(ChatMounted)
     async def _chat_mounted(self, event: ChatMounted) -> None:
+        screen = self.chat_screen
+        if self.session is None:  # the session is built in the background
+            first = self._first
+            if first is not None:
+                await screen.show_turn(first.messages, first.question, first.progress, asked=self._number(first.question))
+            else:
+                screen.show_progress("Getting ready...")
+            self.call_after_refresh(self._start_loading)  # once the first screen is drawn
+            return
         if self.session.state.transcript and self.chat_texts():
             resume_collector()
             return  # already open
+        await screen.set_worker_shown(self._worker_at_start)
+        await self._opening()
+        self.call_after_refresh(self._after_start)  # the first question is on screen
+
+    async def _opening(self) -> None:
+        """The session's welcome and first question; not drawn again when the first screen
+        already shows exactly them."""
+        s = self.session
+        replies = s.opening()
+        self._save(replies)
         screen = self.chat_screen
-        screen.set_worker_shown(self._worker_at_start)
-        await self._turn(self.session.opening)
-        self.call_after_refresh(resume_collector, freeze=True)  # the first question is on screen (ras_chat/startup.py)
+        question = s.current_question
+        progress = self._progress_text()
+        first = self._first
+        if first is None or not first.matches(replies, question, progress):
+            await screen.show_turn(replies, question, progress, asked=self._number(question), fresh=first is not None)
+            if self._keep_first is not None and self._first_key:
+                from ras_chat.ui.first import from_session
+
+                self._keep_first(from_session(self._first_key, replies, question, progress))
+        if screen.worker_shown:
+            self._show_worker(screen)
+        self.refresh_bindings()
+        if s.finished:
+            self.post_message(ConversationFinished())
+
+    def _after_start(self) -> None:
+        resume_collector(freeze=True)  # what is loaded lives as long as the app (ras_chat/startup.py)
+        self.ready.set()
+        if self._warm is not None:
+            threading.Thread(target=self._warm_quietly, name="ras-chat-warm", daemon=True).start()
+
+    def _warm_quietly(self) -> None:
+        try:
+            self._warm()
+        except Exception:  # only a head start: the session loads what it needs when it needs it
+            pass
+
+    # -- the session built in the background --
+
+    def _start_loading(self) -> None:
+        threading.Thread(target=self._load_in_background, name="ras-chat-start", daemon=True).start()
+
+    def _load_in_background(self) -> None:
+        assert self._loader is not None
+        try:
+            result: Ready | BaseException = self._loader()
+        except BaseException as exc:  # handed to the app, which says it and ends
+            result = exc
+        self.post_message(_Loaded(result))
+
+    @on(_Loaded)
+    async def _loaded(self, event: _Loaded) -> None:
+        result = event.result
+        if isinstance(result, BaseException):
+            self.start_error = _plain_error(result)
+            self.exit(EXIT_BAD_INPUT, return_code=EXIT_BAD_INPUT)
+            return
+        if result.connect is not None:
+            try:
+                result.on_turn, result.resume_hint = result.connect()
+            except Exception as exc:
+                self.start_error = _plain_error(exc)
+                self.exit(EXIT_BAD_INPUT, return_code=EXIT_BAD_INPUT)
+                return
+        self.session = result.session
+        self.on_turn = result.on_turn
+        self.resume_hint = result.resume_hint
+        await self._opening()
+        waiting, self._waiting = self._waiting or [], None
+        for step in waiting:  # what the person did meanwhile, in the order they did it
+            await step()
+        self.call_after_refresh(self._after_start)
+
+    def _later(self, step: Callable[[], Awaitable[None]]) -> bool:
+        """Keep `step` for when the session is ready; True if it was kept."""
+        if self._waiting is None:
+            return False
+        self._waiting.append(step)
+        return True
+
+    def _number(self, question: Any) -> int:
+        """The number of `question` on screen: the same question asked again (after help,
+        or an answer not understood) keeps its number, a new one gets the next."""
+        mark = None
+        if question is not None:
+            mark = (question.state, question.text, question.multiple, tuple((c.number, c.label) for c in question.choices))
+        if mark != self._asked_as or mark is None:
+            self._asked += 1
+            self._asked_as = mark
+        return self._asked
+
+    def _stale(self, asked: int | None) -> bool:
+        """An answer given to a question that is no longer on screen."""
+        return asked is not None and asked != self._asked
 
     @property
     def chat_screen(self) -> ChatScreen:
@@ -107,7 +265,8 @@ class RasChatApp(App[int]):
         self._save(replies)
         s = self.session
         screen = self.chat_screen
-        await screen.show_turn(replies, s.current_question, self._progress_text())
+        question = s.current_question
+        await screen.show_turn(replies, question, self._progress_text(), asked=self._number(question))
         if screen.worker_shown:
             self._show_worker(screen)
         self.refresh_bindings()
@@ -172,18 +331,35 @@ class RasChatApp(App[int]):
 
     @on(AnswerSubmitted)
     async def _answered(self, event: AnswerSubmitted) -> None:
+        if self._later(lambda: self._answered(event)):
+            return
+        if self._stale(event.asked):
+            # typed for a question already answered (one fast write): back in the box,
+            # neither lost nor sent to a question the person has not read
+            self.chat_screen.query_one(AnswerBar).restore_text(event.text)
+            return
         await self._send(event.text)
 
     @on(ChoicePicked)
     async def _picked(self, event: ChoicePicked) -> None:
-        # send the choice's own words: the session matches them exactly, and the chat
-        # then reads "Me, for myself" rather than "1"
+        if self._later(lambda: self._picked(event)):
+            return
         question = self.session.current_question
         labels = {c.number: c.label for c in question.choices} if question else {}
-        await self._send(labels.get(event.number, str(event.number)))
+        if self._stale(event.asked) or event.number not in labels:
+            self.bell()  # a second key for a question already answered: one key, one answer
+            return
+        # send the choice's own words: the session matches them exactly, and the chat
+        # then reads "Me, for myself" rather than "1"
+        await self._send(labels[event.number])
 
     @on(ChoicesSubmitted)
     async def _picked_many(self, event: ChoicesSubmitted) -> None:
+        if self._later(lambda: self._picked_many(event)):
+            return
+        if self._stale(event.asked):
+            self.bell()
+            return
         await self._send(" and ".join(str(n) for n in event.numbers))
 
     async def _send(self, text: str) -> None:
@@ -195,31 +371,42 @@ class RasChatApp(App[int]):
     # -- keys --
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action in ("help", "back") and self.session.finished:
+        if action in ("help", "back") and self.session is not None and self.session.finished:
             return None  # shown dimmed in the footer
         return True
 
     async def action_help(self) -> None:
+        if self._later(self.action_help):
+            return
         if not self.session.finished:
             await self._turn(self.session.help)
 
     async def action_back(self) -> None:
+        if self._later(self.action_back):
+            return
         if not self.session.finished:
             await self._turn(self.session.go_back)
 
-    def action_toggle_worker(self) -> None:
+    async def action_toggle_worker(self) -> None:
+        if self.session is None:  # nothing heard yet: opens once the session is ready
+            self._later(self.action_toggle_worker)
+            return
         screen = self.chat_screen
         if self.screen is not screen:
             self.pop_screen()
         shown = not screen.worker_shown
-        screen.set_worker_shown(shown)
+        await screen.set_worker_shown(shown)
         if shown:
             self._show_worker(screen)
 
-    def action_save_and_stop(self) -> None:
+    async def action_save_and_stop(self) -> None:
+        if self._later(self.action_save_and_stop):  # saved once there is a session to save
+            return
         self._stop("saved")
 
     async def action_quit(self) -> None:
+        if self._later(self.action_quit):
+            return
         self._stop("quit")
 
     def _stop(self, how: str) -> None:
@@ -234,6 +421,12 @@ class RasChatApp(App[int]):
         from ras_chat.ui.widgets.chat import ChatLog
 
         return self.chat_screen.query_one(ChatLog).texts()
+
+
+def _plain_error(exc: BaseException) -> str:
+    if isinstance(exc, LookupError) and exc.args:
+        return str(exc.args[0])
+    return str(exc) or exc.__class__.__name__
 
 
 def make_app(
@@ -257,11 +450,47 @@ def make_app(
     )
 
 
-def run_app(args: argparse.Namespace, *, after: bool = True) -> int:
-    """`ras-chat` on a terminal: build the session as the plain mode does, run the app, and
-    leave a few lines in the terminal afterwards (the amount, or how to carry on)."""
+def load_session(args: argparse.Namespace) -> Ready:
+    """The session for `args` as the plain mode builds it (the store opened, the council's
+    files checked), with the dialogue and policy read through the cache."""
+    from ras_chat import cache
+
+    cache.install()
     from ras_chat.app import make_session, persistence
-    from ras_chat.app.summary import handoff_summary
+
+    store = persistence(args)
+    session = make_session(args, store)
+    hint = store.resume_hint(session) if store.resume_hint else None
+    return Ready(session, store.on_turn, hint)
+
+
+def prepare_new_session(args: argparse.Namespace) -> Ready:
+    """A new session for `args`, built in a background thread (the dialogue, the policy
+    and the engine loaded there); the store is opened later on the app's thread."""
+    from ras_chat import cache
+
+    cache.install()
+    from ras_chat.app import Persistence, make_session, persistence
+    from ras_chat.store import open_store  # noqa: F401 - loaded here, opened on the app's thread
+
+    session = make_session(args, Persistence())
+
+    def connect() -> tuple[OnTurn | None, str | None]:
+        store = persistence(args)  # the files are in memory by now: this opens the store
+        return store.on_turn, (store.resume_hint(session) if store.resume_hint else None)
+
+    return Ready(session, connect=connect)
+
+
+def run_app(args: argparse.Namespace, *, after: bool = True) -> int:
+    """`ras-chat` on a terminal: run the app over the session for `args`, and leave a few
+    lines in the terminal afterwards (the amount, or how to carry on).
+
+    A new session whose first screen was kept last time (`ras_chat/ui/first.py`) shows it
+    at once and is built in the background; otherwise (the first start, files or code
+    changed, `--resume`) it is built first, so a broken file or database is said before
+    anything is drawn, and its first screen is kept for next time."""
+    from ras_chat.ui import first as first_screen
 
     theme = getattr(args, "theme", None) or os.environ.get("RAS_CHAT_THEME") or "default"
     try:
@@ -269,31 +498,56 @@ def run_app(args: argparse.Namespace, *, after: bool = True) -> int:
     except ValueError as exc:
         print(f"ras-chat: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
-    from ras_chat.store import StoreError
+    shown = first_screen.read_first_screen(args)
+    key = None if getattr(args, "resume", None) else first_screen.screen_key(args)
+    if shown is not None:
+        app = RasChatApp(
+            None,
+            theme=theme,
+            loader=lambda: prepare_new_session(args),
+            first_screen=shown,
+            first_key=key,
+            keep_first=first_screen.keep_first_screen,
+            warm=warm_understanding,
+        )
+    else:
+        from ras_chat.store import StoreError
 
-    try:
-        store = persistence(args)
-        session = make_session(args, store)
-    except StoreError as exc:
-        print(f"ras-chat: {exc}", file=sys.stderr)
-        return EXIT_BAD_INPUT
-    except LookupError as exc:  # as the plain mode says it
-        print(f"ras-chat: {exc.args[0]}", file=sys.stderr)
-        return EXIT_BAD_INPUT
-    hint = store.resume_hint(session) if store.resume_hint else None
-    app = make_app(session, on_turn=store.on_turn, theme=theme, resume_hint=hint)
+        try:
+            ready = load_session(args)
+        except StoreError as exc:
+            print(f"ras-chat: {exc}", file=sys.stderr)
+            return EXIT_BAD_INPUT
+        except LookupError as exc:  # as the plain mode says it
+            print(f"ras-chat: {exc.args[0]}", file=sys.stderr)
+            return EXIT_BAD_INPUT
+        app = RasChatApp(
+            ready.session,
+            on_turn=ready.on_turn,
+            theme=theme,
+            resume_hint=ready.resume_hint,
+            first_key=key,
+            keep_first=first_screen.keep_first_screen if key else None,
+            warm=warm_understanding,
+        )
     code = app.run()
+    if app.start_error:
+        print(f"ras-chat: {app.start_error}", file=sys.stderr)
+        return EXIT_BAD_INPUT
     if code is None:
         code = app.return_code or EXIT_OK
-    if after:
+    session = app.session
+    if after and session is not None:
         if session.finished:
+            from ras_chat.app.summary import handoff_summary
+
             print("\n".join(handoff_summary(session)).strip("\n"))
         elif app.stopped_by:
             print("We stopped here for now.")
-            if store.on_turn is None:
+            if app.on_turn is None:
                 print("Your answers were not saved this time.")
-            elif hint:
-                print(hint)
+            elif app.resume_hint:
+                print(app.resume_hint)
         if app.save_error:
             print(f"ras-chat: the last save failed: {app.save_error}", file=sys.stderr)
     return int(code)

@@ -16,6 +16,8 @@ class AnswerSubmitted(Message):
     """The person gave an answer: typed words, or a choice number ("2", "1 and 3")."""
 
     text: str
+    asked: int | None = None
+    """The question it was given to (`AnswerBar.asked`); None: whatever is asked now."""
 
 
 @dataclass
@@ -23,6 +25,7 @@ class ChoicePicked(Message):
     """A single choice button was pressed (or its number key)."""
 
     number: int
+    asked: int | None = None
 
 
 @dataclass
@@ -30,6 +33,7 @@ class ChoicesSubmitted(Message):
     """The person sent the choices ticked on a question that allows more than one."""
 
     numbers: tuple[int, ...]
+    asked: int | None = None
 
 
 @dataclass

@@ -87,3 +87,53 @@ async def fast_forward(pilot, state: str | None = None, limit: int = 200) -> Non
             app.post_message(ChoicePicked(answer[0]))
         await pilot.pause()
     raise AssertionError(f"not at {state!r} after {limit} answers; at {app.session.state.state}")
+
+
+# ----- keys as a terminal sends them ------------------------------------------------------
+
+
+def key_event(key: str):
+    """A Textual key event for `key` ("a", ",", "enter", "backspace")."""
+    from textual import events
+    from textual.keys import _character_to_key
+
+    if key == "enter":
+        return events.Key("enter", "\r")
+    if key == "backspace":
+        return events.Key("backspace", "\x08")
+    if len(key) == 1:
+        return events.Key(key if key.isalnum() else _character_to_key(key), key)
+    return events.Key(key, None)
+
+
+async def write(pilot, *keys: str) -> None:
+    """Every key handed to the app at once, as one write to a terminal arrives (a fast
+    typist, a screen reader, a paste of "1\r"), then wait until all of it is handled.
+    `pilot.press` waits for the app between keys; this does not."""
+    app = pilot.app
+    for key in keys:
+        event = key_event(key)
+        event.set_sender(app)
+        app._driver.send_message(event)
+    await settle(pilot)
+
+
+async def settle(pilot) -> None:
+    """Wait until the app has handled everything sent to it (nothing changes any more)."""
+    from textual.widgets import Input
+
+    app = pilot.app
+    last = None
+    for _ in range(200):
+        await pilot.pause()
+        transcript = len(app.session.state.transcript) if app.session is not None else -1
+        now = (transcript, app.query_one("#answer", Input).value, len(app.chat_texts()), app.ready.is_set())
+        if now == last:
+            return
+        last = now
+    raise AssertionError("the app did not settle")
+
+
+def people_said(session: Session) -> list[tuple[str, str]]:
+    """(state, words) of every answer the person gave, in order."""
+    return [(m.state, m.text) for m in session.state.transcript if m.role == "person"]

@@ -8,15 +8,16 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
-from ras_chat.dialogue.session import Message
 from ras_chat.ui.events import ChatMounted
 from ras_chat.ui.widgets.answers import AnswerBar
 from ras_chat.ui.widgets.chat import ChatLog
-from ras_chat.ui.widgets.worker import WorkerPanel
+from ras_chat.ui.widgets.footer import KeysFooter
 
 if TYPE_CHECKING:
+    from ras_chat.ui.widgets.worker import WorkerPanel
+    from ras_chat.dialogue.session import Message
     from ras_chat.training.whatif import Answer
 
 
@@ -25,35 +26,68 @@ class ChatScreen(Screen):
 
     BINDINGS = [Binding(str(n), f"pick({n})", show=False) for n in range(1, 10)]
 
+    def __init__(self, first_question: Message | None = None, **kwargs) -> None:
+        """`first_question`: drawn with the screen (its choices composed at once)."""
+        super().__init__(**kwargs)
+        self._first_question = first_question
+
     def compose(self) -> ComposeResult:
         with Horizontal(id="main"):
             with Vertical(id="conversation"):
                 yield Static("", id="progress")
                 yield ChatLog(id="chat")
-                yield AnswerBar(id="answers")
-            yield WorkerPanel(id="worker")
-        yield Footer()
+                yield AnswerBar(id="answers", question=self._first_question)
+            # the worker's panel is made the first time it is shown (ctrl+w): not needed to start
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self.post_message(ChatMounted())
 
     # -- rendering, called by the app --
 
-    async def show_turn(self, messages: Iterable[Message], question: Message | None, progress: str) -> None:
-        self.query_one(ChatLog).add_messages(messages)
+    async def show_turn(
+        self, messages: Iterable[Message], question: Message | None, progress: str, *, asked: int | None = None, fresh: bool = False
+    ) -> None:
+        """Add `messages` to the chat (`fresh`: in place of all shown so far) and show
+        `question`'s choices; `asked` numbers the question for the answers given to it."""
+        log = self.query_one(ChatLog)
+        if fresh:
+            log.clear_messages()
+        log.add_messages(messages)
         self.query_one("#progress", Static).update(progress)
-        await self.query_one(AnswerBar).show_question(question)
+        await self.query_one(AnswerBar).show_question(question, asked)
+        # the answer bar may now be taller: once laid out, the newest message is in view
+        self.call_after_refresh(log.keep_newest_in_view)
+
+    def show_progress(self, text: str) -> None:
+        self.query_one("#progress", Static).update(text)
 
     def show_worker_view(self, view: dict, answers: Sequence[Answer] = ()) -> None:
         """`session.worker_view()`, and the answers heard so far for "what if"."""
-        self.query_one(WorkerPanel).show_view(view, answers)
+        panel = self.worker_panel
+        if panel is not None:
+            panel.show_view(view, answers)
+
+    @property
+    def worker_panel(self) -> WorkerPanel | None:
+        found = self.query("#worker")  # by id: the panel's module is loaded only when it is made
+        return found.first() if found else None  # type: ignore[return-value]
 
     @property
     def worker_shown(self) -> bool:
-        return self.query_one(WorkerPanel).display
+        panel = self.worker_panel
+        return panel is not None and bool(panel.display)
 
-    def set_worker_shown(self, shown: bool) -> None:
-        self.query_one(WorkerPanel).display = shown
+    async def set_worker_shown(self, shown: bool) -> None:
+        panel = self.worker_panel
+        if panel is None:
+            if not shown:
+                return
+            from ras_chat.ui.widgets.worker import WorkerPanel as Panel
+
+            panel = Panel(id="worker")
+            await self.query_one("#main").mount(panel)
+        panel.display = shown
 
     # -- keys --
 

@@ -8,7 +8,7 @@ messages are drawn once, and everything is redrawn only when the width changes.
 
 from __future__ import annotations
 
-from typing import Iterable
+from typing import TYPE_CHECKING, Iterable
 
 from rich import box
 from rich.align import Align
@@ -17,7 +17,9 @@ from rich.panel import Panel
 from rich.text import Text
 from textual.widgets import RichLog
 
-from ras_chat.dialogue.session import Message
+
+if TYPE_CHECKING:  # the first screen is drawn before the dialogue package loads
+    from ras_chat.dialogue.session import Message
 
 LABELS = {"assistant": "Assistant", "person": "You"}
 KIND_LABELS = {"help": "Help", "error": "Sorry", "safety": "Important", "result": "Your amount", "summary": "Your answers"}
@@ -93,8 +95,20 @@ class ChatLog(RichLog):
         for role, kind, text in self.messages:
             self._draw(role, kind, text)
 
+    def clear_messages(self) -> None:
+        self.messages.clear()
+        self.clear()
+
+    def keep_newest_in_view(self) -> None:
+        if self.follow:
+            self.scroll_end(animate=False, immediate=True)
+
     def on_resize(self) -> None:
         # a narrower log (the worker's panel opened) must wrap again: redraw, newest in view
         width = self.scrollable_content_region.width
         if width and width != self._drawn_width and self.messages:
             self.redraw()
+        # a lower log (a question with more choices below it) keeps its newest line in
+        # view: the question asked is never left under the answer bar
+        if self.follow:
+            self.scroll_end(animate=False, immediate=True)

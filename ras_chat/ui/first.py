@@ -1,0 +1,176 @@
+"""The first screen of a new conversation, drawn before the heavy parts are loaded.
+
+The welcome and the first question of a new session are the same every time for the
+same dialogue file, policy file and code. After a start-up the app keeps what the
+session said (its words, the question's choices and the progress line) in the cache
+(`ras_chat.cache`), keyed by those files' bytes and that code. The next start reads it
+back with nothing but the standard library and draws it at once; the session itself
+(pydantic, the engine, the policy, the store) is built in a background thread. When it
+is ready the app compares the session's real opening with what is on screen and draws
+the real one if they differ; answers given meanwhile wait, in order, and are sent then.
+
+Only what the session said is kept: nothing here works out a question.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Sequence
+
+from ras_chat import cache
+
+if TYPE_CHECKING:
+    from ras_chat.dialogue.session import Message
+
+KIND = "first-screen"
+DIALOGUE_ENV = "RAS_CHAT_DIALOGUE"  # as ras_chat.dialogue.loader.DIALOGUE_ENV
+POLICY_ENV = "RAS_CHAT_POLICY"
+
+
+@dataclass(frozen=True)
+class ShownChoice:
+    number: int
+    label: str
+
+
+@dataclass(frozen=True)
+class ShownMessage:
+    """A message as the screen needs it (the session's `Message` has more)."""
+
+    role: str
+    text: str
+    kind: str = "say"
+    state: str | None = None
+    choices: tuple[ShownChoice, ...] = ()
+    multiple: bool = False
+
+
+@dataclass(frozen=True)
+class FirstScreen:
+    """What a new session shows first: its opening messages, the question and the
+    progress line. `key` says which files and code it belongs to."""
+
+    key: str
+    messages: tuple[ShownMessage, ...]
+    question: ShownMessage | None
+    progress: str
+
+    def matches(self, messages: Sequence[Message], question: Message | None, progress: str) -> bool:
+        """True when the session's real opening is what this screen shows."""
+        return self == from_session(self.key, messages, question, progress)
+
+    def dump(self) -> dict[str, Any]:
+        return {
+            "messages": [_dump_message(m) for m in self.messages],
+            "question": _dump_message(self.question) if self.question else None,
+            "progress": self.progress,
+        }
+
+
+def _dump_message(m: ShownMessage) -> dict[str, Any]:
+    return {
+        "role": m.role,
+        "text": m.text,
+        "kind": m.kind,
+        "state": m.state,
+        "choices": [[c.number, c.label] for c in m.choices],
+        "multiple": m.multiple,
+    }
+
+
+def _load_message(d: dict[str, Any]) -> ShownMessage:
+    return ShownMessage(
+        role=str(d["role"]),
+        text=str(d["text"]),
+        kind=str(d["kind"]),
+        state=d.get("state"),
+        choices=tuple(ShownChoice(int(n), str(label)) for n, label in d.get("choices", [])),
+        multiple=bool(d.get("multiple", False)),
+    )
+
+
+def _shown(m: Any) -> ShownMessage:
+    return ShownMessage(
+        role=m.role,
+        text=m.text,
+        kind=m.kind,
+        state=m.state,
+        choices=tuple(ShownChoice(c.number, c.label) for c in (m.choices or ())),
+        multiple=bool(m.multiple),
+    )
+
+
+def from_session(key: str, messages: Sequence[Message], question: Message | None, progress: str) -> FirstScreen:
+    return FirstScreen(
+        key=key,
+        messages=tuple(_shown(m) for m in messages if m.text),
+        question=_shown(question) if question is not None else None,
+        progress=progress,
+    )
+
+
+# ----- which files a new session reads -------------------------------------------------
+
+
+def _package_folder(name: str) -> Path | None:
+    spec = importlib.util.find_spec(name)  # finds, does not import
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    return Path(next(iter(spec.submodule_search_locations)))
+
+
+def _shipped_or_path(name: str, folder: Path | None) -> Path:
+    if folder is not None:
+        for suffix in (".yaml", ".yml"):
+            shipped = folder / f"{name}{suffix}"
+            if shipped.is_file():
+                return shipped
+    return Path(name)
+
+
+def screen_key(args: argparse.Namespace) -> str | None:
+    """The key of the first screen for a new session started with `args`: the dialogue
+    and policy files' bytes, the names given, and the code (`ras_chat.cache.key_of`).
+    None when a file cannot be read (the slow path then says what is wrong)."""
+    policy = getattr(args, "policy", None) or os.environ.get(POLICY_ENV) or "example"
+    dialogue = os.environ.get(DIALOGUE_ENV) or "assessment"
+    ras_folder = _package_folder("ras")
+    try:
+        dialogue_bytes = _shipped_or_path(dialogue, _package_folder("dialogues")).read_bytes()
+        policy_bytes = _shipped_or_path(policy, ras_folder / "policies" if ras_folder else None).read_bytes()
+        here = Path(__file__).resolve()
+        code = cache.code_stamp(here, here.parent / "app.py")  # and this module and the app's start
+    except OSError:
+        return None
+    return cache.key_of(KIND, policy, dialogue, dialogue_bytes, policy_bytes, code=code)
+
+
+def read_first_screen(args: argparse.Namespace) -> FirstScreen | None:
+    """The first screen kept for a new session with `args`, or None (a resumed session,
+    nothing kept yet, or kept for other files or code)."""
+    if getattr(args, "resume", None):
+        return None
+    key = screen_key(args)
+    if key is None:
+        return None
+    data = cache.read_json(KIND, "new-session", key)
+    if not isinstance(data, dict):
+        return None
+    try:
+        return FirstScreen(
+            key=key,
+            messages=tuple(_load_message(m) for m in data["messages"]),
+            question=_load_message(data["question"]) if data.get("question") else None,
+            progress=str(data["progress"]),
+        )
+    except (KeyError, TypeError, ValueError):
+        return None
+
+
+def keep_first_screen(screen: FirstScreen) -> bool:
+    """Keep `screen` for the next start (False when the cache folder cannot be written)."""
+    return cache.write_json(KIND, "new-session", screen.key, screen.dump())
