@@ -12,6 +12,8 @@ are collected as usual.
 
 from __future__ import annotations
 
+from typing import Any
+
 import gc
 
 _paused = False
@@ -39,12 +41,10 @@ def resume_collector(*, freeze: bool = False) -> None:
         gc.enable()
 
 
-def warm_understanding() -> None:
-    """Load the understanding model (`ras_chat.dialogue.understand`, issue 11) before the
-    first typed answer needs it. The app runs this in a background thread once the first
-    question can be answered; until that package is there it does nothing."""
-    try:
-        from ras_chat.dialogue.understand import Understanding  # type: ignore[import-not-found]
-    except ImportError:
-        return
-    Understanding.warm()
+def warm_understanding(session: Any) -> None:
+    """Train (or read from the cache) the understanding models of the session's dialogue
+    (`ras_chat.dialogue.understand`) before the first typed answer needs them. The app runs
+    this in a background thread once the first question can be answered."""
+    from ras_chat.dialogue.reading import understanding
+
+    understanding(session).warm()

@@ -19,7 +19,10 @@ AS_OF = dt.date(2026, 6, 1)
 
 # The settings a person may have set in their own shell: a test must never see them
 # (RAS_CHAT_DB would point the tests at their real sessions).
-PERSONAL_SETTINGS = ("RAS_CHAT_DB", "RAS_CHAT_POLICY", "RAS_CHAT_THEME", "RAS_CHAT_WORKER", "RAS_CHAT_DIALOGUE")
+PERSONAL_SETTINGS = (
+    "RAS_CHAT_DB", "RAS_CHAT_POLICY", "RAS_CHAT_THEME", "RAS_CHAT_WORKER", "RAS_CHAT_DIALOGUE",
+    "RAS_CHAT_AUDIT_HEAD", "RAS_CHAT_AUDIT_KEY_FILE", "RAS_CHAT_WEB_SECRET",
+)
 XDG_DIRS = ("XDG_DATA_HOME", "XDG_CONFIG_HOME", "XDG_CACHE_HOME", "XDG_STATE_HOME")
 
 
@@ -28,8 +31,16 @@ def in_ci() -> bool:
     return os.environ.get("CI", "").strip().lower() in ("true", "1", "yes")
 
 
+@pytest.fixture(scope="session")
+def _shared_cache(tmp_path_factory):
+    """One cache folder for a test run (per xdist worker): the trained understanding models
+    and the parsed files are keyed by content, so tests can share them without training
+    again in every test (and nothing is written to the person's own cache folder)."""
+    return tmp_path_factory.mktemp("cache")
+
+
 @pytest.fixture(autouse=True)
-def _private_home(tmp_path_factory, monkeypatch):
+def _private_home(tmp_path_factory, monkeypatch, _shared_cache):
     """Every test (and every ras-chat it starts) gets its own home, data folder and XDG
     folders in a temporary directory, so a run of the tests never writes to the person's
     own data folder (platformdirs reads these on every call)."""
@@ -45,6 +56,7 @@ def _private_home(tmp_path_factory, monkeypatch):
     monkeypatch.setenv("APPDATA", str(root / "appdata"))
     monkeypatch.setenv("LOCALAPPDATA", str(root / "localappdata"))
     monkeypatch.setenv("RAS_CHAT_DATA_DIR", str(root / "ras-chat-data"))
+    monkeypatch.setenv("RAS_CHAT_CACHE_DIR", str(_shared_cache))
     # a guard, not a test: if platformdirs ever stops following these, fail loudly
     assert Path(platformdirs.user_data_dir("ras-chat", appauthor=False)).is_relative_to(root), "data folder not redirected"
     yield root

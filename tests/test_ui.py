@@ -8,7 +8,7 @@ from __future__ import annotations
 import asyncio
 
 import pytest
-from textual.widgets import Button, DataTable, Input
+from textual.widgets import DataTable, Input
 
 from ras_chat.ui.app import EXIT_SAVE_FAILED, make_app
 from ras_chat.ui.screens.result import ResultScreen

@@ -27,8 +27,9 @@ def builtin_dialogues() -> dict[str, Path]:
     return {
         Path(str(e)).stem: Path(str(e))
         for e in folder.iterdir()
-        if str(e).endswith((".yaml", ".yml"))
+        if str(e).endswith((".yaml", ".yml")) and not str(e).endswith((".examples.yaml", ".examples.yml"))
     }
+    # x.examples.yaml is the examples file beside dialogue x (docs/understanding.md), not a dialogue
 
 
 def resolve_dialogue(name_or_path: str | Path) -> Path:

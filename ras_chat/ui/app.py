@@ -95,7 +95,7 @@ class RasChatApp(App[int]):
         first_screen: FirstScreen | None = None,
         keep_first: Callable[[FirstScreen], Any] | None = None,
         first_key: str | None = None,
-        warm: Callable[[], None] | None = None,
+        warm: Callable[[Any], None] | None = None,
     ) -> None:
         """`session`, or None with a `loader` that builds it in a background thread while
         `first_screen` (what a new session showed last time) is already on screen.
@@ -189,7 +189,7 @@ class RasChatApp(App[int]):
 
     def _warm_quietly(self) -> None:
         try:
-            self._warm()
+            self._warm(self.session)
         except Exception:  # only a head start: the session loads what it needs when it needs it
             pass
 
