@@ -120,3 +120,13 @@ def test_a_field_in_the_wrong_scope_or_unknown_is_refused_at_load(tmp_path):
     unknown = SHIPPED.read_text().replace("    sets: client_group\n", "    sets: client_grup\n")
     with pytest.raises(DataFileError, match="client_grup"):
         load_dialogue(write(tmp_path, unknown))
+
+
+def test_a_state_that_goes_nowhere_is_refused_at_load(tmp_path):
+    """Found by fuzzing: without its `next`, the welcome loaded and then crashed at the start."""
+    from ras.policy import DataFileError
+
+    text = SHIPPED.read_text().replace("    next: who\n", "", 1)
+    with pytest.raises(DataFileError, match="goes nowhere") as err:
+        load_dialogue(write(tmp_path, text))
+    assert "states.welcome" in str(err.value)

@@ -100,6 +100,8 @@ def check_names(doc: YamlDoc, spec: DialogueFile) -> None:
     if spec.dialogue.start not in spec.states:
         fail(("dialogue", "start"), f"`{spec.dialogue.start}` is not a state")
     for name, state in spec.states.items():
+        if state.kind != "end" and not state.routes():
+            fail(("states", name), "this state goes nowhere: add `next` or `transitions`")
         if state.next is not None and state.next not in spec.states:
             fail(("states", name, "next"), f"`{state.next}` is not a state")
         for i, t in enumerate(state.transitions):

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal, Sequence
 
 from ras_chat.dialogue.fields import concrete
-from ras_chat.dialogue.match import Option, contains_phrase, normalise
+from ras_chat.dialogue.match import Option
 from ras_chat.dialogue.understand import Reading, Understanding
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -66,23 +66,16 @@ def _exact(text: str, options: Sequence[Option]) -> bool:
     return any(t in (str(o.number), o.label) for o in options)
 
 
-def _repeats_a_choice(evidence: str, options: Sequence[Option]) -> bool:
-    words = normalise(evidence)
-    return bool(words) and any(contains_phrase(normalise(p), words) for o in options for p in (o.label, *o.words))
-
-
 def detect_harm(session: "Session", text: str) -> Harm:
     """Could these words be a disclosure of harm, abuse, neglect or a risk to life?
     A number or a label picked from the choices offered is not."""
-    options = session.options()
+    options = [*session.options(), *session._options(session.spec)]  # what is offered now, and the question's own
     if _exact(text, options):
         return Harm("none")
-    found = understanding(session).safety(text)
+    # with the question's choices: "it is not safe" to "Which of these is true? ... It is not
+    # safe for me or others" is an answer, not a possible disclosure (a clear one still stops)
+    found = understanding(session).safety(text, options)
     if found.level == "none":
-        return Harm("none")
-    if found.level == "check" and found.evidence and _repeats_a_choice(found.evidence, options):
-        # "it is not safe" to "Which of these is true? ... It is not safe for me or others":
-        # words that repeat one of the question's own choices answer it
         return Harm("none")
     why = " ".join(bit for bit in (found.category, f"\u201c{found.evidence}\u201d" if found.evidence else None) if bit)
     return Harm(found.level, why or "possible harm")
@@ -94,32 +87,13 @@ def read_answer(session: "Session", text: str, options: Sequence[Option], *, mul
     r = u.read(field_here(session), text, options, multi=multi)
     if r.kind != "answer":
         return AnswerRead((), r.confidence, "ask_again", r.how, reply=r.reply)
-    said = _say(u, r, options) if r.action == "accept" else None
+    said = u.say(r, options) if r.action == "accept" else None
     return AnswerRead(tuple(r.values), r.confidence, r.action, r.how or "model", said_back=said)
 
 
 def confirm_words(session: "Session", values: Sequence[str], confidence: float, options: Sequence[Option]) -> str:
     """ "It sounds like ... Is that right?" for a reading put to the person."""
-    return _say(understanding(session), Reading(tuple(values), confidence, "confirm"), options)
-
-
-def _lower_first(text: str) -> str:
-    if not text or text == "I" or text.startswith(("I ", "I'", "I\u2019")):
-        return text
-    return text[:1].lower() + text[1:]
-
-
-def _say(u: Understanding, reading: Reading, options: Sequence[Option]) -> str:
-    """Plain words for a reading, from the examples file's `texts`: "OK: a lot of help
-    every day." (accept) or "It sounds like ... Is that right?" (confirm)."""
-    t = u.data.texts
-    labels = {o.value: o.label for o in options}
-    names = [_lower_first(labels.get(v, v)) for v in reading.values]
-    if len(names) > 1:
-        listed = ", ".join(names[:-1]) + " and " + names[-1]
-        return t.confirm_many.format(labels=listed) if reading.action == "confirm" else t.accepted.format(label=listed)
-    label = names[0] if names else ""
-    return (t.confirm if reading.action == "confirm" else t.accepted).format(label=label)
+    return understanding(session).say(Reading(tuple(values), confidence, "confirm"), options) or ""
 
 
 __all__ = ["AnswerRead", "Harm", "confirm_words", "detect_harm", "field_here", "read_answer", "understanding"]

@@ -92,6 +92,10 @@ class FieldExamples(_Strict):
     """For "pick several": a thing named with "not" or "never" and nothing else ("I don't
     see my friends") is hard (an everyday thing) or is left out (a way it is hard)."""
     examples: dict[str, tuple[str, ...]] = {}
+    topic: tuple[str, ...] = ()
+    """Words about what the question is about, not about the answer (for the ways a thing
+    is hard: the everyday things themselves, "toilet", "buttons"): known words, so an
+    answer that names them can still be read with confidence."""
 
     @field_validator("examples", mode="before")
     @classmethod

@@ -559,6 +559,18 @@ class Understanding:
 
         return sum(1 for w in words if stem(w) in vocab or stem(w) in extra) / len(words)
 
+    def _only_topic(self, pattern: str, part: str) -> bool:
+        """True when every word of `part` (little words aside) is one of the field's topic
+        words: it names what the question is about, not an answer."""
+        f = self.data.fields.get(pattern)
+        if f is None or not f.topic:
+            return False
+        from ras_chat.dialogue.match import stem
+
+        topic = {stem(w) for t in f.topic for w in self.prepare(t).split()}
+        words = [w for w in part.split() if w not in _MENTION_STOP and w not in self._fillers]
+        return bool(words) and all(stem(w) in topic for w in words)
+
     def _vocab(self, pattern: str) -> frozenset[str]:
         got = self._vocabs.get(pattern)
         if got is None:
@@ -566,6 +578,7 @@ class Understanding:
 
             f = self.data.fields.get(pattern)
             texts = [p for ps in f.examples.values() for p in ps] if f else []
+            texts += list(f.topic) if f else []
             if f is None or {"yes", "no"} <= set(f.examples):
                 texts += [p for ps in self.data.yes_no.values() for p in ps]
             got = frozenset(stem(w) for t in texts for w in self.prepare(t).split())
@@ -624,6 +637,8 @@ class Understanding:
             if all_first:
                 pol = "fine"  # "all of them except cooking"
             for part in parts(clause, self.data.part_joins):
+                if self._only_topic(pattern, part):
+                    continue  # "... to eat and drink": "drink" names the thing, not a way
                 for value, conf in self._mentions(field, part, raw, options):
                     if only and value == only[0].value:
                         if pol != "fine":
