@@ -235,4 +235,4 @@ def test_run_app_starts_from_the_kept_first_screen_in_the_background(tmp_path, m
     ready = built[-1]._loader()
     assert ready.session.state.transcript == [] and ready.session.state.policy == "example"  # new, not yet opened
     on_turn, hint = ready.connect()
-    assert callable(on_turn) and "ras-chat --resume" in hint
+    assert callable(on_turn) and "--resume" in hint

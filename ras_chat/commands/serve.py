@@ -97,7 +97,7 @@ def child_command(args: argparse.Namespace) -> str:
 def child_environment(args: argparse.Namespace) -> dict[str, str]:
     """What each tab's process gets in its environment: the database address (kept off the
     command line) and the flag that makes it save only from the first answer."""
-    from ras_chat.conversation import SERVED_ENV
+    from ras_chat.app import SERVED_ENV
 
     env = {SERVED_ENV: "1"}
     db = getattr(args, "db", None)
