@@ -16,8 +16,9 @@ An everyday thing cannot be ticked in a part of life whose need is 0: set the ne
 from __future__ import annotations
 
 import copy
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Literal, Mapping
+from typing import Any, Literal
 
 from pydantic import ValidationError
 

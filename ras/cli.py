@@ -14,19 +14,20 @@ import importlib
 import json
 import pkgutil
 import sys
+from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from pydantic import ValidationError
 
 from ras.charging import finance_schema
 from ras.engine import calculate, compare
 from ras.errors import validation_message
-from ras.tables import compare_table
 from ras.models import METHODS, Allocation, AssessmentRecord, CarerRecord
 from ras.money import pounds
 from ras.policy import DataFileError, PolicyAt, load_policy
+from ras.tables import compare_table
 
 EXIT_BAD_INPUT = 2
 

@@ -141,7 +141,7 @@ class AssessmentRecord(_Input):
     _no_repeats = field_validator("unable_outcomes")(_no_repeated_outcomes)
 
     @model_validator(mode="after")
-    def _not_known_needs_version_2(self) -> "AssessmentRecord":
+    def _not_known_needs_version_2(self) -> AssessmentRecord:
         if self.not_known and self.schema_ != "ras-assessment/2":
             raise ValueError("`not_known` is part of ras-assessment/2: set schema to ras-assessment/2")
         return self

@@ -27,8 +27,9 @@ import os
 import pickle
 import sys
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 CACHE_ENV = "RAS_CHAT_CACHE_DIR"
 FORMAT = b"ras-chat-cache/1\n"

@@ -8,7 +8,8 @@ how to carry on; at the hand-off the summary is printed and the program exits 0.
 from __future__ import annotations
 
 import io
-from typing import Callable, Iterable, TextIO
+from collections.abc import Callable, Iterable
+from typing import TextIO
 
 from ras_chat.app.summary import handoff_summary
 from ras_chat.dialogue.session import Message, Session

@@ -12,9 +12,8 @@ are collected as usual.
 
 from __future__ import annotations
 
-from typing import Any
-
 import gc
+from typing import Any
 
 _paused = False
 

@@ -31,7 +31,7 @@ from ras_chat.dialogue.testplan import run_plan  # noqa: E402
 from ras_chat.dialogue.text import person_lines, reading_grade  # noqa: E402
 
 PLANS = sorted((ROOT / "tests" / "plans").glob("*.plan"))
-T0 = dt.datetime(2026, 5, 4, 9, 30, tzinfo=dt.timezone.utc)
+T0 = dt.datetime(2026, 5, 4, 9, 30, tzinfo=dt.UTC)
 
 
 def vowel_group_grade(lines: list[str]) -> float:

@@ -21,8 +21,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))  # store_helpers
 
-from ras_chat.store import open_store  # noqa: E402
 from store_helpers import message, postgres_schema, sample_record, sample_result, snapshot  # noqa: E402
+
+from ras_chat.store import open_store  # noqa: E402
 
 
 def bench(target: str, label: str, sessions: int, turns: int) -> None:

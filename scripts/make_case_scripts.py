@@ -19,14 +19,12 @@ import argparse
 import datetime as dt
 import re
 import sys
-import textwrap
 from pathlib import Path
 from types import SimpleNamespace
 
 import yaml
 
-from ras.models import AREA_IDS, METHODS, AssessmentRecord, CarerRecord
-from ras.policy import load_policy
+from ras.models import METHODS, AssessmentRecord, CarerRecord
 from ras_chat.dialogue.match import first_phrase, is_command, match_many, match_one
 from ras_chat.training.cases import cases_folder
 from ras_chat.training.replay import start_session

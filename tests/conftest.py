@@ -10,7 +10,6 @@ from pathlib import Path
 
 import platformdirs
 import pytest
-
 from store_helpers import postgres_schema, postgres_url
 
 from ras.policy import load_policy

@@ -9,12 +9,12 @@ import contextlib
 import datetime as dt
 import os
 import uuid
-from typing import Iterator
+from collections.abc import Iterator
 from urllib.parse import quote
 
 PG_ENV = "RAS_CHAT_TEST_PG"
 
-T0 = dt.datetime(2026, 4, 1, 9, 0, tzinfo=dt.timezone.utc)
+T0 = dt.datetime(2026, 4, 1, 9, 0, tzinfo=dt.UTC)
 
 
 def at(minutes: float) -> str:

@@ -16,10 +16,10 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from store_helpers import message, sample_record, sample_result, seed_from_plan, snapshot
 from test_store_export import _grade
 
 from ras_chat.__main__ import main
-from ras_chat.store import open_store
 from ras_chat.exports.fhir import questionnaire_response
 from ras_chat.exports.handoff import (
     REMOVED,
@@ -31,7 +31,7 @@ from ras_chat.exports.handoff import (
     redact,
 )
 from ras_chat.exports.letter import letter_blocks, letter_html, letter_markdown
-from store_helpers import message, sample_record, sample_result, seed_from_plan, snapshot
+from ras_chat.store import open_store
 
 PLANS = Path(__file__).parent / "plans"
 PAYS_PART = PLANS / "farzana_pays_part.plan"

@@ -16,7 +16,7 @@ from ras_chat.dialogue.session import Session
 ROOT = Path(__file__).resolve().parents[1]
 SHIPPED = ROOT / "dialogues" / "assessment.yaml"
 PLANS = ROOT / "tests" / "plans"
-T0 = dt.datetime(2026, 5, 4, 9, 30, tzinfo=dt.timezone.utc)
+T0 = dt.datetime(2026, 5, 4, 9, 30, tzinfo=dt.UTC)
 
 
 def inputs_of(plan: str) -> list[str]:

@@ -25,7 +25,7 @@ from ras_chat.dialogue.session import Session
 ROOT = Path(__file__).resolve().parent.parent
 ASSESSMENT = ROOT / "dialogues" / "assessment.yaml"
 RAS_CHAT = str(Path(sys.executable).with_name("ras-chat"))
-T0 = dt.datetime(2026, 5, 4, 10, 0, tzinfo=dt.timezone.utc)
+T0 = dt.datetime(2026, 5, 4, 10, 0, tzinfo=dt.UTC)
 
 ESCAPES = {
     "colour": "\x1b[31;1mred\x1b[0m",

@@ -6,9 +6,9 @@ import json
 from decimal import Decimal
 from pathlib import Path
 
-from ras_chat.dialogue.understand import read_amount
 from ras_chat.dialogue.session import Session
 from ras_chat.dialogue.testplan import FIXED_TIME
+from ras_chat.dialogue.understand import read_amount
 
 FARZANA = Path(__file__).parent / "plans" / "farzana.plan"
 

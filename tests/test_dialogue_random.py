@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from ras_chat.dialogue.session import Session, SessionState
 
-T0 = dt.datetime(2026, 5, 4, 9, 30, tzinfo=dt.timezone.utc)
+T0 = dt.datetime(2026, 5, 4, 9, 30, tzinfo=dt.UTC)
 COMMANDS = ["back", "help", "repeat", "skip", "I don't know", "what does this mean?", "go back", "not sure"]
 CHOICES = ["1", "2", "3", "4", "5", "6", "9", "0", "1 and 3", "yes", "no", "none", "change", "a lot", "some help"]
 WEIRD = ["", " ", "\x00", "\x1b[2J", "\r\n", "\t\t", "\u202e", "🙂" * 50, "x" * 5000, "?" * 10, "1" * 400, "-1", "3.5"]

@@ -7,7 +7,7 @@ import json
 
 from ras_chat.dialogue.session import Message, Session, SessionState
 
-T0 = dt.datetime(2026, 5, 4, 9, 30, tzinfo=dt.timezone.utc)
+T0 = dt.datetime(2026, 5, 4, 9, 30, tzinfo=dt.UTC)
 FARZANA_START = ["1", "I want to go to college", "yes", "I like people", "some help most days", "no one", "3"]
 
 
@@ -232,8 +232,9 @@ def test_when_nothing_matches_what_matters_most_the_person_picks_where_to_start(
 
 
 def test_the_result_is_never_a_bare_number():
-    from ras_chat.dialogue.testplan import run_plan
     from pathlib import Path
+
+    from ras_chat.dialogue.testplan import run_plan
 
     run = run_plan(Path(__file__).parent / "plans" / "farzana.plan")
     results = [m.text for m in run.session.state.transcript if m.kind == "result"]
@@ -245,8 +246,9 @@ def test_the_result_is_never_a_bare_number():
 
 
 def test_the_carer_talk_offered_for_later_is_flagged_for_the_worker():
-    from ras_chat.dialogue.testplan import run_plan
     from pathlib import Path
+
+    from ras_chat.dialogue.testplan import run_plan
 
     run = run_plan(Path(__file__).parent / "plans" / "farzana.plan")
     assert [f.level for f in run.session.state.flags if f.code == "carer_later"] == ["info"]
@@ -286,8 +288,9 @@ def test_changing_what_matters_most_at_the_check_asks_again_where_to_start_and_k
 
 
 def test_the_summary_keeps_a_capital_i_inside_a_sentence():
-    from ras_chat.dialogue.testplan import run_plan
     from pathlib import Path
+
+    from ras_chat.dialogue.testplan import run_plan
 
     run = run_plan(Path(__file__).parent / "plans" / "carer_mr_and_mrs_okafor.plan")
     summary = [m.text for m in run.session.state.transcript if m.kind == "summary"]

@@ -10,7 +10,7 @@ from ras.engine import calculate
 from ras.models import AssessmentRecord
 from ras_chat.dialogue.session import Session
 
-T0 = dt.datetime(2026, 5, 4, 9, 30, tzinfo=dt.timezone.utc)
+T0 = dt.datetime(2026, 5, 4, 9, 30, tzinfo=dt.UTC)
 PLAN = Path(__file__).parent / "plans" / "farzana.plan"
 
 

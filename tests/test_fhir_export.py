@@ -10,12 +10,12 @@ from pathlib import Path
 import pytest
 from fhir.resources.R4B.questionnaire import Questionnaire
 from fhir.resources.R4B.questionnaireresponse import QuestionnaireResponse
+from store_helpers import message, sample_record, sample_result, seed_from_plan, snapshot
 
 from ras_chat.__main__ import main
-from ras_chat.store import open_store
 from ras_chat.exports.fhir import questionnaire, questionnaire_response
 from ras_chat.exports.handoff import build_handoff, redact
-from store_helpers import message, sample_record, sample_result, seed_from_plan, snapshot
+from ras_chat.store import open_store
 
 PLANS = Path(__file__).parent / "plans"
 TYPES = {

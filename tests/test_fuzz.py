@@ -37,7 +37,7 @@ from ras_chat.dialogue.session import Session
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "0")) or None
 TRIED: Counter = Counter()
-T0 = dt.datetime(2026, 5, 4, 10, 0, tzinfo=dt.timezone.utc)
+T0 = dt.datetime(2026, 5, 4, 10, 0, tzinfo=dt.UTC)
 
 
 def fuzz(n: int):

@@ -6,10 +6,11 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from ras_chat.store import open_store
+from store_helpers import seed_from_plan
+
 from ras_chat.exports.handoff import build_handoff, read_handoff, redact
 from ras_chat.exports.letter import letter_blocks, summary_blocks, to_markdown
-from store_helpers import seed_from_plan
+from ras_chat.store import open_store
 
 PLANS = Path(__file__).parent / "plans"
 

@@ -193,9 +193,10 @@ def test_the_persons_heading_has_no_method_names(capsys):
 
 
 def test_the_review_title_says_first_figure_until_sign_off(tmp_path):
+    from store_helpers import seed_from_plan
+
     from ras_chat.review import make_change, sign_off
     from ras_chat.store import open_store
-    from store_helpers import seed_from_plan
     from ras_chat.ui.review import make_review_app
 
     db = str(tmp_path / "s.db")

@@ -18,7 +18,7 @@ from ras_chat.dialogue.session import Session
 from ras_chat.review.model import reviewed
 from ras_chat.training.whatif import with_change
 
-T0 = dt.datetime(2026, 5, 4, 9, 30, tzinfo=dt.timezone.utc)
+T0 = dt.datetime(2026, 5, 4, 9, 30, tzinfo=dt.UTC)
 PLAN = Path(__file__).parent / "plans" / "farzana.plan"
 POLICY = load_policy("example").at(T0.date())
 AREAS_OF = outcome_areas(POLICY)

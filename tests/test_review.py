@@ -7,8 +7,11 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from store_helpers import seed_from_plan
 
 from ras_chat.__main__ import main
+from ras_chat.exports.handoff import SCHEMA_FILE, Handoff, build_handoff, handoff_schema_text, redact
+from ras_chat.exports.letter import letter_blocks, letter_markdown
 from ras_chat.review import (
     ReviewError,
     add_outcome,
@@ -20,9 +23,6 @@ from ras_chat.review import (
     sign_off,
 )
 from ras_chat.store import open_store
-from ras_chat.exports.handoff import SCHEMA_FILE, Handoff, build_handoff, handoff_schema_text, redact
-from ras_chat.exports.letter import letter_blocks, letter_markdown
-from store_helpers import seed_from_plan
 
 PLANS = Path(__file__).parent / "plans"
 FARZANA = PLANS / "farzana.plan"

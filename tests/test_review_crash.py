@@ -12,10 +12,10 @@ import time
 from pathlib import Path
 
 import pytest
+from store_helpers import seed_from_plan
 
 from ras_chat.review import load_review
 from ras_chat.store import open_store
-from store_helpers import seed_from_plan
 
 FARZANA = Path(__file__).parent / "plans" / "farzana.plan"
 

@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
+import asyncio
 from decimal import Decimal
 from pathlib import Path
 
-import asyncio
-
 import pytest
+from store_helpers import seed_from_plan
 from textual.widgets import Button, Input, Select, Static
 
 from ras_chat.review import load_review
 from ras_chat.store import open_store
-from store_helpers import seed_from_plan
 from ras_chat.ui.review import ConfirmSignOff, make_review_app
 
 FARZANA = Path(__file__).parent / "plans" / "farzana.plan"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import sqlite3
 
 import pytest
+from store_helpers import message, sample_record, sample_result, snapshot
 
 from ras_chat.store import (
     AmbiguousSession,
@@ -14,10 +15,8 @@ from ras_chat.store import (
     Store,
     StoreError,
     open_store,
+    schema,
 )
-from store_helpers import message, sample_record, sample_result, snapshot
-from ras_chat.store import schema
-
 
 
 @pytest.fixture
@@ -28,7 +27,7 @@ def store(target):
 
 def save_conversation(store: Store, sid: str, turns: int) -> list[dict]:
     sent: list[dict] = []
-    for t in range(turns):
+    for _ in range(turns):
         new = [message(len(sent)), message(len(sent) + 1)]
         sent += new
         store.save_turn(snapshot(sid, len(sent)), new)
@@ -121,7 +120,7 @@ def test_a_snapshot_without_an_id_or_with_a_bad_status_is_refused(store):
 def test_a_failed_turn_leaves_nothing_half_written(store):
     store.save_turn(snapshot("s", 2), [message(0), message(1)])
     bad = [message(2), {"role": "person", "text": "ok", "at": object()}]  # not JSON: fails inside the write
-    with pytest.raises(Exception):
+    with pytest.raises(Exception):  # noqa: B017 - any failure inside the write: what matters is what is left
         store.save_turn(snapshot("s", 4), bad)
     loaded = store.load("s")
     assert len(loaded["transcript"]) == 2

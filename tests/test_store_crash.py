@@ -10,9 +10,9 @@ import sys
 import time
 
 import pytest
+from store_helpers import message, snapshot
 
 from ras_chat.store import open_store
-from store_helpers import message, snapshot
 
 # A writer: carries on the session from what is stored, prints the message count after each save_turn returns.
 WRITER = """

@@ -7,10 +7,10 @@ import json
 import pytest
 
 from ras_chat.app import save_session_turn as save
-from ras_chat.store import open_store
 from ras_chat.exports.fhir import questionnaire_response
 from ras_chat.exports.handoff import Handoff, build_handoff, redact
 from ras_chat.exports.letter import letter_html, letter_markdown
+from ras_chat.store import open_store
 
 session_mod = pytest.importorskip("ras_chat.dialogue.session")
 Session = session_mod.Session

@@ -7,14 +7,13 @@ import os
 import stat
 
 import pytest
+from store_helpers import message, sample_record, sample_result, snapshot
 
 from ras_chat.__main__ import main
-from ras_chat.store import open_store
 from ras_chat.exports.fhir import questionnaire_response
 from ras_chat.exports.handoff import SCHEMA_FILE, Handoff, build_handoff, handoff_schema, handoff_schema_text, redact
 from ras_chat.exports.letter import letter_blocks, letter_html, letter_markdown
-from store_helpers import message, sample_record, sample_result, snapshot
-
+from ras_chat.store import open_store
 
 
 def finished_session(store, sid="5e55-a1", *, who="Mary Example", what_matters=None, person_text="I live at 3 High Street"):

@@ -7,9 +7,9 @@ import os
 import stat
 
 import pytest
+from store_helpers import message, snapshot
 
 from ras_chat.store import DamagedDatabase, StoreError, open_store
-from store_helpers import message, snapshot
 
 
 def mode(path) -> int:

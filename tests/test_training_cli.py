@@ -8,6 +8,7 @@ import sys
 
 from ras_chat.training import load_case, load_cases
 
+
 def ras_chat(*args: str, stdin: str = "") -> subprocess.CompletedProcess:
     # the environment as it is now, inside the test: the temporary home of tests/conftest.py
     env = {**os.environ, "TERM": "dumb", "PYTHONIOENCODING": "utf-8"}

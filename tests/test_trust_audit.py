@@ -13,13 +13,13 @@ import os
 from pathlib import Path
 
 import pytest
+from store_helpers import seed_from_plan
 
 from ras_chat.__main__ import main
 from ras_chat.review import make_change, set_amount, sign_off
 from ras_chat.store import open_store
 from ras_chat.store.audit import canonical, entry_hash
 from ras_chat.store.schema import LATEST
-from store_helpers import seed_from_plan
 
 FARZANA = Path(__file__).parent / "plans" / "farzana.plan"
 

@@ -25,10 +25,10 @@ import tempfile
 from pathlib import Path
 
 import pytest
+from store_helpers import message, plan_answers, seed_from_plan, snapshot
 
 from ras_chat.__main__ import main
 from ras_chat.store import DiskFull, ReadOnlyDatabase, open_store
-from store_helpers import message, plan_answers, seed_from_plan, snapshot
 
 PLANS = Path(__file__).parent / "plans"
 FARZANA = PLANS / "farzana.plan"

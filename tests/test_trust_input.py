@@ -9,9 +9,9 @@ import sys
 from pathlib import Path
 
 import pytest
+from store_helpers import plan_answers
 
 from ras_chat.store import open_store
-from store_helpers import plan_answers
 
 ROOT = Path(__file__).resolve().parent.parent
 ANSWERS = plan_answers(ROOT / "tests" / "plans" / "farzana.plan")

@@ -11,9 +11,9 @@ import sys
 from pathlib import Path
 
 import pytest
+from store_helpers import message, plan_answers, seed_from_plan, snapshot
 
 from ras_chat.store import SessionBusy, open_store
-from store_helpers import message, plan_answers, seed_from_plan, snapshot
 
 ROOT = Path(__file__).resolve().parent.parent
 FARZANA = ROOT / "tests" / "plans" / "farzana.plan"

@@ -15,10 +15,8 @@ from textual.widgets import Input
 
 from ras_chat.ui import first as first_screen
 from ras_chat.ui.app import EXIT_BAD_INPUT, RasChatApp, Ready, make_app
-from ras_chat.ui.testing import fixed_session
+from ras_chat.ui.testing import fixed_session, people_said, settle, write
 from ras_chat.ui.widgets.answers import ChoiceButton
-
-from ras_chat.ui.testing import people_said, settle, write
 
 SIZE = (100, 40)
 

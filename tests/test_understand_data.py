@@ -13,7 +13,6 @@ from pathlib import Path
 import pytest
 
 from ras.policy import DataFileError
-
 from ras_chat.dialogue.understand import Understanding, check_examples
 from ras_chat.dialogue.understand.data import default_examples_path
 from ras_chat.dialogue.understand.text import basic

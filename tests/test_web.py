@@ -424,7 +424,7 @@ def test_a_reference_stops_working_after_its_days(db):
 
     with open_store(db) as store:
         store.save_turn({"id": "s1", "status": "in_progress"}, [])
-        day = dt.datetime(2026, 6, 1, tzinfo=dt.timezone.utc)
+        day = dt.datetime(2026, 6, 1, tzinfo=dt.UTC)
         save_reference(store, "s1", "apple bread cake door", days=30, now=day)
         assert find_reference(store, "apple bread cake door", client="me", now=day + dt.timedelta(days=29)) == "s1"
         assert find_reference(store, "apple bread cake door", client="me", now=day + dt.timedelta(days=31)) is None
@@ -541,8 +541,9 @@ def test_the_command_refuses_other_addresses_without_allow_remote_and_a_secret(m
     assert "too short" in capsys.readouterr().err
     secret = tmp_path / "secret"
     secret.write_text("x" * 40)
-    from ras_chat.commands.web import check, register
     import argparse
+
+    from ras_chat.commands.web import check, register
 
     parser = argparse.ArgumentParser()
     register(parser.add_subparsers())

@@ -29,8 +29,8 @@ def _need_browser():
         why = f"Chromium is not installed at {CHROMIUM} (apt-get install chromium; .ci/run does this)"
     else:
         try:
-            import playwright.sync_api  # noqa: F401
             import axe_playwright_python  # noqa: F401
+            import playwright.sync_api  # noqa: F401
         except ImportError as exc:
             why = f"a test library is missing: {exc.name}"
     if why:

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Mapping
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import Any, Literal, Mapping
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
@@ -68,7 +69,7 @@ class Question(_Strict):
     options: tuple[Option, ...] = ()
 
     @model_validator(mode="after")
-    def _fits(self) -> "Question":
+    def _fits(self) -> Question:
         if self.sets in _CHOICES:
             if self.kind != "choice":
                 raise ValueError(f"`{self.sets}` is a choice: set kind: choice")
@@ -89,7 +90,7 @@ class QuestionList(_Strict):
     questions: tuple[Question, ...] = Field(min_length=1)
 
     @model_validator(mode="after")
-    def _unique(self) -> "QuestionList":
+    def _unique(self) -> QuestionList:
         ids = [q.id for q in self.questions]
         if len(set(ids)) != len(ids):
             raise ValueError("a question id is used more than once")

@@ -152,7 +152,7 @@ class ChargingAt(_Strict):
     """The latest date a minimum income figure takes effect, anywhere in the file."""
 
     @model_validator(mode="after")
-    def _consistent(self) -> "ChargingAt":
+    def _consistent(self) -> ChargingAt:
         if self.capital_lower_limit > self.capital_upper_limit:
             raise ValueError("capital_lower_limit must not be above capital_upper_limit")
         for name in ("disregarded_income", "disability_benefits"):

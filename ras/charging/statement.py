@@ -80,7 +80,7 @@ class StatementTexts(_Strict):
     sections: tuple[Section, ...]
 
     @model_validator(mode="after")
-    def _complete(self) -> "StatementTexts":
+    def _complete(self) -> StatementTexts:
         ids = [s.id for s in self.sections]
         missing = [i for i in SECTION_IDS if i not in ids]
         if missing:

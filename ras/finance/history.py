@@ -20,9 +20,9 @@ from __future__ import annotations
 
 import json
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable
 
 import numpy as np
 from pydantic import ValidationError
@@ -79,7 +79,7 @@ class History:
     def __len__(self) -> int:
         return len(self.ids)
 
-    def subset(self, mask: np.ndarray) -> "History":
+    def subset(self, mask: np.ndarray) -> History:
         """The cases where `mask` is true (problems and source kept)."""
         index = np.flatnonzero(mask)
         return History(

@@ -14,7 +14,7 @@ check that it works. The same seed always gives the same history.
 from __future__ import annotations
 
 import json
-from typing import Iterator
+from collections.abc import Iterator
 
 import numpy as np
 

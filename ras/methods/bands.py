@@ -30,7 +30,7 @@ def compute(record: AssessmentRecord, policy: PolicyAt, explain: bool = True) ->
     steps = [
         policy.memo(
             ("bands.area", area, answer.need, answer.risk),
-            lambda: step(
+            lambda area=area, answer=answer: step(
                 "bands.area_score",
                 f"{policy.areas[area].person_name}: help needed {answer.need} + risk without help {answer.risk}"
                 f" = {answer.need + answer.risk}.",

@@ -41,7 +41,7 @@ def compute(record: AssessmentRecord, policy: PolicyAt, explain: bool = True) ->
     for area in AREA_IDS:
         answer = record.areas.get(area)
         key = ("costed", area, answer.need, answer.unpaid_support)
-        element, area_step = policy.memo(key, lambda: _area(policy, area, answer))
+        element, area_step = policy.memo(key, lambda area=area, answer=answer: _area(policy, area, answer))
         elements.append(element)
         steps.append(area_step)
     if not explain:

@@ -61,7 +61,7 @@ def compute(record: AssessmentRecord, policy: PolicyAt, explain: bool = True) ->
     for area in AREA_IDS:
         answer = record.areas.get(area)
         key = ("points", area, answer.need, answer.risk, answer.unpaid_support, group)
-        element, area_step = policy.memo(key, lambda: _area(policy, area, answer, group))
+        element, area_step = policy.memo(key, lambda area=area, answer=answer: _area(policy, area, answer, group))
         elements.append(element)
         steps.append(area_step)
     return MethodResult(elements, steps if explain else [])

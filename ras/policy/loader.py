@@ -14,6 +14,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from ras.policy.model import (
+    LAW_FIXED,
     BandsTable,
     CostedTable,
     GeneralTable,
@@ -24,7 +25,6 @@ from ras.policy.model import (
     PolicyFile,
     ValueSource,
     law_message,
-    LAW_FIXED,
 )
 from ras.policy.yamlio import DataFileError, YamlDoc, loc_text, read_yaml
 

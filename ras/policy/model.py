@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+from collections.abc import Callable
 from decimal import Decimal
-from typing import Annotated, Any, Callable, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -46,7 +47,7 @@ class DatedValue(_Strict):
     """How an estimate was worked out, or where a reported figure was seen."""
 
     @model_validator(mode="after")
-    def _basis_for_estimates(self) -> "DatedValue":
+    def _basis_for_estimates(self) -> DatedValue:
         if self.status != "confirmed" and not self.basis:
             raise ValueError(f"a figure marked `{self.status}` needs a `basis`: how it was worked out, or where it was seen")
         return self
@@ -61,7 +62,7 @@ class Parameter(_Strict):
     values: dict[dt.date, DatedValue] = Field(min_length=1)
 
     @model_validator(mode="after")
-    def _dates_in_order(self) -> "Parameter":
+    def _dates_in_order(self) -> Parameter:
         dates = list(self.values)
         if dates != sorted(dates):
             raise ValueError("the dates under `values` must be in order, earliest first")
@@ -99,7 +100,7 @@ class Scales(_Strict):
     unpaid_support: dict[Literal["none", "some", "most"], str]
 
     @model_validator(mode="after")
-    def _all_levels(self) -> "Scales":
+    def _all_levels(self) -> Scales:
         missing = [s for s in SUPPORT_LEVELS if s not in self.unpaid_support]
         if missing:
             raise ValueError(f"unpaid_support needs words for: {', '.join(missing)}")
@@ -161,7 +162,7 @@ class PolicyFile(_Strict):
     parameters: Parameters
 
     @model_validator(mode="after")
-    def _complete(self) -> "PolicyFile":
+    def _complete(self) -> PolicyFile:
         for name, ids, have in (
             ("areas", AREA_IDS, self.areas),
             ("outcomes", OUTCOME_IDS, self.outcomes),
@@ -261,7 +262,7 @@ class PointsTable(_Strict):
     support_reduction: dict[str, Decimal]
 
     @model_validator(mode="after")
-    def _keys(self) -> "PointsTable":
+    def _keys(self) -> PointsTable:
         _need_keys(self.area_weight, AREA_IDS, "area_weight")
         _need_keys(self.price_per_point, CLIENT_GROUPS, "price_per_point")
         _need_keys(self.support_reduction, SUPPORT_LEVELS, "support_reduction")
@@ -286,7 +287,7 @@ class BandsTable(_Strict):
     band_names: dict[str, str]
 
     @model_validator(mode="after")
-    def _contiguous(self) -> "BandsTable":
+    def _contiguous(self) -> BandsTable:
         expected = 0
         for rule in self.bands:
             if rule.from_ != expected or rule.to < rule.from_:
@@ -307,7 +308,7 @@ class GridTable(_Strict):
     support_factor: dict[str, Share]
 
     @model_validator(mode="after")
-    def _keys(self) -> "GridTable":
+    def _keys(self) -> GridTable:
         _need_keys(self.support_factor, SUPPORT_LEVELS, "support_factor")
         return self
 
@@ -320,7 +321,7 @@ class CostedTable(_Strict):
     area_service: dict[str, str]
 
     @model_validator(mode="after")
-    def _keys(self) -> "CostedTable":
+    def _keys(self) -> CostedTable:
         _need_keys(self.hours_by_need, AREA_IDS, "hours_by_need")
         _need_keys(self.support_reduction, SUPPORT_LEVELS, "support_reduction")
         _need_keys(self.area_service, AREA_IDS, "area_service")

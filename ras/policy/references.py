@@ -13,8 +13,8 @@ a file kept outside the repository) is an error naming the file, line and key.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Mapping
 
 from ras.policy.yamlio import DataFileError, YamlDoc, loc_text
 

@@ -14,10 +14,11 @@ import atexit
 import datetime as dt
 import os
 import shlex
-from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit, urlunsplit
 
 if TYPE_CHECKING:  # loaded when needed: the app draws its first screen without them
     from ras_chat.dialogue.session import Message, Session, SessionState
@@ -59,8 +60,8 @@ def persistence(args: argparse.Namespace) -> Persistence:
     from pydantic import ValidationError
 
     from ras.policy import load_policy
-    from ras_chat.dialogue.session import SessionState
     from ras_chat.dialogue.loader import load_dialogue
+    from ras_chat.dialogue.session import SessionState
     from ras_chat.store import AmbiguousSession, DamagedDatabase, SessionNotFound, open_store
     from ras_chat.store.errors import ReadOnlyDatabase
 

@@ -4,7 +4,6 @@ print it when the conversation ends)."""
 from __future__ import annotations
 
 from ras.money import pounds
-
 from ras_chat.dialogue.session import Session
 
 

@@ -7,7 +7,6 @@ its audit chain head is written beside it (PATH.audit-head). The folder must exi
 from __future__ import annotations
 
 import argparse
-
 from pathlib import Path
 
 from ras_chat.store.cli import add_db_option, check_folder, guarded, open_from_args

@@ -164,7 +164,6 @@ def _example_notes(dialogue, session, examples: str | None) -> list[str]:
 
 def _understand(args: argparse.Namespace) -> int:
     from ras.policy import DataFileError
-
     from ras_chat.dialogue.loader import load_dialogue
     from ras_chat.dialogue.understand.fields import MULTI_FIELDS, TEXT_FIELDS, field_of, options_for
 

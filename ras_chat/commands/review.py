@@ -101,8 +101,8 @@ def _run(args: argparse.Namespace) -> int:
                 h = build_handoff(details, audit_chain_intact=not store.verify_audit())
                 print(json.dumps(h.dump()["review"], indent=2, ensure_ascii=False))
             else:
-                from ras_chat.review.text import review_lines
                 from ras_chat.exports.handoff import build_handoff
+                from ras_chat.review.text import review_lines
 
                 h = build_handoff(details)
                 for line in review_lines(review, who=h.session.who, flags=h.flags, what_matters=h.own_words.what_matters):

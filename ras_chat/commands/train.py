@@ -10,10 +10,10 @@ read the story, hold the conversation, then the debrief with a "what if" control
 
 from __future__ import annotations
 
-from ras_chat.dialogue.loader import load_dialogue
-
 import argparse
 import sys
+
+from ras_chat.dialogue.loader import load_dialogue
 
 EXIT_BAD_INPUT = 2
 

@@ -19,10 +19,10 @@ import string
 from collections import deque
 from dataclasses import dataclass
 
-from ras_chat.dialogue.loader import Dialogue
-from ras_chat.dialogue.machine import SAFETY_STATE
 from ras_chat.dialogue import registry
 from ras_chat.dialogue.fields import FIELDS
+from ras_chat.dialogue.loader import Dialogue
+from ras_chat.dialogue.machine import SAFETY_STATE
 from ras_chat.dialogue.match import normalise
 from ras_chat.dialogue.render import SESSION_VARIABLES
 from ras_chat.dialogue.text import MAX_SENTENCE_WORDS, jargon_in, person_lines, sentences, words
@@ -222,7 +222,7 @@ def check_placeholders(dialogue: Dialogue) -> list[Problem]:
         for text in (value,) if isinstance(value, str) else value:
             look(text, allowed, f"texts.{key}", ("texts", key))
     for name, state in dialogue.states.items():
-        for i, text in enumerate(state.prompt_texts()):
+        for text in state.prompt_texts():
             look(text, SESSION_VARIABLES, f"states.{name}.prompt", ("states", name, "prompt"))
         for i, text in enumerate(state.say):
             look(text, SESSION_VARIABLES, f"states.{name}.say.{i}", ("states", name, "say", i))

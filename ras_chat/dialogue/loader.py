@@ -14,7 +14,6 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from ras.policy.yamlio import DataFileError, YamlDoc, loc_text, read_yaml
-
 from ras_chat.dialogue import registry
 from ras_chat.dialogue.clean import clean_text, has_unsafe
 from ras_chat.dialogue.schema import DialogueFile, StateSpec

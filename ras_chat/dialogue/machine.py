@@ -11,7 +11,8 @@ model, so a session is saved as data and the machine is rebuilt from it.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Callable
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 from transitions import Machine
 

@@ -13,7 +13,6 @@ from typing import TYPE_CHECKING, Any
 
 from ras.changes import consistent, outcome_areas
 from ras.models import AREA_IDS, CARER_OUTCOME_IDS, CLIENT_GROUPS, OUTCOME_IDS, UNABLE_WAYS, AssessmentRecord, CarerRecord
-
 from ras_chat.dialogue.fields import FIELDS, concrete, placeholders, split
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -42,7 +41,7 @@ def text(value: Any) -> str | None:
 class Answers:
     """The answers of one session, by field (a mixin of `Session`)."""
 
-    def key_for(self: "Session", pattern: str, *, area: str | None = None, outcome: str | None = None, question: str | None = None) -> str | None:
+    def key_for(self: Session, pattern: str, *, area: str | None = None, outcome: str | None = None, question: str | None = None) -> str | None:
         """The answer key for a field (`areas.{area}.need`, area="health"), or None when no
         question of this dialogue sets it."""
         name = self.dialogue.setter(pattern)
@@ -59,23 +58,23 @@ class Answers:
             return f"{name}:{question}"
         return name
 
-    def answer(self: "Session", pattern: str, **where: str | None) -> Any:
+    def answer(self: Session, pattern: str, **where: str | None) -> Any:
         """The answer given for a field, or None (an unknown answer is {"unknown": how})."""
         key = self.key_for(pattern, **where)
         return self.state.answers.get(key) if key else None
 
-    def answered(self: "Session", pattern: str, **where: str | None) -> bool:
+    def answered(self: Session, pattern: str, **where: str | None) -> bool:
         key = self.key_for(pattern, **where)
         return key is not None and key in self.state.answers
 
-    def fields(self: "Session") -> dict[str, Any]:
+    def fields(self: Session) -> dict[str, Any]:
         """Every answer given so far, keyed by its concrete field (`areas.health.need`)."""
         return fields_of(self.dialogue, self.state.answers)
 
-    def _area_need(self: "Session", area: str) -> int | None:
+    def _area_need(self: Session, area: str) -> int | None:
         return level(self.answer("areas.{area}.need", area=area))
 
-    def picked(self: "Session", area: str | None) -> list[str]:
+    def picked(self: Session, area: str | None) -> list[str]:
         """The everyday things the person said are hard in `area` (a part of life with only
         one is asked about directly, so that one is always "picked")."""
         ids = [o for o in OUTCOME_IDS if self.policy_at.outcomes[o].area == area]
@@ -86,7 +85,7 @@ class Answers:
             return []
         return [v for v in value if v in ids]
 
-    def unable(self: "Session") -> tuple[list[str], dict[str, list[str]]]:
+    def unable(self: Session) -> tuple[list[str], dict[str, list[str]]]:
         """The everyday things the person cannot achieve (reg. 2(3): a way is true), with the ways."""
         unable: list[str] = []
         reasons: dict[str, list[str]] = {}
@@ -101,7 +100,7 @@ class Answers:
                     reasons[o] = real
         return sorted(unable, key=OUTCOME_IDS.index), reasons
 
-    def record(self: "Session") -> AssessmentRecord | None:
+    def record(self: Session) -> AssessmentRecord | None:
         """The assessment record so far (a draft until the hand-off); None before any area is answered."""
         if not any(self.answered("areas.{area}.need", area=area) for area in AREA_IDS):
             return None
@@ -152,7 +151,7 @@ class Answers:
         }
         return AssessmentRecord.model_validate(consistent(data, outcome_areas(self.policy_at)))
 
-    def not_known(self: "Session") -> list[str]:
+    def not_known(self: Session) -> list[str]:
         """The record fields whose answer is not known (skipped, not sure, never understood),
         in the record's order. A need not known leaves its support and risk unasked."""
         out: list[str] = []
@@ -172,7 +171,7 @@ class Answers:
         out += [f for f in ("client_group", "fluctuating") if unknown(self.answer(f))]
         return out
 
-    def carer_record(self: "Session") -> CarerRecord | None:
+    def carer_record(self: Session) -> CarerRecord | None:
         """The carer's own record (`ras-carer/1`), when the carer had their own talk."""
         if self.answer("carer.ready") != "yes" or not self.answered("carer.wellbeing_impact"):
             return None
@@ -195,7 +194,7 @@ class Answers:
         )
 
 
-def field_of_key(dialogue: "Dialogue", key: str) -> str | None:
+def field_of_key(dialogue: Dialogue, key: str) -> str | None:
     """The concrete field an answer key holds (`area_need:health` -> `areas.health.need`)."""
     name, *rest = key.split(":")
     state = dialogue.states.get(name)
@@ -212,7 +211,7 @@ def field_of_key(dialogue: "Dialogue", key: str) -> str | None:
     return pattern
 
 
-def fields_of(dialogue: "Dialogue", answers: dict[str, Any]) -> dict[str, Any]:
+def fields_of(dialogue: Dialogue, answers: dict[str, Any]) -> dict[str, Any]:
     """Saved answers (keyed by state) by the concrete field each sets; control answers
     (such as "is this right?") set no field and are left out."""
     out: dict[str, Any] = {}

@@ -11,8 +11,9 @@ sets none (such as "is this right?").
 from __future__ import annotations
 
 import functools
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Literal, Sequence
+from typing import TYPE_CHECKING, Literal
 
 from ras_chat.dialogue.fields import concrete
 from ras_chat.dialogue.match import Option
@@ -46,12 +47,12 @@ def _understanding_for(path: str) -> Understanding:
     return Understanding.for_dialogue(path)
 
 
-def understanding(session: "Session") -> Understanding:
+def understanding(session: Session) -> Understanding:
     """The understanding layer for the session's dialogue (one per dialogue file, kept)."""
     return _understanding_for(str(session.dialogue.path))
 
 
-def field_here(session: "Session") -> str:
+def field_here(session: Session) -> str:
     """The field the current question is read as: `examples:`, else its `sets:` made
     concrete (`areas.health.need`, `money.capital`)."""
     spec = session.spec
@@ -66,7 +67,7 @@ def _exact(text: str, options: Sequence[Option]) -> bool:
     return any(t in (str(o.number), o.label) for o in options)
 
 
-def detect_harm(session: "Session", text: str) -> Harm:
+def detect_harm(session: Session, text: str) -> Harm:
     """Could these words be a disclosure of harm, abuse, neglect or a risk to life?
     A number or a label picked from the choices offered is not."""
     options = [*session.options(), *session._options(session.spec)]  # what is offered now, and the question's own
@@ -81,7 +82,7 @@ def detect_harm(session: "Session", text: str) -> Harm:
     return Harm(found.level, why or "possible harm")
 
 
-def read_answer(session: "Session", text: str, options: Sequence[Option], *, multi: bool) -> AnswerRead:
+def read_answer(session: Session, text: str, options: Sequence[Option], *, multi: bool) -> AnswerRead:
     """The option value(s) these words answer, how sure, and what to do."""
     u = understanding(session)
     r = u.read(field_here(session), text, options, multi=multi)
@@ -91,7 +92,7 @@ def read_answer(session: "Session", text: str, options: Sequence[Option], *, mul
     return AnswerRead(tuple(r.values), r.confidence, r.action, r.how or "model", said_back=said)
 
 
-def confirm_words(session: "Session", values: Sequence[str], confidence: float, options: Sequence[Option]) -> str:
+def confirm_words(session: Session, values: Sequence[str], confidence: float, options: Sequence[Option]) -> str:
     """ "It sounds like ... Is that right?" for a reading put to the person."""
     return understanding(session).say(Reading(tuple(values), confidence, "confirm"), options) or ""
 

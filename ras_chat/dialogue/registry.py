@@ -9,11 +9,11 @@ changes only its model (`session.state`); none touches the UI, storage or the cl
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Callable
+from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from ras.eligibility import CARER_OUTCOME_WORDS
 from ras.models import AREA_IDS, CARER_OUTCOME_IDS, OUTCOME_IDS
-
 from ras_chat.dialogue.fields import FIELDS
 from ras_chat.dialogue.match import Option, contains_phrase, normalise
 

@@ -11,12 +11,11 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from ras.money import pounds
-
 from ras_chat.dialogue import registry
 from ras_chat.dialogue.clean import clean_text
 from ras_chat.dialogue.fields import split
-from ras_chat.dialogue.reading import confirm_words, understanding
 from ras_chat.dialogue.mapping import level, text, unknown
+from ras_chat.dialogue.reading import confirm_words, understanding
 from ras_chat.dialogue.schema import StateSpec
 from ras_chat.dialogue.state import Choice, Message
 
@@ -56,7 +55,7 @@ def _is_amount(value: Any) -> bool:
 class Rendering:
     """A mixin of `Session`: texts, questions and the long messages."""
 
-    def _variables(self: "Session") -> dict[str, str]:
+    def _variables(self: Session) -> dict[str, str]:
         area = self.state.cursor.get("area")
         outcome = self.state.cursor.get("outcome")
         names = [lower_first(self.policy_at.areas[a].person_name) for a in self.state.suggested]
@@ -69,12 +68,12 @@ class Rendering:
             name=text(self.answer("name")) or "",
         )
 
-    def _fill(self: "Session", template: str, **extra: str) -> str:
+    def _fill(self: Session, template: str, **extra: str) -> str:
         values = self._variables()
         values.update(extra)
         return template.format_map(values)
 
-    def _prompt(self: "Session", spec: StateSpec) -> str:
+    def _prompt(self: Session, spec: StateSpec) -> str:
         if spec.kind == "money":
             question = self.money_question()
             return question.question if question else ""
@@ -85,7 +84,7 @@ class Rendering:
                 return self._fill(variant.text)
         return ""
 
-    def _question_message(self: "Session", now: dt.datetime) -> Message:
+    def _question_message(self: Session, now: dt.datetime) -> Message:
         spec = self.spec
         pending = self.state.pending
         t = self.dialogue.spec.texts
@@ -105,11 +104,11 @@ class Rendering:
             choices=choices, multiple=spec.kind == "multi",
         )
 
-    def _msg(self: "Session", words: str, now: dt.datetime, kind: str = "say") -> Message:
+    def _msg(self: Session, words: str, now: dt.datetime, kind: str = "say") -> Message:
         # the dialogue file is checked at load; the policy's and engine's words are cleaned here
         return Message(role="assistant", text=clean_text(words), at=now, state=self.state.state, kind=kind)
 
-    def _shown_answer(self: "Session", name: str, value: Any) -> str:
+    def _shown_answer(self: Session, name: str, value: Any) -> str:
         texts = self.dialogue.spec.texts
         how = unknown(value)
         if how == "skipped":
@@ -126,14 +125,14 @@ class Rendering:
             return listing([labels.get(v, v) for v in value])
         return labels.get(value, str(value))
 
-    def _label_of(self: "Session", pattern: str, value: Any) -> str | None:
+    def _label_of(self: Session, pattern: str, value: Any) -> str | None:
         """The label of a choice answer to the question that sets `pattern`."""
         name = self.dialogue.setter(pattern)
         if name is None or not isinstance(value, str):
             return None
         return {c.value: c.label for c in self.dialogue.states[name].choices}.get(value)
 
-    def _summary_messages(self: "Session", now: dt.datetime) -> list[Message]:
+    def _summary_messages(self: Session, now: dt.datetime) -> list[Message]:
         t = self.dialogue.spec.texts
         pa = self.policy_at
         lines = [t.summary_intro]
@@ -165,7 +164,7 @@ class Rendering:
             lines.append(template.format(answer=lower_first(yes_no)))
         return [self._msg(line, now, kind="summary") for line in lines]
 
-    def _result_messages(self: "Session", now: dt.datetime) -> list[Message]:
+    def _result_messages(self: Session, now: dt.datetime) -> list[Message]:
         """The result in a few plain lines; how it was worked out is `_details_messages`."""
         alloc = self.result(force=True)
         if alloc is None:
@@ -191,7 +190,7 @@ class Rendering:
         out += [self._msg(line, now, kind="result") for line in t.result_next]
         return out
 
-    def _details_messages(self: "Session", now: dt.datetime) -> list[Message]:
+    def _details_messages(self: Session, now: dt.datetime) -> list[Message]:
         """How the result was worked out: the engine's explanation, step by step."""
         alloc = self.result(force=True)
         if alloc is None:
@@ -217,7 +216,7 @@ class Rendering:
         out += [self._msg(s.text, now, kind="result") for s in late_steps]
         return out
 
-    def _not_known_words(self: "Session") -> list[str]:
+    def _not_known_words(self: Session) -> list[str]:
         """The answers not known yet, in the person's words (unknown_words in the dialogue)."""
         words = self.dialogue.spec.unknown_words
         out = []
@@ -236,7 +235,7 @@ class Rendering:
             )
         return out
 
-    def _charge_messages(self: "Session", now: dt.datetime) -> list[Message]:
+    def _charge_messages(self: Session, now: dt.datetime) -> list[Message]:
         t = self.dialogue.spec.texts
         charge = self.charge()
         if charge is None or charge.person_pays is None:
@@ -251,7 +250,7 @@ class Rendering:
         out += [self._msg(step.text, now, kind="result") for step in charge.steps]
         return out
 
-    def _statement_messages(self: "Session", now: dt.datetime) -> list[Message]:
+    def _statement_messages(self: Session, now: dt.datetime) -> list[Message]:
         """The statement as a few short messages: the sums, what is free, then one message a
         section (heading and lines), and one a kind of other funding."""
         st = self.budget_statement()

@@ -7,13 +7,12 @@ against the registry in code (`registry.py`), never importing anything named in 
 
 from __future__ import annotations
 
-from ras.models import AreaId, OutcomeId
-
-from ras_chat.dialogue.fields import FIELDS
-
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from ras.models import AreaId, OutcomeId
+from ras_chat.dialogue.fields import FIELDS
 
 StateKind = Literal["question", "choice", "multi", "text", "money", "say", "pass", "end"]
 QUESTION_KINDS = ("choice", "multi", "text", "money")
@@ -110,7 +109,7 @@ class StateSpec(_Strict):
         return "choice" if value == "question" else value
 
     @model_validator(mode="after")
-    def _consistent(self) -> "StateSpec":
+    def _consistent(self) -> StateSpec:
         if self.next is not None and self.transitions:
             raise ValueError("give either `next` or `transitions`, not both")
         if self.kind == "money":

@@ -9,12 +9,11 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from typing import Callable
+from collections.abc import Callable
 
 from ras.engine import calculate
 from ras.models import Allocation
 from ras.policy import load_policy
-
 from ras_chat.dialogue import registry
 from ras_chat.dialogue.clean import clean_answer
 from ras_chat.dialogue.loader import Dialogue, load_dialogue
@@ -33,7 +32,7 @@ MAX_STEPS_PER_TURN = 1000
 
 
 def utc_now() -> dt.datetime:
-    return dt.datetime.now(dt.timezone.utc)
+    return dt.datetime.now(dt.UTC)
 
 
 # ----- the session -------------------------------------------------------------------
@@ -60,7 +59,7 @@ class Session(Turns, Answers, Rendering, MoneyPart, WorkerView):
         session_id: str | None = None,
         clock: Callable[[], dt.datetime] = utc_now,
         dialogue: Dialogue | str | None = None,
-    ) -> "Session":
+    ) -> Session:
         dialogue = _dialogue(dialogue)
         now = clock()
         state = SessionState(
@@ -81,7 +80,7 @@ class Session(Turns, Answers, Rendering, MoneyPart, WorkerView):
         *,
         clock: Callable[[], dt.datetime] = utc_now,
         dialogue: Dialogue | str | None = None,
-    ) -> "Session":
+    ) -> Session:
         if not isinstance(state, SessionState):
             state = SessionState.model_validate(state)
         state = state.model_copy(deep=True)

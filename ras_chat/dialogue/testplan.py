@@ -32,7 +32,7 @@ from typing import Any
 
 from ras_chat.dialogue.session import Message, Session
 
-FIXED_TIME = dt.datetime(2026, 5, 4, 10, 0, tzinfo=dt.timezone.utc)
+FIXED_TIME = dt.datetime(2026, 5, 4, 10, 0, tzinfo=dt.UTC)
 
 
 class PlanFailure(AssertionError):

@@ -7,11 +7,10 @@ most 25 words, and (measured, reported) a reading grade near age 9.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Iterator
 
 from ras.models import AREA_IDS
-
 from ras_chat.dialogue import registry
 from ras_chat.dialogue.loader import Dialogue
 from ras_chat.dialogue.match import normalise
@@ -74,7 +73,7 @@ def person_lines(dialogue: Dialogue, session=None) -> Iterator[Line]:
                 yield Line(f"money questions.{q.id}.options.{o.value}", o.label)
     if session is not None:
         seen: set[str] = set()
-        for name, state in dialogue.states.items():
+        for state in dialogue.states.values():
             if not state.choices_from:
                 continue
             for area in AREA_IDS:

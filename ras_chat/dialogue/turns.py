@@ -36,7 +36,7 @@ from their own words is ("OK: a lot of help every day.")."""
 class Turns:
     """A mixin of `Session`."""
 
-    def _turn(self: "Session", clean: str, now: dt.datetime, *, checked: bool = False) -> list[Message]:
+    def _turn(self: Session, clean: str, now: dt.datetime, *, checked: bool = False) -> list[Message]:
         spec = self.spec
         d = self.dialogue.spec
         pending = self.state.pending
@@ -98,7 +98,7 @@ class Turns:
             return [self._question_message(now)]
         return self._miss(now)
 
-    def _take(self: "Session", values: list[str], reading: Reading, now: dt.datetime, *, said_back: str | None) -> list[Message]:
+    def _take(self: Session, values: list[str], reading: Reading, now: dt.datetime, *, said_back: str | None) -> list[Message]:
         """Keep a reading of a choice or multi question, and say it back if it came from words."""
         spec = self.spec
         shown = self._shown_values(values)
@@ -110,21 +110,21 @@ class Turns:
             return out + self._accept(values[0], shown, now, reply=reply, reading=reading)
         return out + self._accept(values, shown, now, reading=reading)
 
-    def _shown_values(self: "Session", values: list[str] | tuple[str, ...]) -> str:
+    def _shown_values(self: Session, values: list[str] | tuple[str, ...]) -> str:
         labels = {o.value: o.label for o in self._options(self.spec)}
         return listing([labels.get(v, v) for v in values])
 
-    def _said_yes(self: "Session", clean: str) -> bool:
+    def _said_yes(self: Session, clean: str) -> bool:
         d = self.dialogue.spec
         picked = match_one(clean, self._yes_no(), yes=d.yes_words, no=d.no_words)
         return picked is not None and picked.value == "yes"
 
-    def _yes_no(self: "Session") -> list[Option]:
+    def _yes_no(self: Session) -> list[Option]:
         t = self.dialogue.spec.texts
         d = self.dialogue.spec
         return [Option(1, "yes", t.yes_label, tuple(d.yes_words)), Option(2, "no", t.no_label, tuple(d.no_words))]
 
-    def _accept(self: "Session", value: Any, shown: str, now: dt.datetime, reply: str | None = None, reading: Reading | None = None) -> list[Message]:
+    def _accept(self: Session, value: Any, shown: str, now: dt.datetime, reply: str | None = None, reading: Reading | None = None) -> list[Message]:
         spec = self.spec
         key = self._key(self.state.state)
         old = self.state.answers.get(key)
@@ -144,7 +144,7 @@ class Turns:
         self._advance()
         return out + self._forward(now)
 
-    def _unknown_answer(self: "Session", how: str, text: str, now: dt.datetime) -> list[Message]:
+    def _unknown_answer(self: Session, how: str, text: str, now: dt.datetime) -> list[Message]:
         key = self._key(self.state.state)
         what = {"skipped": "skipped", "dont_know": "said they did not know", "gave_up": "could not be matched to an answer"}[how]
         if not self._in_money_part():  # the money part is optional: a gap there is no flag
@@ -164,7 +164,7 @@ class Turns:
         self._advance()
         return out + self._forward(now)
 
-    def _miss(self: "Session", now: dt.datetime) -> list[Message]:
+    def _miss(self: Session, now: dt.datetime) -> list[Message]:
         d = self.dialogue.spec
         self.state.misses += 1
         limit = d.settings.miss_limit
@@ -186,7 +186,7 @@ class Turns:
             text = self._fill(d.texts.not_understood, last=str(len(self._options(self.spec))))
         return [self._msg(text, now, kind="error"), self._question_message(now)]
 
-    def _back(self: "Session", now: dt.datetime) -> list[Message]:
+    def _back(self: Session, now: dt.datetime) -> list[Message]:
         d = self.dialogue.spec
         if not self.state.history:
             return [self._msg(d.texts.first_question, now), self._question_message(now)]
@@ -212,7 +212,7 @@ class Turns:
         out.append(self._question_message(now))
         return out
 
-    def _safety_check_answer(self: "Session", clean: str, pending: Pending, now: dt.datetime) -> list[Message]:
+    def _safety_check_answer(self: Session, clean: str, pending: Pending, now: dt.datetime) -> list[Message]:
         """The answer to the gentle check: yes is urgent; no carries on, flagged for the worker."""
         d = self.dialogue.spec
         harm = detect_harm(self, clean)
@@ -235,7 +235,7 @@ class Turns:
             return self._turn(clean, now)  # (safety is read again on these words)
         return [self._msg(d.texts.safety_check_no, now)] + self._turn(pending.said, now, checked=True)
 
-    def _safety(self: "Session", clean: str, why: str, now: dt.datetime) -> list[Message]:
+    def _safety(self: Session, clean: str, why: str, now: dt.datetime) -> list[Message]:
         self._flag(
             "safety",
             "urgent",

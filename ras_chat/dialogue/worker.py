@@ -10,7 +10,6 @@ from typing import TYPE_CHECKING, Any
 from ras.eligibility import CARER_OUTCOME_WORDS, carer_eligibility
 from ras.engine import calculate
 from ras.models import AREA_IDS, OUTCOME_IDS, UNABLE_WAYS
-
 from ras_chat.dialogue import registry
 from ras_chat.dialogue.mapping import level, text, unknown
 
@@ -21,7 +20,7 @@ if TYPE_CHECKING:  # pragma: no cover
 class WorkerView:
     """A mixin of `Session`."""
 
-    def progress(self: "Session") -> tuple[int, int, str]:
+    def progress(self: Session) -> tuple[int, int, str]:
         """Where the person is: (part, of parts, "Part 2 of 6: Work, learning and money")."""
         total = 2 + len(AREA_IDS)
         spec = self.spec
@@ -41,7 +40,7 @@ class WorkerView:
             n, label = total, "About you, and checking your answers"
         return n, total, f"Part {n} of {total}: {label}"
 
-    def worker_view(self: "Session") -> dict:
+    def worker_view(self: Session) -> dict:
         """The conversation so far in professional terms, for a worker's panel."""
         pa = self.policy_at
         areas = {}

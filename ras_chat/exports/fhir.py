@@ -19,8 +19,8 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from ras_chat.store.errors import InvalidData
 from ras_chat.exports.handoff import Handoff
+from ras_chat.store.errors import InvalidData
 
 QUESTIONNAIRE = "urn:ras-chat:questionnaire:ras-assessment-1"
 FHIR_STATUS = {"in_progress": "in-progress", "handed_off": "completed", "agreed": "completed"}

@@ -24,7 +24,6 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-
 from ras.changes import ChangeRefused, RecordChange, apply_change, outcome_areas
 from ras.engine import calculate
 from ras.models import (

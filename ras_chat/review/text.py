@@ -19,9 +19,7 @@ def review_lines(r: Reviewed, *, who: str | None = None, flags: list[str] = (), 
     out.append("")
     out.append(f"Client group: {_chg(rec.client_group, adj.client_group if adj else None)}")
     out.append(
-        "Impairment or illness (reg. 2(1)(a)): {0}; significant impact on wellbeing (reg. 2(1)(c)): {1}".format(
-            _chg(rec.impairment, adj.impairment if adj else None), _chg(rec.wellbeing_impact, adj.wellbeing_impact if adj else None)
-        )
+        f"Impairment or illness (reg. 2(1)(a)): {_chg(rec.impairment, adj.impairment if adj else None)}; significant impact on wellbeing (reg. 2(1)(c)): {_chg(rec.wellbeing_impact, adj.wellbeing_impact if adj else None)}"
     )
     latest = r.adjusted_result or r.original_result
     if latest is not None:

@@ -23,9 +23,10 @@ import hmac
 import json
 import os
 import stat
+from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Any, Callable, Iterable
+from typing import Any
 
 GENESIS = "0" * 64
 HEAD_FORMAT = "ras-audit-head/1"

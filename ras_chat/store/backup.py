@@ -31,9 +31,8 @@ _TABLES = {
 
 
 def backup_store(store: Store, path: Path) -> Path:
-    from ras_chat.store.store import _create_private_file, _SqliteBackend
-
     from ras_chat.store.audit import GENESIS, write_head
+    from ras_chat.store.store import _create_private_file, _SqliteBackend
 
     path = Path(os.path.expanduser(str(path)))
     head_file = Path(f"{path}.audit-head")

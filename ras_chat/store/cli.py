@@ -12,8 +12,8 @@ import functools
 import os
 import re
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 from ras_chat.store.errors import StoreError
 from ras_chat.store.store import Store, open_store

@@ -30,9 +30,10 @@ import sys
 import time
 import uuid
 from collections import defaultdict
+from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Any
 from urllib.parse import quote
 
 from ras_chat.store import schema
@@ -97,7 +98,7 @@ def redact_url(url: str) -> str:
 
 
 def now() -> str:
-    return stamp(dt.datetime.now(dt.timezone.utc))
+    return stamp(dt.datetime.now(dt.UTC))
 
 
 def stamp(value: Any) -> str:
@@ -111,8 +112,8 @@ def stamp(value: Any) -> str:
             return value
     if isinstance(value, dt.datetime):
         if value.tzinfo is None:
-            value = value.replace(tzinfo=dt.timezone.utc)
-        return value.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+            value = value.replace(tzinfo=dt.UTC)
+        return value.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
     return str(value)
 
 
@@ -179,7 +180,7 @@ class _SqliteBackend:
                     raise ReadOnlyDatabase(
                         f"{path}: its newest changes are in {wal.name}, which cannot be read while the folder is "
                         "read-only; make the folder writable, or copy the database with its -wal file elsewhere"
-                    )
+                    ) from None
                 self.conn = self._connect(immutable=True)
                 problems = [row[0] for row in self.conn.execute("PRAGMA quick_check").fetchall()]
             if not self.read_only:
@@ -525,7 +526,7 @@ def _guarded(method: Callable) -> Callable:
     traceback, nothing of the stored data), and a failed write says it was not saved."""
 
     @functools.wraps(method)
-    def run(self: "Store", *args: Any, **kwargs: Any) -> Any:
+    def run(self: Store, *args: Any, **kwargs: Any) -> Any:
         try:
             return method(self, *args, **kwargs)
         except StoreError:
@@ -769,7 +770,7 @@ class Store:
             raise self._busy(session_id, row)
         try:
             last = dt.datetime.fromisoformat(str(seen).replace("Z", "+00:00"))
-            idle = (dt.datetime.now(dt.timezone.utc) - last).total_seconds()
+            idle = (dt.datetime.now(dt.UTC) - last).total_seconds()
         except ValueError:
             idle = LEASE_IDLE_S + 1
         if idle > LEASE_IDLE_S:
@@ -1141,7 +1142,7 @@ class Store:
 
         seals: dict[str, list[dict]] = defaultdict(list)
         links: dict[int, tuple[str, Any]] = {}
-        for seq, sid, _, _, text, _, _ in seal_rows:
+        for _seq, sid, _, _, text, _, _ in seal_rows:
             if session_id is not None and sid != session_id and '"audit_seq"' not in text:
                 continue  # another session's turn: its hash is checked above, its content is not needed
             try:

@@ -88,7 +88,7 @@ class Case(_Strict):
         return value
 
     @model_validator(mode="after")
-    def _carer_both_or_neither(self) -> "Case":
+    def _carer_both_or_neither(self) -> Case:
         if (self.carer_record is None) != (self.expected.carer is None):
             raise ValueError("a case with a carer_record needs expected.carer, and the other way round")
         return self

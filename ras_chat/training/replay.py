@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Iterable
+from collections.abc import Iterable
 
 from ras_chat.dialogue.session import Message, Session
 from ras_chat.training.cases import Case
@@ -15,7 +15,7 @@ class ReplayError(AssertionError):
 
 def case_clock(case: Case):
     """A fixed clock on the case's date, so a replay gives the same state every time."""
-    at = dt.datetime.combine(case.as_of, dt.time(10, 0), tzinfo=dt.timezone.utc)
+    at = dt.datetime.combine(case.as_of, dt.time(10, 0), tzinfo=dt.UTC)
     return lambda: at
 
 

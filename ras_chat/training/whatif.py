@@ -250,7 +250,7 @@ def answer(record: AssessmentRecord, path: str) -> Answer:
     )
 
 
-def heard_paths(session: "Session") -> list[str]:
+def heard_paths(session: Session) -> list[str]:
     """The answers a conversation has heard so far, as what-if paths (in `answer_paths` order).
     A "don't know" counts as heard: the record holds nothing for it, and a worker may ask
     what an answer would do."""
@@ -261,7 +261,7 @@ def heard_paths(session: "Session") -> list[str]:
     return [p for p in answer_paths() if p in heard]
 
 
-def heard_answers(session: "Session") -> tuple[Answer, ...]:
+def heard_answers(session: Session) -> tuple[Answer, ...]:
     """The answers heard so far, ready for a what-if control (empty before any part of life
     is answered). Reads the session; changes nothing."""
     record = session.record()

@@ -14,7 +14,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from ras_chat.ui.app import RasChatApp
 
 
-def make_app(*args: Any, **kwargs: Any) -> "RasChatApp":
+def make_app(*args: Any, **kwargs: Any) -> RasChatApp:
     """See `ras_chat.ui.app.make_app` (imported lazily so `import ras_chat.ui` stays cheap)."""
     from ras_chat.ui.app import make_app as _make_app
 

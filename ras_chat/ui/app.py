@@ -11,8 +11,9 @@ import argparse
 import os
 import sys
 import threading
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Awaitable, Callable
+from typing import TYPE_CHECKING, Any
 
 from textual import on
 from textual.app import App

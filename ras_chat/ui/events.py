@@ -59,10 +59,10 @@ class WhatIfAsked(Message):
     `asker` (its `show_what_if(result)`, or `show_note(text)` when the change cannot be made).
     """
 
-    asker: "DOMNode"
+    asker: DOMNode
     path: str
     value: str
 
     @property
-    def control(self) -> "DOMNode":
+    def control(self) -> DOMNode:
         return self.asker

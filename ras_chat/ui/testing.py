@@ -7,7 +7,7 @@ import datetime as dt
 
 from ras_chat.dialogue.session import Message, Session
 
-FIXED_NOW = dt.datetime(2026, 6, 1, 10, 0, tzinfo=dt.timezone.utc)
+FIXED_NOW = dt.datetime(2026, 6, 1, 10, 0, tzinfo=dt.UTC)
 FIXED_DAY = FIXED_NOW.date()
 FIXED_ID = "test-session"
 

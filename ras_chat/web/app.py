@@ -19,10 +19,11 @@ import secrets
 import threading
 import time
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import yaml
 from jinja2 import Environment, FileSystemLoader, select_autoescape
@@ -108,7 +109,7 @@ class Stores:
         self.target = target
         self._local = threading.local()
         self._lock = threading.Lock()
-        self._all: "weakref.WeakSet[Any]" = weakref.WeakSet()
+        self._all: weakref.WeakSet[Any] = weakref.WeakSet()
 
     def get(self):
         store = getattr(self._local, "store", None)
@@ -170,7 +171,7 @@ class _SessionCache:
         import collections
 
         self.limit = limit
-        self._items: "collections.OrderedDict[str, tuple[tuple, Any]]" = collections.OrderedDict()
+        self._items: collections.OrderedDict[str, tuple[tuple, Any]] = collections.OrderedDict()
         self._guard = threading.Lock()
 
     def get(self, sid: str, version: tuple) -> Any | None:
@@ -339,7 +340,7 @@ class WebApp:
         Session.start(policy_name=self.config.policy).opening()
 
     def clock(self) -> dt.datetime:
-        return self.config.clock() if self.config.clock else dt.datetime.now(dt.timezone.utc)
+        return self.config.clock() if self.config.clock else dt.datetime.now(dt.UTC)
 
     def visitor(self, request: Request) -> Visitor | None:
         return self.signer.read(request.cookies.get(COOKIE))

@@ -50,7 +50,7 @@ class Visitor:
     issued: int
 
     @classmethod
-    def new(cls, session_id: str | None = None) -> "Visitor":
+    def new(cls, session_id: str | None = None) -> Visitor:
         return cls(secrets.token_urlsafe(24), session_id, int(time.time()))
 
 

@@ -9,8 +9,9 @@ import re
 import socket
 import threading
 import time
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 PLANS = Path(__file__).resolve().parents[2] / "tests" / "plans"
 

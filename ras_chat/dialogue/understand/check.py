@@ -8,7 +8,8 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Iterable
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # pragma: no cover
     from ras_chat.dialogue.understand.reader import Understanding
@@ -17,7 +18,7 @@ MIN_EXAMPLES = 5
 
 
 def check_examples(
-    understanding: "Understanding",
+    understanding: Understanding,
     options: Iterable[tuple[str, list]] = (),
     *,
     min_examples: int = MIN_EXAMPLES,

@@ -46,7 +46,7 @@ MULTI_FIELDS = frozenset({"unable_outcomes", "unable_reasons", "carer.unable_out
 TEXT_FIELDS = frozenset({"what_matters", "carer.cared_for_relationship"})
 
 
-def field_of(dialogue: "Dialogue | None", state: str) -> str | None:
+def field_of(dialogue: Dialogue | None, state: str) -> str | None:
     """The field a state's question sets: the state's own `sets:` when the dialogue has
     it, else the table above."""
     if dialogue is not None and state in dialogue.states:
@@ -61,7 +61,7 @@ SETS_AS = {"money.{question}": "money.{money}", "carer.relationship": "carer.car
 """A dialogue's `sets:` written as this package names the same field."""
 
 
-def state_of(dialogue: "Dialogue | None", field: str) -> tuple[str | None, dict[str, str]]:
+def state_of(dialogue: Dialogue | None, field: str) -> tuple[str | None, dict[str, str]]:
     """The state whose question sets `field`, and the cursor it needs ({"area": ...})."""
     bits = field.split(".")
     cursor: dict[str, str] = {}
@@ -84,7 +84,6 @@ def options_for(session: Any, field: str, area: str | None = None) -> tuple[str 
     """(state, options, multi) for a field or a state id, built the way the session
     builds them (the registry's choice providers on a throwaway session)."""
     from ras.models import AREA_IDS, OUTCOME_IDS
-
     from ras_chat.dialogue import registry
 
     dialogue = session.dialogue
@@ -139,5 +138,5 @@ def sample_session(dialogue: Any = None, policy: str = "example") -> Any:
         policy_name=policy,
         dialogue=dialogue,
         session_id="understand",
-        clock=lambda: dt.datetime(2026, 4, 1, tzinfo=dt.timezone.utc),
+        clock=lambda: dt.datetime(2026, 4, 1, tzinfo=dt.UTC),
     )

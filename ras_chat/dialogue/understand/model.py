@@ -18,9 +18,9 @@ import pickle
 import tempfile
 import threading
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Sequence
 
 CACHE_FORMAT = 3
 CACHE_ENV = "RAS_CHAT_CACHE_DIR"

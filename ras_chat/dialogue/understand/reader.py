@@ -24,9 +24,10 @@ from __future__ import annotations
 import difflib
 import threading
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal, Sequence
+from typing import Literal
 
 from ras_chat.dialogue.match import Option
 from ras_chat.dialogue.understand.amounts import AmountReading, read_amount
@@ -137,7 +138,7 @@ class Understanding:
     # -- building --
 
     @classmethod
-    def load(cls, path: str | Path | None = None, *, cache_dir: Path | str | None | object = _UNSET) -> "Understanding":
+    def load(cls, path: str | Path | None = None, *, cache_dir: Path | str | None | object = _UNSET) -> Understanding:
         """Read and check the examples file (a `DataFileError` names file, line and key).
         No training here. `cache_dir`: where trained models are kept (None: nowhere;
         default: $RAS_CHAT_CACHE_DIR or the user cache folder)."""
@@ -171,7 +172,7 @@ class Understanding:
             yield f"examples questions_back.{qid}.reply", r.reply
         yield "examples safety.gentle_check", d.safety.gentle_check
 
-    def say(self, reading: "Reading", options: Sequence[Option]) -> str | None:
+    def say(self, reading: Reading, options: Sequence[Option]) -> str | None:
         """Plain words for a reading, from the file's `texts`: "OK: a lot of help every
         day." (accept), "It sounds like ... Is that right?" (confirm), the reply to a
         question back, or the ask-again line. None for an amount (say `amount.said`)."""
@@ -191,7 +192,7 @@ class Understanding:
         return (t.confirm if reading.action == "confirm" else t.accepted).format(label=label)
 
     @classmethod
-    def for_dialogue(cls, dialogue_path: str | Path, *, cache_dir: Path | str | None | object = _UNSET) -> "Understanding":
+    def for_dialogue(cls, dialogue_path: str | Path, *, cache_dir: Path | str | None | object = _UNSET) -> Understanding:
         """The examples file beside a dialogue file (`x.yaml` -> `x.examples.yaml`), or the
         shipped one when there is none."""
         from ras_chat.dialogue.understand.data import examples_path_for

@@ -19,9 +19,10 @@ answer, not a disclosure: it lowers a `check` phrase, never a `stop` one.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import TYPE_CHECKING, Callable, Literal
+from typing import TYPE_CHECKING, Literal
 
 from ras_chat.dialogue.understand.data import Safety
 from ras_chat.dialogue.understand.text import NEGATIONS, basic, clauses, phrase_stems, stems
@@ -94,7 +95,7 @@ class SafetyRules:
     def _negated(words: tuple[str, ...], i: int, phrase: tuple[str, ...], reach: int = 3) -> bool:
         return bool(phrase) and phrase[0] not in NEGATIONS and any(w in NEGATIONS for w in words[max(0, i - reach) : i])
 
-    def _any(self, words: tuple[str, ...], phrases: "_Phrases") -> str | None:
+    def _any(self, words: tuple[str, ...], phrases: _Phrases) -> str | None:
         return phrases.find(words)
 
     def _person_before(self, words: tuple[str, ...], i: int, reach: int = 6) -> str | None:
@@ -254,7 +255,7 @@ def _index(items) -> dict[str, list]:
     return out
 
 
-def detect_safety(text: str, data: "Safety | Understanding | None" = None) -> SafetyReading:
+def detect_safety(text: str, data: Safety | Understanding | None = None) -> SafetyReading:
     """The safety level of anything a person typed. `data`: an `Understanding` (rules and
     its trained model), a `Safety` section (rules only), or None (the shipped examples
     file, rules and model)."""
@@ -279,7 +280,7 @@ def _rules_for(data: Safety) -> SafetyRules:
 
 
 @lru_cache(maxsize=1)
-def _default() -> "Understanding":
+def _default() -> Understanding:
     from ras_chat.dialogue.understand.reader import Understanding
 
     return Understanding.load()

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable, Sequence
 from functools import lru_cache
-from typing import Iterable, Sequence
 
 from ras_chat.dialogue.match import NEGATIONS as _MATCH_NEGATIONS
 from ras_chat.dialogue.match import stem

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Iterable, Sequence
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING
 
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -16,9 +17,9 @@ from ras_chat.ui.widgets.chat import ChatLog
 from ras_chat.ui.widgets.footer import KeysFooter
 
 if TYPE_CHECKING:
-    from ras_chat.ui.widgets.worker import WorkerPanel
     from ras_chat.dialogue.session import Message
     from ras_chat.training.whatif import Answer
+    from ras_chat.ui.widgets.worker import WorkerPanel
 
 
 class ChatScreen(Screen):

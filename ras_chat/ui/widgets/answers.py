@@ -71,7 +71,7 @@ class AnswerInput(Input):
     BINDINGS = [Binding("up", "to_choices", "Choices", show=False)]
 
     @property
-    def bar(self) -> "AnswerBar":
+    def bar(self) -> AnswerBar:
         node: Any = self.parent
         while node is not None and not isinstance(node, AnswerBar):
             node = node.parent

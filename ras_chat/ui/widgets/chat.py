@@ -8,7 +8,8 @@ messages are drawn once, and everything is redrawn only when the width changes.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Iterable
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from rich import box
 from rich.align import Align
@@ -16,7 +17,6 @@ from rich.constrain import Constrain
 from rich.panel import Panel
 from rich.text import Text
 from textual.widgets import RichLog
-
 
 if TYPE_CHECKING:  # the first screen is drawn before the dialogue package loads
     from ras_chat.dialogue.session import Message

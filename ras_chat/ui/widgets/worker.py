@@ -150,7 +150,7 @@ def worker_text(view: dict) -> Text:
     return out
 
 
-def what_if_shown(w: "WhatIf") -> Text:
+def what_if_shown(w: WhatIf) -> Text:
     """A what-if result for the narrow panel: each method before and after, side by side,
     then under it the elements that changed and any change of band."""
     out = Text()
@@ -195,7 +195,7 @@ class WhatIfBox(Vertical):
         yield Button("Try it (ctrl+t)", id="whatif-try", compact=True)
         yield Static("Nothing heard yet to change.", id="whatif-result", markup=False)
 
-    def set_answers(self, answers: Sequence["Answer"]) -> None:
+    def set_answers(self, answers: Sequence[Answer]) -> None:
         """The answers heard so far (from the app); keeps the worker's picks while they are there."""
         old = list(self.answers.values())
         self.answers = {a.path: a for a in answers}
@@ -251,7 +251,7 @@ class WhatIfBox(Vertical):
 
     # -- called by the app --
 
-    def show_what_if(self, w: "WhatIf") -> None:
+    def show_what_if(self, w: WhatIf) -> None:
         self._show_result(what_if_shown(w))
 
     def show_note(self, text: str) -> None:
@@ -278,6 +278,6 @@ class WorkerPanel(VerticalScroll):
         yield Static(id="worker-text", markup=False)
         yield WhatIfBox(id="whatif")
 
-    def show_view(self, view: dict, answers: Sequence["Answer"] = ()) -> None:
+    def show_view(self, view: dict, answers: Sequence[Answer] = ()) -> None:
         self.query_one("#worker-text", Static).update(worker_text(view))
         self.query_one(WhatIfBox).set_answers(answers)
