@@ -28,7 +28,6 @@ from __future__ import annotations
 
 import itertools
 import json
-import math
 import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -45,6 +44,7 @@ from pydantic_core import from_json
 from ras.eligibility import adult_eligibility
 from ras.engine import METHOD_FUNCTIONS, calculate
 from ras.errors import validation_message
+from ras.finance.history import weekly_cost
 from ras.models import (
     AREA_IDS,
     CLIENT_GROUPS,
@@ -199,15 +199,8 @@ class LineError(Exception):
 
 def _cost_problem(value: object) -> str | None:
     """What is wrong with a history line's actual_weekly_cost (the rule of ras.finance.history)."""
-    if isinstance(value, bool) or not isinstance(value, (int, float, str)):
-        return "actual_weekly_cost: should be a number of pounds a week"
-    try:
-        cost = float(value)
-    except ValueError:
-        return "actual_weekly_cost: should be a number of pounds a week"
-    if not math.isfinite(cost) or cost < 0:
-        return "actual_weekly_cost: should be 0 or more"
-    return None
+    cost = weekly_cost(value)
+    return cost if isinstance(cost, str) else None
 
 
 def read_line(text: bytes | str) -> tuple[AssessmentRecord, bool]:

@@ -182,7 +182,7 @@ def _from_model(record: AssessmentRecord) -> tuple:
     )
 
 
-def _cost(value: object) -> float | str:
+def weekly_cost(value: object) -> float | str:
     """Pounds a week as a float, or a message saying what is wrong."""
     if isinstance(value, bool) or not isinstance(value, (int, float, str)):
         return "actual_weekly_cost: should be a number of pounds a week"
@@ -224,7 +224,7 @@ def parse_history(lines: Iterable[str], *, require_cost: bool = False, source: s
                 continue
             cost: float | str = math.nan
         else:
-            cost = _cost(raw_cost)
+            cost = weekly_cost(raw_cost)
             if isinstance(cost, str):
                 problems.append(Problem(number, cost))
                 continue
