@@ -5,11 +5,12 @@ from __future__ import annotations
 import hashlib
 import os
 import stat
+import sys
 
 import pytest
 from store_helpers import message, snapshot
 
-from ras_chat.store import DamagedDatabase, StoreError, open_store
+from ras_chat.store import DamagedDatabase, open_store
 
 
 def mode(path) -> int:
@@ -87,10 +88,17 @@ def test_a_database_with_damaged_pages_gives_a_clear_error_and_is_left_alone(tmp
     assert digest(db) == before
 
 
-def test_a_folder_that_cannot_be_written_gives_a_clear_error(tmp_path):
-    if os.geteuid() == 0:
-        pytest.skip("root can write anywhere")
-    locked = tmp_path / "locked"
+def test_a_folder_that_cannot_be_written_gives_a_clear_error(unprivileged_tmp):
+    """Run without root's powers (root can write anywhere, and CI runs as root)."""
+    from conftest import run_as_unprivileged
+
+    locked = unprivileged_tmp / "locked"
     locked.mkdir(mode=0o500)
-    with pytest.raises(StoreError, match="cannot create"):
-        open_store(locked / "s.db")
+    code = (
+        "import sys; from ras_chat.store import open_store, StoreError\n"
+        "try:\n    open_store(sys.argv[1])\nexcept StoreError as exc:\n    print(exc)\n    sys.exit(2)\n"
+    )
+    out = run_as_unprivileged([sys.executable, "-c", code, str(locked / "s.db")])
+    assert out.returncode == 2, out.stdout + out.stderr
+    assert "cannot" in out.stdout and "Traceback" not in out.stderr
+    assert not (locked / "s.db").exists()

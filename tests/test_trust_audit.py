@@ -13,7 +13,7 @@ import os
 from pathlib import Path
 
 import pytest
-from store_helpers import seed_from_plan
+from store_helpers import postgres_schema, postgres_url, seed_from_plan
 
 from ras_chat.__main__ import main
 from ras_chat.review import make_change, set_amount, sign_off
@@ -235,10 +235,12 @@ def test_a_restored_backup_is_accepted_only_on_purpose(tmp_path, capsys):
         assert store.resolve("last") == sid
 
 
-def test_truncate_is_refused_on_postgresql(target):
-    if not target.startswith("postgresql"):
-        pytest.skip("TRUNCATE is a PostgreSQL statement")
-    with open_store(target) as store:
+def test_truncate_is_refused_on_postgresql():
+    """TRUNCATE is a PostgreSQL statement (SQLite has none), so this runs on PostgreSQL only."""
+    base = postgres_url()
+    if not base:
+        pytest.skip("PostgreSQL tests need RAS_CHAT_TEST_PG=postgresql://... (.ci/run sets it)")
+    with postgres_schema(base) as target, open_store(target) as store:
         seed_from_plan(store, FARZANA, stop_after=3)
         for statement in ("TRUNCATE audit", "TRUNCATE seals", "TRUNCATE sessions CASCADE"):
             with pytest.raises(Exception, match="append-only"):
