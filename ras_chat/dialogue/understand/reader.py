@@ -201,21 +201,13 @@ class Understanding:
         return cls.load(beside if beside.is_file() else None, cache_dir=cache_dir)
 
     def _all_texts(self):
+        """The training lines and the safety rules' words: the speller's vocabulary."""
         d = self.data
-        for f in d.fields.values():
-            for phrases in f.examples.values():
-                yield from phrases
-        for phrases in d.yes_no.values():
-            yield from phrases
-        yield from d.off_topic.examples
-        for r in d.questions_back.values():
-            yield from r.examples
+        yield from self.training_texts()
         s = d.safety
         for group in (s.stop, s.check):
             for phrases in group.values():
                 yield from phrases
-        for phrases in s.examples.values():
-            yield from phrases
         for a in s.acts.values():
             yield from a.verbs
             yield from a.objects
