@@ -44,8 +44,19 @@ def _add_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--db", metavar="PATH|URL", help="the sessions database (default: in your data folder)")
     parser.add_argument("--policy", default=None, help="a shipped policy name or a policy file (default: example)")
     parser.add_argument("--theme", default=None, help="default or high-contrast")
-    parser.add_argument("--version", action="version", version=f"ras-chat {package_version()}")
+    parser.add_argument("--version", action=_Version, nargs=0, help="show the version and stop")
     parser.set_defaults(func=None, command=None)
+
+
+class _Version(argparse.Action):
+    """`--version`: the installed version is looked up only when asked (importlib.metadata
+    costs about 20 ms, paid by every start otherwise)."""
+
+    def __call__(
+        self, parser: argparse.ArgumentParser, namespace: argparse.Namespace, values: object, option_string: str | None = None
+    ) -> None:
+        print(f"ras-chat {package_version()}")
+        parser.exit()
 
 
 class _NotJustOptions(Exception):

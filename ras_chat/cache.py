@@ -21,7 +21,6 @@ A file that fails its checks raises as before and is never cached.
 from __future__ import annotations
 
 import functools
-import hashlib
 import json
 import os
 import pickle
@@ -30,6 +29,11 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+
+try:  # the same SHA-256 without loading OpenSSL (hashlib's first choice, about 15 ms at start-up)
+    from _sha256 import sha256
+except ImportError:  # pragma: no cover - a Python built without it
+    from hashlib import sha256
 
 CACHE_ENV = "RAS_CHAT_CACHE_DIR"
 FORMAT = b"ras-chat-cache/1\n"
@@ -59,7 +63,7 @@ def code_key() -> bytes:
     the program never reads an entry an older one wrote)."""
     from pydantic.version import VERSION  # the pickled models are pydantic's
 
-    h = hashlib.sha256(FORMAT)
+    h = sha256(FORMAT)
     h.update(sys.version.encode())
     h.update(VERSION.encode())
     for f in code_files():
@@ -79,7 +83,7 @@ def code_stamp(*more: Path) -> bytes:
     """A quick mark of the same code (and of `more` files) by size and modification time,
     for a key needed before anything is loaded (the app's first screen, which is checked
     against the session anyway)."""
-    h = hashlib.sha256(FORMAT)
+    h = sha256(FORMAT)
     h.update(sys.version.encode())
     for f in [*code_files(), *more]:
         st = f.stat()
@@ -90,7 +94,7 @@ def code_stamp(*more: Path) -> bytes:
 def key_of(*parts: bytes | str, code: bytes | None = None) -> str:
     """The key for an entry made from `parts` (file contents, names) by the code now
     running (`code_key()` unless another mark of the code is given)."""
-    h = hashlib.sha256(code_key() if code is None else code)
+    h = sha256(code_key() if code is None else code)
     for part in parts:
         data = part.encode() if isinstance(part, str) else part
         h.update(len(data).to_bytes(8, "little"))
@@ -99,7 +103,7 @@ def key_of(*parts: bytes | str, code: bytes | None = None) -> str:
 
 
 def _entry(kind: str, name: str) -> Path:
-    label = hashlib.sha256(name.encode()).hexdigest()[:24]
+    label = sha256(name.encode()).hexdigest()[:24]
     return cache_dir() / f"{kind}-{label}.cache"
 
 
@@ -114,7 +118,7 @@ def read_bytes(kind: str, name: str, key: str) -> bytes | None:
     digest, _, payload = rest.partition(b"\n")
     if head + b"\n" != FORMAT or stamp != key.encode():
         return None  # another version of the file or the code: rebuild
-    if hashlib.sha256(payload).hexdigest().encode() != digest:
+    if sha256(payload).hexdigest().encode() != digest:
         return None  # damaged or cut short
     return payload
 
@@ -128,7 +132,7 @@ def write_bytes(kind: str, name: str, key: str, payload: bytes) -> bool:
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".cache")
         try:
             with os.fdopen(fd, "wb") as f:
-                f.write(FORMAT + key.encode() + b"\n" + hashlib.sha256(payload).hexdigest().encode() + b"\n" + payload)
+                f.write(FORMAT + key.encode() + b"\n" + sha256(payload).hexdigest().encode() + b"\n" + payload)
             os.replace(tmp, path)
         except BaseException:
             Path(tmp).unlink(missing_ok=True)
