@@ -7,11 +7,12 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+from collections.abc import Iterator, Mapping
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from ras.policy.model import (
     LAW_FIXED,
@@ -28,7 +29,7 @@ from ras.policy.model import (
 )
 from ras.policy.yamlio import DataFileError, YamlDoc, loc_text, read_yaml
 
-_TABLES = {
+_TABLES: dict[str, type[BaseModel]] = {
     "general": GeneralTable,
     "points": PointsTable,
     "bands": BandsTable,
@@ -99,10 +100,10 @@ class Policy:
         for section, table_cls in _TABLES.items():
             raw: dict[str, Any] = {}
             dates: dict[str, dt.date] = {}
-            for name, param in getattr(self.file.parameters, section):
-                param: Parameter
+            params: Iterator[tuple[str, Parameter]] = iter(getattr(self.file.parameters, section))
+            for name, param in params:
                 found = param.in_force(as_of)
-                loc = ("parameters", section, name)
+                loc: tuple[str | int | dt.date, ...] = ("parameters", section, name)
                 if found is None:
                     first = min(param.values)
                     raise self._error(loc, f"no value in force on {as_of} (the first is from {first})")
@@ -126,9 +127,9 @@ class Policy:
                 tables[section] = table_cls.model_validate(raw)
             except ValidationError as exc:
                 err = exc.errors()[0]
-                name = err["loc"][0] if err["loc"] else None
-                if name in dates:
-                    loc = ("parameters", section, name, "values", dates[name], "value", *err["loc"][1:])
+                bad = err["loc"][0] if err["loc"] else None
+                if isinstance(bad, str) and bad in dates:
+                    loc = ("parameters", section, bad, "values", dates[bad], "value", *err["loc"][1:])
                 else:
                     loc = ("parameters", section)
                 raise self._error(loc, _plain_pydantic(err)) from None
@@ -139,10 +140,10 @@ class Policy:
             contact=self.file.policy.contact,
             as_of=as_of,
             effective_from=latest,
-            areas=dict(self.file.areas),
-            outcomes=dict(self.file.outcomes),
+            areas={area: names for area, names in self.file.areas.items()},  # keyed by plain str in PolicyAt
+            outcomes={outcome: info for outcome, info in self.file.outcomes.items()},
             scales=self.file.scales,
-            client_groups=dict(self.file.client_groups),
+            client_groups={group: name for group, name in self.file.client_groups.items()},
             sources=tuple(sources),
             **tables,
         )
@@ -151,7 +152,7 @@ class Policy:
         return f"Policy({self.id!r}, {str(self.path)!r})"
 
 
-def _bound_message(err: dict) -> str | None:
+def _bound_message(err: Mapping[str, Any]) -> str | None:
     """Plain words for a figure outside its bounds (a sign or a typing slip, like 1e30)."""
     ctx = err.get("ctx") or {}
     kind = err.get("type")
@@ -165,7 +166,7 @@ def _bound_message(err: dict) -> str | None:
     return None
 
 
-def _plain_pydantic(err: dict) -> str:
+def _plain_pydantic(err: Mapping[str, Any]) -> str:
     bound = _bound_message(err)
     if bound:
         return bound
