@@ -29,7 +29,7 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Callable
-from typing import BinaryIO, TextIO
+from typing import BinaryIO, Protocol, TextIO
 
 from ras.batch.read import (
     CHUNK_LINES,
@@ -62,6 +62,7 @@ __all__ = [
     "BatchFigures",
     "BatchRange",
     "BatchResult",
+    "ByteSink",
     "Cases",
     "Figures",
     "LineError",
@@ -88,9 +89,15 @@ def _explained(n: int, record: AssessmentRecord, synthetic: bool, body: bytes) -
     return json.dumps(head, separators=(",", ":"))[:-1].encode() + b"," + body[1:] + b"\n"
 
 
+class ByteSink(Protocol):
+    """Where result lines go: a binary file, or a `TextOut` over a text stream."""
+
+    def write(self, data: bytes, /) -> object: ...
+
+
 def run(
     stream: BinaryIO,
-    out: BinaryIO,
+    out: ByteSink,
     policy: PolicyAt,
     method: str | None,
     *,

@@ -18,15 +18,20 @@ not in the data is reported in `missing` and the charge is left unknown.
 from __future__ import annotations
 
 from decimal import ROUND_CEILING, Decimal
+from typing import Literal, TypedDict
 
 from ras.charging.models import (
     BENEFIT_INCOME_KIND,
+    CHARGE_SCHEMA_ID,
     GIVES_DISABILITY_PREMIUM,
     GIVES_ENHANCED_PREMIUM,
     HOUSING_WORDS,
+    CapitalBand,
     ChargeResult,
+    DreSource,
     FigureUsed,
     FinanceRecord,
+    FreeService,
 )
 from ras.charging.rules import MIG_FIGURES, ChargingAt
 from ras.methods.base import step
@@ -166,6 +171,21 @@ def _figure_notes(rules: ChargingAt, figures: list[FigureUsed]) -> list[str]:
     return notes
 
 
+class _Shared(TypedDict):
+    """The fields of a `ChargeResult` that every way through `estimate_charge` fills alike."""
+
+    schema: Literal["ras-charge/2"]
+    rules: str
+    as_of: str
+    capital: Decimal
+    care_cost: Decimal
+    cost_to_council: Decimal
+    free_services: tuple[FreeService, ...]
+    note: str
+    year: str | None
+    out_of_date: bool
+
+
 def estimate_charge(record: FinanceRecord, rules: ChargingAt) -> ChargeResult:
     """The weekly charge estimate for `record` under the rules in force on one date."""
     steps: list[Step] = []
@@ -175,9 +195,9 @@ def estimate_charge(record: FinanceRecord, rules: ChargingAt) -> ChargeResult:
     cost = pence(min(care_cost, record.council_cost) if record.council_cost is not None else care_cost)
     free = rules.free_services()
     figures = _general_figures(rules, ["capital_upper_limit", "capital_lower_limit", "tariff_step", "tariff_per_step"])
-    common = dict(rules=rules.id, as_of=rules.as_of.isoformat(), capital=record.capital, care_cost=care_cost,
-                  cost_to_council=cost, free_services=free, note=NOTE, year=rules.year,
-                  out_of_date=rules.out_of_date)
+    common = _Shared(schema=CHARGE_SCHEMA_ID, rules=rules.id, as_of=rules.as_of.isoformat(), capital=record.capital, care_cost=care_cost,
+                     cost_to_council=cost, free_services=free, note=NOTE, year=rules.year,
+                     out_of_date=rules.out_of_date)
 
     # income: what counts and what does not; the daily living benefit is counted as its kind
     counted = ZERO
@@ -211,7 +231,7 @@ def estimate_charge(record: FinanceRecord, rules: ChargingAt) -> ChargeResult:
 
     tariff = tariff_income(record.capital, rules)
     if tariff == 0:
-        band = "below_lower_limit"
+        band: CapitalBand = "below_lower_limit"
         steps.append(step(
             "charge.capital_below_lower",
             f"Your savings are {pounds(record.capital)}. Savings up to {pounds(rules.capital_lower_limit)} "
@@ -270,7 +290,8 @@ def estimate_charge(record: FinanceRecord, rules: ChargingAt) -> ChargeResult:
         and i.weekly > 0
         for i in record.income
     )
-    dre, dre_source = ZERO, "none"
+    dre = ZERO
+    dre_source: DreSource = "none"
     if not benefit_counted:
         if record.dre:
             notes.append(

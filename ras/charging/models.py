@@ -9,7 +9,7 @@ No charging figure lives here: the figures come from `ras/policies/charging/*.ya
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Annotated, Literal
+from typing import Annotated, Final, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -117,7 +117,7 @@ class HousingItem(_Input):
     weekly: Money
 
 
-FINANCE_SCHEMA_ID = "ras-finance/2"
+FINANCE_SCHEMA_ID: Final = "ras-finance/2"
 
 
 class FinanceRecord(_Input):
@@ -204,9 +204,11 @@ class FigureUsed(_Output):
 
 
 CapitalBand = Literal["below_lower_limit", "between_limits", "above_upper_limit"]
+DreSource = Literal["itemised", "default", "none"]
+"""Where the disability-related expenditure allowance came from: the items, the default, or none."""
 
 
-CHARGE_SCHEMA_ID = "ras-charge/2"
+CHARGE_SCHEMA_ID: Final = "ras-charge/2"
 
 
 class ChargeResult(_Output):
@@ -234,7 +236,7 @@ class ChargeResult(_Output):
     """Minimum Income Guarantee a week; null when the figure is not in the data."""
     housing_costs: Decimal
     dre: Decimal
-    dre_source: Literal["itemised", "default", "none"]
+    dre_source: DreSource
     left_after_allowances: Decimal | None
     """assessable income + tariff - MIG - housing - DRE (may be below 0); null if unknown."""
     care_cost: Decimal

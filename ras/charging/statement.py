@@ -106,7 +106,7 @@ def _load(path: str, mtime_ns: int) -> StatementTexts:
     doc = read_yaml(path)
     texts: StatementTexts = validate_doc(doc, StatementTexts, "a statement file")
     for n, section in enumerate(texts.sections):
-        named = [((("sections", n, "reference")), section.reference)]
+        named: list[tuple[tuple[str | int, ...], str | tuple[str, ...]]] = [(("sections", n, "reference"), section.reference)]
         named += [(("sections", n, "items", m, "reference"), item.reference) for m, item in enumerate(section.items)]
         for loc, refs in named:
             for ref in (refs,) if isinstance(refs, str) else refs:
@@ -201,9 +201,10 @@ def budget_statement(
 
     person_w = person_y = council_w = council_y = None
     full_cost = False
-    known = charge is not None and charge.person_pays is not None
-    if known:
-        person_w = min(pence(charge.person_pays), weekly)
+    paid = charge.person_pays if charge is not None else None
+    known = paid is not None
+    if charge is not None and paid is not None:
+        person_w = min(pence(paid), weekly)
         council_w = weekly - person_w
         person_y = pence(person_w * weeks)
         council_y = yearly - person_y
@@ -234,6 +235,7 @@ def budget_statement(
         for s in sorted(texts.sections, key=lambda s: SECTION_IDS.index(s.id))
     )
     return BudgetStatement(
+        schema="ras-budget-statement/1",
         title=t.title,
         weekly_total=weekly,
         yearly_total=yearly,

@@ -144,13 +144,13 @@ def cmd_contribution(args: argparse.Namespace) -> int:
         print(f"\nMissing: {note}")
     for note in result.notes:
         print(f"\nNote: {note}")
-    if result.weekly_charge is not None:
+    if result.weekly_charge is not None and result.council_pays is not None:  # both known, or neither
         print(f"\nWeekly charge: {pounds(result.weekly_charge)}. Council pays: {pounds(result.council_pays)}."
               + (" Capped at the care cost." if result.capped_at_care_cost else "")
               + (" Full cost (savings over the limit)." if result.full_cost else ""))
     print("\nAlways free:")
-    for f in result.free_services:
-        print(f"- {f.name}: {f.limit}.")
+    for free in result.free_services:
+        print(f"- {free.name}: {free.limit}.")
     print(f"\n{result.note}")
     guessed = [f for f in result.figures if f.status != "confirmed"]
     if guessed:

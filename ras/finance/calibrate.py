@@ -199,8 +199,8 @@ def _fit_grid(h: History, y: np.ndarray, policy: PolicyAt) -> Fit:
             if c < 0:
                 notes.append(f"Risk level {r}: the fitted amount came out below 0 and was set to 0.")
             amounts[r] = _dec(max(0.0, c))
-    for r in sorted(set(range(5)) - set(used.tolist())):
-        notes.append(f"No cases with need at risk level {r}: its amount is kept at {t.amount_by_risk[r]}.")
+    for level in sorted(set(range(5)) - set(used.tolist())):
+        notes.append(f"No cases with need at risk level {level}: its amount is kept at {t.amount_by_risk[level]}.")
     if any(b < a for a, b in zip(amounts, amounts[1:])):
         notes.append("The fitted amounts do not rise with every risk level: look at the cases before using them.")
     x = design @ _arr(amounts)

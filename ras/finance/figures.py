@@ -47,6 +47,7 @@ def replace(policy: PolicyAt, method: str, value: Any) -> PolicyAt:
 def scale(policy: PolicyAt, method: str, factor: Decimal | float | str) -> PolicyAt:
     """The policy with the method's figures all multiplied by `factor` (exact, no rounding)."""
     f = Decimal(str(factor))
+    value: Any  # the shape of the method's figures: a mapping, a list of bands, a list, hours by area
     if method == "points":
         value = {g: p * f for g, p in policy.points.price_per_point.items()}
     elif method == "bands":

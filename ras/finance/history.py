@@ -222,12 +222,13 @@ def parse_history(lines: Iterable[str], *, require_cost: bool = False, source: s
             if require_cost:
                 problems.append(Problem(number, "actual_weekly_cost: required to calibrate (what the support costs a week)"))
                 continue
-            cost: float | str = math.nan
+            cost = math.nan
         else:
-            cost = weekly_cost(raw_cost)
-            if isinstance(cost, str):
-                problems.append(Problem(number, cost))
+            checked = weekly_cost(raw_cost)
+            if isinstance(checked, str):
+                problems.append(Problem(number, checked))
                 continue
+            cost = checked
         if isinstance(case_id, bool) or (case_id is not None and not isinstance(case_id, (str, int))):
             problems.append(Problem(number, "id: should be a string or a whole number"))
             continue

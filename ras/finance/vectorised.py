@@ -1,11 +1,12 @@
 """Each method over many cases at once, to the penny the engine gives.
 
 The engine works one record at a time with `Decimal`. Every method's area element
-depends only on a few answers (client group, need, risk, unpaid support), so this
-module works out each possible element once, with the same `Decimal` arithmetic and
-rounding as the engine, into a small table; then every case is a table look-up done
-by numpy. Bands depend only on the total score, so there is one amount per score,
-taken from the engine's own `band_for`. Amounts are whole pence (int64).
+depends only on a few answers (client group, need, risk, unpaid support), and
+eligibility only on (impairment, impact on wellbeing, how many outcomes): the batch
+path's tables (`ras.batch.tables.Tables`) hold what the engine itself gives for each
+of those, so every case here is a table look-up done by numpy, with no arithmetic of
+a method's own. Bands depend only on the total score, so there is one amount per
+score, taken from the engine's own `band_for`. Amounts are whole pence (int64).
 
 Nothing here holds a figure of its own: all come from the `PolicyAt` passed in.
 """
@@ -16,14 +17,14 @@ from decimal import Decimal
 
 import numpy as np
 
+from ras.batch.tables import Tables, times_rounded
 from ras.finance.history import History
 from ras.methods.bands import band_for
-from ras.models import AREA_IDS, CLIENT_GROUPS, SUPPORT_LEVELS
+from ras.models import AREA_IDS, OUTCOME_IDS, SUPPORT_LEVELS
 from ras.money import pence
 from ras.policy.model import PolicyAt
 
-ONE = Decimal(1)
-_G, _L, _S = len(CLIENT_GROUPS), 5, len(SUPPORT_LEVELS)
+_L, _S = 5, len(SUPPORT_LEVELS)
 
 
 def _p(value: Decimal) -> int:
@@ -31,34 +32,10 @@ def _p(value: Decimal) -> int:
     return int(pence(value) * 100)
 
 
-def area_element(policy: PolicyAt, method: str, area: str, group: str, need: int, risk: int, support: str) -> Decimal:
-    """One area's element, exactly as the engine's method works it out (Decimal, pence)."""
-    if method == "points":
-        t = policy.points
-        points = t.need_points[need] * t.area_weight[area] + t.risk_points[risk]
-        return pence(points * t.price_per_point[group] * (ONE - t.support_reduction[support]))
-    if method == "grid":
-        t = policy.grid
-        if need < t.min_need:
-            return pence(Decimal(0))
-        return pence(t.amount_by_risk[risk] * t.support_factor[support])
-    if method == "costed":
-        t = policy.costed
-        hours = t.hours_by_need[area][need] * (ONE - t.support_reduction[support])
-        return pence(hours * t.service_rates[t.area_service[area]])
-    raise ValueError(f"{method!r} has no per-area table (bands shares one amount by score)")
-
-
-def element_table(policy: PolicyAt, method: str) -> np.ndarray:
-    """Pence for every (area, client group, need, risk, unpaid support): shape (4, 4, 5, 5, 3)."""
-    table = np.zeros((len(AREA_IDS), _G, _L, _L, _S), dtype=np.int64)
-    for a, area in enumerate(AREA_IDS):
-        for g, group in enumerate(CLIENT_GROUPS):
-            for need in range(_L):
-                for risk in range(_L):
-                    for s, support in enumerate(SUPPORT_LEVELS):
-                        table[a, g, need, risk, s] = _p(area_element(policy, method, area, group, need, risk, support))
-    return table
+def tables(policy: PolicyAt) -> Tables:
+    """The engine's own figures for `policy`, tabulated once per policy (as `ras calculate --batch` does)."""
+    found: Tables = policy.memo(("batch.tables",), lambda: Tables(policy))
+    return found
 
 
 def band_table(policy: PolicyAt) -> tuple[np.ndarray, list[str]]:
@@ -73,8 +50,10 @@ def band_table(policy: PolicyAt) -> tuple[np.ndarray, list[str]]:
 
 
 def eligible(history: History, policy: PolicyAt) -> np.ndarray:
-    """Care Act reg. 2 over every case: impairment, enough outcomes, impact on wellbeing."""
-    return history.impairment & history.wellbeing & (history.unable >= policy.general.min_unable_outcomes)
+    """Care Act reg. 2 over every case, as the engine's `adult_eligibility` decides it."""
+    unable = np.minimum(history.unable.astype(np.int64), len(OUTCOME_IDS))
+    table: np.ndarray = tables(policy).eligible_table
+    return table[history.impairment.astype(np.int64), history.wellbeing.astype(np.int64), unable]
 
 
 def scores(history: History) -> np.ndarray:
@@ -84,10 +63,11 @@ def scores(history: History) -> np.ndarray:
 
 def elements(history: History, policy: PolicyAt, method: str) -> np.ndarray:
     """Pence per area, shape (n, 4), before eligibility (not for `bands`)."""
-    table = element_table(policy, method).reshape(len(AREA_IDS), -1)
-    g = history.group.astype(np.int64)[:, None]
-    index = ((g * _L + history.need) * _L + history.risk) * _S + history.support
-    return table[np.arange(len(AREA_IDS)), index.astype(np.int64)]
+    if method == "bands":
+        raise ValueError(f"{method!r} has no per-area table (bands shares one amount by score)")
+    table = tables(policy).elements(method)  # (client group, answer code, area)
+    codes = (history.need.astype(np.int64) * _L + history.risk) * _S + history.support  # need x 15 + risk x 3 + support
+    return table[history.group.astype(np.int64)[:, None], codes, np.arange(len(AREA_IDS))]
 
 
 def weekly_pence(history: History, policy: PolicyAt, method: str) -> np.ndarray:
@@ -103,14 +83,7 @@ def weekly_pence(history: History, policy: PolicyAt, method: str) -> np.ndarray:
 
 def annual_pence(weekly: np.ndarray, policy: PolicyAt) -> np.ndarray:
     """round(weekly x weeks a year) to pence, half up, for every case (whole pence in and out)."""
-    weeks = policy.general.weeks_per_year
-    sign, digits, exponent = weeks.as_tuple()
-    scaled = int("".join(map(str, digits)))
-    if exponent >= 0:
-        return weekly * scaled * 10**exponent
-    unit = 10 ** (-exponent)
-    # weekly >= 0: round half up on whole pence
-    return (weekly * scaled + unit // 2) // unit
+    return times_rounded(weekly, policy.general.weeks_per_year)
 
 
 def pounds(pence_array: np.ndarray) -> np.ndarray:

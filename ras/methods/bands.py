@@ -8,9 +8,10 @@ Unpaid support does not change the band: Coventry assesses carers in a parallel 
 from __future__ import annotations
 
 from decimal import Decimal
+from functools import partial
 
 from ras.methods.base import MethodResult, element, step
-from ras.models import AREA_IDS, AssessmentRecord, Element
+from ras.models import AREA_IDS, AreaAnswer, AssessmentRecord, Element, Step
 from ras.money import ZERO, pence, pounds
 from ras.policy.model import BandRule, PolicyAt
 
@@ -25,16 +26,20 @@ def band_for(score: int, policy: PolicyAt) -> tuple[BandRule, Decimal]:
     raise ValueError(f"no band covers score {score}")  # the policy loader prevents this
 
 
+def _area_score(policy: PolicyAt, area: str, answer: AreaAnswer) -> Step:
+    return step(
+        "bands.area_score",
+        f"{policy.areas[area].person_name}: help needed {answer.need} + risk without help {answer.risk}"
+        f" = {answer.need + answer.risk}.",
+    )
+
+
 def compute(record: AssessmentRecord, policy: PolicyAt, explain: bool = True) -> MethodResult:
     answers = [record.areas.get(a) for a in AREA_IDS]
     steps = [
         policy.memo(
             ("bands.area", area, answer.need, answer.risk),
-            lambda area=area, answer=answer: step(
-                "bands.area_score",
-                f"{policy.areas[area].person_name}: help needed {answer.need} + risk without help {answer.risk}"
-                f" = {answer.need + answer.risk}.",
-            ),
+            partial(_area_score, policy, area, answer),
         )
         for area, answer in zip(AREA_IDS, answers)
     ]

@@ -7,6 +7,7 @@ hourly cost of the kind of support the area is costed at.
 from __future__ import annotations
 
 from decimal import Decimal
+from functools import partial
 
 from ras.methods.base import MethodResult, element, step
 from ras.models import AREA_IDS, AreaAnswer, AssessmentRecord, Element, Step
@@ -41,7 +42,7 @@ def compute(record: AssessmentRecord, policy: PolicyAt, explain: bool = True) ->
     for area in AREA_IDS:
         answer = record.areas.get(area)
         key = ("costed", area, answer.need, answer.unpaid_support)
-        element, area_step = policy.memo(key, lambda area=area, answer=answer: _area(policy, area, answer))
+        element, area_step = policy.memo(key, partial(_area, policy, area, answer))
         elements.append(element)
         steps.append(area_step)
     if not explain:

@@ -7,6 +7,8 @@ grid's amount for the risk if the need is not met, times a factor for unpaid sup
 
 from __future__ import annotations
 
+from functools import partial
+
 from ras.methods.base import MethodResult, element, step
 from ras.models import AREA_IDS, AreaAnswer, AssessmentRecord, Element, Step
 from ras.money import ZERO, number, pence, pounds
@@ -41,7 +43,7 @@ def compute(record: AssessmentRecord, policy: PolicyAt, explain: bool = True) ->
     for area in AREA_IDS:
         answer = record.areas.get(area)
         key = ("grid", area, answer.need >= policy.grid.min_need, answer.risk, answer.unpaid_support)
-        element, area_step = policy.memo(key, lambda area=area, answer=answer: _area(policy, area, answer))
+        element, area_step = policy.memo(key, partial(_area, policy, area, answer))
         elements.append(element)
         steps.append(area_step)
     if not explain:

@@ -8,6 +8,7 @@ record unchanged.
 from __future__ import annotations
 
 from decimal import Decimal
+from functools import partial
 
 from ras.methods.base import MethodResult, element, step
 from ras.models import AREA_IDS, AreaAnswer, AssessmentRecord, Element, Step
@@ -61,7 +62,7 @@ def compute(record: AssessmentRecord, policy: PolicyAt, explain: bool = True) ->
     for area in AREA_IDS:
         answer = record.areas.get(area)
         key = ("points", area, answer.need, answer.risk, answer.unpaid_support, group)
-        element, area_step = policy.memo(key, lambda area=area, answer=answer: _area(policy, area, answer, group))
+        element, area_step = policy.memo(key, partial(_area, policy, area, answer, group))
         elements.append(element)
         steps.append(area_step)
     return MethodResult(elements, steps if explain else [])
