@@ -214,6 +214,7 @@ def test_run_app_starts_from_the_kept_first_screen_in_the_background(tmp_path, m
     """run_app chooses the background start when a first screen is kept (the app itself is
     replaced by one that records how it was built and stops at once)."""
     import ras_chat.ui.app as app_module
+    import ras_chat.ui.terminal as terminal
 
     built = []
 
@@ -222,7 +223,7 @@ def test_run_app_starts_from_the_kept_first_screen_in_the_background(tmp_path, m
             built.append(self)
             return 0
 
-    monkeypatch.setattr(app_module, "RasChatApp", Recording)
+    monkeypatch.setattr(terminal, "RasChatApp", Recording)  # run_app builds the app there
     a = args(db=str(tmp_path / "s.db"))
     assert app_module.run_app(a, after=False) == 0  # nothing kept: the session is built first
     assert built[-1].session is not None and built[-1]._loader is None

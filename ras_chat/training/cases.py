@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+from collections.abc import Mapping
 from decimal import Decimal
 from importlib import resources
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
@@ -114,7 +115,7 @@ def cases_folder() -> Path:
     return Path(str(resources.files("dialogues") / "cases"))
 
 
-def _plain(err: dict) -> str:
+def _plain(err: Mapping[str, Any]) -> str:
     if err.get("type") == "extra_forbidden":
         return "unknown key (misspelt, or in the wrong place?)"
     if err.get("type") == "missing":

@@ -281,10 +281,10 @@ def debrief_lines(d: Debrief) -> list[str]:
         for name, mine, theirs in m.elements:
             out.append(f"           {name}: {mine} / {theirs}")
     out += ["", "Rules that fired (the engine's explanation steps):"]
-    for r in d.rules:
-        line = f"  {r.method}: {', '.join(r.yours)}"
-        if r.only_yours or r.only_reference:
-            line += f"  [only yours: {', '.join(r.only_yours) or '-'}; only the reference: {', '.join(r.only_reference) or '-'}]"
+    for fired in d.rules:
+        line = f"  {fired.method}: {', '.join(fired.yours)}"
+        if fired.only_yours or fired.only_reference:
+            line += f"  [only yours: {', '.join(fired.only_yours) or '-'}; only the reference: {', '.join(fired.only_reference) or '-'}]"
         out.append(line)
     out += ["", "Tips:"] + [f"  - {t}" for t in d.tips]
     return out

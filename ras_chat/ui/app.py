@@ -8,72 +8,65 @@ did to the session and hands the session's replies and state to the screens.
 from __future__ import annotations
 
 import argparse
-import os
-import sys
 import threading
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import on
-from textual.app import App
+from textual.app import App, CSSPathType
 from textual.binding import Binding
-from textual.message import Message as TextualMessage
+from textual.screen import Screen
 
-from ras_chat.startup import resume_collector, warm_understanding
+from ras_chat.startup import resume_collector
 from ras_chat.ui.events import (
     AnswerSubmitted,
     ChatMounted,
     ChoicePicked,
     ChoicesSubmitted,
     ConversationFinished,
-    WhatIfAsked,
+)
+from ras_chat.ui.ready import (
+    EXIT_BAD_INPUT,
+    EXIT_OK,
+    EXIT_SAVE_FAILED,
+    Loaded,
+    Loader,
+    OnTurn,
+    Ready,
+    load_session,
+    plain_error,
+    prepare_new_session,
 )
 from ras_chat.ui.screens.chat import ChatScreen
 from ras_chat.ui.themes import HIGH_CONTRAST, hold_still, theme_name
 from ras_chat.ui.widgets.answers import AnswerBar
+from ras_chat.ui.worker_actions import WorkerActions
 
 if TYPE_CHECKING:  # not imported to start: the first screen is drawn without them
     from ras_chat.dialogue.session import Message, Session
+    from ras_chat.training.whatif import WhatIf
     from ras_chat.ui.first import FirstScreen
 
-OnTurn = Callable[["Session", "list[Message]"], None]
+__all__ = [  # what callers and tests take from here, wherever it is defined now
+    "EXIT_BAD_INPUT",
+    "EXIT_OK",
+    "EXIT_SAVE_FAILED",
+    "Loader",
+    "OnTurn",
+    "RasChatApp",
+    "Ready",
+    "load_session",
+    "make_app",
+    "prepare_new_session",
+    "run_app",
+]
 
 
-@dataclass
-class Ready:
-    """What the start-up in the background hands the app: the session and how to save it."""
-
-    session: Session
-    on_turn: OnTurn | None = None
-    resume_hint: str | None = None
-    connect: Callable[[], tuple[OnTurn | None, str | None]] | None = None
-    """Run on the app's own thread when the session arrives: opens the store (a SQLite
-    connection can be used only on the thread that opened it) and gives `on_turn` and
-    `resume_hint`. Its errors end the app like the loader's."""
-
-
-Loader = Callable[[], Ready]
-"""Builds the session (and opens the store); run in a background thread."""
-
-
-class _Loaded(TextualMessage):
-    """The background start-up has finished (`result` is a `Ready` or the exception)."""
-
-    def __init__(self, result: Ready | BaseException) -> None:
-        super().__init__()
-        self.result = result
-
-EXIT_OK = 0
-EXIT_BAD_INPUT = 2
-EXIT_SAVE_FAILED = 3
-
-
-class RasChatApp(App[int]):
+class RasChatApp(WorkerActions, App[int]):
     """A chat a worker and a person can sit in front of together."""
 
     TITLE = "ras-chat"
-    CSS_PATH = "styles/app.tcss"
+    CSS_PATH: ClassVar[CSSPathType | None] = "styles/app.tcss"
     ENABLE_COMMAND_PALETTE = False
     BINDINGS = [
         Binding("f1", "help", "Help", priority=True),
@@ -127,14 +120,13 @@ class RasChatApp(App[int]):
         """Why the session could not be built in the background (the app then ends)."""
         self.stopped_by: str | None = None
         """How the app ended: "finished", "saved" (ctrl+s) or "quit" (ctrl+q)."""
-        self.last_what_if = None
-        """The last "what if" worked out (a `ras_chat.training.WhatIf`), for tests and training."""
+        self.last_what_if: WhatIf | None = None
         self.ready = threading.Event()
         """Set once the session is ready and its opening is on screen (tests, benchmarks)."""
 
     # -- start --
 
-    def get_default_screen(self) -> ChatScreen:
+    def get_default_screen(self) -> Screen[Any]:
         first = self._first
         return ChatScreen(first.question if first is not None and self.session is None else None)
 
@@ -153,7 +145,7 @@ class RasChatApp(App[int]):
                 screen.show_progress("Getting ready...")
             self.call_after_refresh(self._start_loading)  # once the first screen is drawn
             return
-        if self.session.state.transcript and self.chat_texts():
+        if self.live.state.transcript and self.chat_texts():
             resume_collector()
             return  # already open
         await screen.set_worker_shown(self._worker_at_start)
@@ -163,7 +155,7 @@ class RasChatApp(App[int]):
     async def _opening(self) -> None:
         """The session's welcome and first question; not drawn again when the first screen
         already shows exactly them."""
-        s = self.session
+        s = self.live
         replies = s.opening()
         self._save(replies)
         screen = self.chat_screen
@@ -190,7 +182,8 @@ class RasChatApp(App[int]):
 
     def _warm_quietly(self) -> None:
         try:
-            self._warm(self.session)
+            if self._warm is not None:
+                self._warm(self.session)
         except Exception:  # only a head start: the session loads what it needs when it needs it
             pass
 
@@ -205,20 +198,20 @@ class RasChatApp(App[int]):
             result: Ready | BaseException = self._loader()
         except BaseException as exc:  # handed to the app, which says it and ends
             result = exc
-        self.post_message(_Loaded(result))
+        self.post_message(Loaded(result))
 
-    @on(_Loaded)
-    async def _loaded(self, event: _Loaded) -> None:
+    @on(Loaded)
+    async def _loaded(self, event: Loaded) -> None:
         result = event.result
         if isinstance(result, BaseException):
-            self.start_error = _plain_error(result)
+            self.start_error = plain_error(result)
             self.exit(EXIT_BAD_INPUT, return_code=EXIT_BAD_INPUT)
             return
         if result.connect is not None:
             try:
                 result.on_turn, result.resume_hint = result.connect()
             except Exception as exc:
-                self.start_error = _plain_error(exc)
+                self.start_error = plain_error(exc)
                 self.exit(EXIT_BAD_INPUT, return_code=EXIT_BAD_INPUT)
                 return
         self.session = result.session
@@ -253,6 +246,14 @@ class RasChatApp(App[int]):
         return asked is not None and asked != self._asked
 
     @property
+    def live(self) -> Session:
+        """The session, once it is ready. Everything that needs it runs after it arrives
+        (what the person does before then waits in `_later`)."""
+        if self.session is None:
+            raise LookupError("the conversation is not ready yet")
+        return self.session
+
+    @property
     def chat_screen(self) -> ChatScreen:
         for screen in reversed(self.screen_stack):
             if isinstance(screen, ChatScreen):
@@ -264,7 +265,7 @@ class RasChatApp(App[int]):
     async def _turn(self, step: Callable[[], list[Message]]) -> None:
         replies = step()
         self._save(replies)
-        s = self.session
+        s = self.live
         screen = self.chat_screen
         question = s.current_question
         await screen.show_turn(replies, question, self._progress_text(), asked=self._number(question))
@@ -275,14 +276,14 @@ class RasChatApp(App[int]):
             self.post_message(ConversationFinished())
 
     def _progress_text(self) -> str:
-        text = self.session.progress()[2]
-        return f"Finished. {text}" if self.session.finished else text
+        text = self.live.progress()[2]
+        return f"Finished. {text}" if self.live.finished else text
 
     def _save(self, replies: list[Message]) -> bool:
         if self.on_turn is None:
             return True
         try:
-            self.on_turn(self.session, replies)
+            self.on_turn(self.live, replies)
         except Exception as exc:  # the store's own errors are plain words; keep the talk going
             self.save_error = str(exc) or exc.__class__.__name__
             self.notify(f"Your answers could not be saved: {self.save_error}", title="Not saved", severity="error", timeout=30)
@@ -294,39 +295,11 @@ class RasChatApp(App[int]):
         """The conversation has ended: show the result screen. The public hook for what
         happens at the end: a subclass overrides this handler and calls
         `event.prevent_default()` to show something else instead (the training app's debrief)."""
-        result = self.session.result()
+        result = self.live.result()
         if result is not None and self._show_result:
             from ras_chat.ui.screens.result import ResultScreen  # not needed to start: loaded late
 
-            self.push_screen(ResultScreen(result, self.session.state.id, statement=self.session.budget_statement()))
-
-    # -- the worker's panel and "what if" (worked out by ras_chat.training, on a copy) --
-
-    def _show_worker(self, screen: ChatScreen) -> None:
-        from ras_chat.training.whatif import heard_answers  # only with the panel open: loaded late
-
-        screen.show_worker_view(self.session.worker_view(), heard_answers(self.session))
-
-    def what_if_record(self):
-        """The record a "what if" starts from: the session's record so far (None before any
-        part of life is answered). The training app falls back on the case's reference."""
-        return self.session.record()
-
-    @on(WhatIfAsked)
-    def _what_if_asked(self, event: WhatIfAsked) -> None:
-        from ras_chat.training.whatif import BadChange, what_if_text
-
-        asker = event.asker
-        record = self.what_if_record()
-        if record is None:
-            asker.show_note("Nothing to change yet: no part of life has been answered.")
-            return
-        try:
-            self.last_what_if = what_if_text(record, event.path, event.value, self.session.policy_at)
-        except BadChange as exc:
-            asker.show_note(str(exc))
-            return
-        asker.show_what_if(self.last_what_if)
+            self.push_screen(ResultScreen(result, self.live.state.id, statement=self.live.budget_statement()))
 
     # -- what the person did (posted by widgets) --
 
@@ -345,7 +318,7 @@ class RasChatApp(App[int]):
     async def _picked(self, event: ChoicePicked) -> None:
         if self._later(lambda: self._picked(event)):
             return
-        question = self.session.current_question
+        question = self.live.current_question
         labels = {c.number: c.label for c in question.choices} if question else {}
         if self._stale(event.asked) or event.number not in labels:
             self.bell()  # a second key for a question already answered: one key, one answer
@@ -364,10 +337,10 @@ class RasChatApp(App[int]):
         await self._send(" and ".join(str(n) for n in event.numbers))
 
     async def _send(self, text: str) -> None:
-        if self.session.finished:
+        if self.live.finished:
             self.bell()
             return
-        await self._turn(lambda: self.session.send(text))
+        await self._turn(lambda: self.live.send(text))
 
     # -- keys --
 
@@ -379,26 +352,14 @@ class RasChatApp(App[int]):
     async def action_help(self) -> None:
         if self._later(self.action_help):
             return
-        if not self.session.finished:
-            await self._turn(self.session.help)
+        if not self.live.finished:
+            await self._turn(self.live.help)
 
     async def action_back(self) -> None:
         if self._later(self.action_back):
             return
-        if not self.session.finished:
-            await self._turn(self.session.go_back)
-
-    async def action_toggle_worker(self) -> None:
-        if self.session is None:  # nothing heard yet: opens once the session is ready
-            self._later(self.action_toggle_worker)
-            return
-        screen = self.chat_screen
-        if self.screen is not screen:
-            self.pop_screen()
-        shown = not screen.worker_shown
-        await screen.set_worker_shown(shown)
-        if shown:
-            self._show_worker(screen)
+        if not self.live.finished:
+            await self._turn(self.live.go_back)
 
     async def action_save_and_stop(self) -> None:
         if self._later(self.action_save_and_stop):  # saved once there is a session to save
@@ -412,7 +373,7 @@ class RasChatApp(App[int]):
 
     def _stop(self, how: str) -> None:
         saved = self._save([])
-        self.stopped_by = "finished" if self.session.finished else how
+        self.stopped_by = "finished" if self.live.finished else how
         code = EXIT_OK if saved else EXIT_SAVE_FAILED
         self.exit(code, return_code=code)
 
@@ -422,12 +383,6 @@ class RasChatApp(App[int]):
         from ras_chat.ui.widgets.chat import ChatLog
 
         return self.chat_screen.query_one(ChatLog).texts()
-
-
-def _plain_error(exc: BaseException) -> str:
-    if isinstance(exc, LookupError) and exc.args:
-        return str(exc.args[0])
-    return str(exc) or exc.__class__.__name__
 
 
 def make_app(
@@ -451,104 +406,9 @@ def make_app(
     )
 
 
-def load_session(args: argparse.Namespace) -> Ready:
-    """The session for `args` as the plain mode builds it (the store opened, the council's
-    files checked), with the dialogue and policy read through the cache."""
-    from ras_chat import cache
-
-    cache.install()
-    from ras_chat.app import make_session, persistence
-
-    store = persistence(args)
-    session = make_session(args, store)
-    hint = store.resume_hint(session) if store.resume_hint else None
-    return Ready(session, store.on_turn, hint)
-
-
-def prepare_new_session(args: argparse.Namespace) -> Ready:
-    """A new session for `args`, built in a background thread (the dialogue, the policy
-    and the engine loaded there); the store is opened later on the app's thread."""
-    from ras_chat import cache
-
-    cache.install()
-    from ras_chat.app import Persistence, make_session, persistence
-    from ras_chat.store import open_store  # noqa: F401 - loaded here, opened on the app's thread
-
-    session = make_session(args, Persistence())
-
-    def connect() -> tuple[OnTurn | None, str | None]:
-        store = persistence(args)  # the files are in memory by now: this opens the store
-        return store.on_turn, (store.resume_hint(session) if store.resume_hint else None)
-
-    return Ready(session, connect=connect)
-
 
 def run_app(args: argparse.Namespace, *, after: bool = True) -> int:
-    """`ras-chat` on a terminal: run the app over the session for `args`, and leave a few
-    lines in the terminal afterwards (the amount, or how to carry on).
+    """`ras-chat` on a terminal (`ras_chat.ui.terminal.run_app`, loaded when asked)."""
+    from ras_chat.ui.terminal import run_app as run
 
-    A new session whose first screen was kept last time (`ras_chat/ui/first.py`) shows it
-    at once and is built in the background; otherwise (the first start, files or code
-    changed, `--resume`) it is built first, so a broken file or database is said before
-    anything is drawn, and its first screen is kept for next time."""
-    from ras_chat.ui import first as first_screen
-
-    theme = getattr(args, "theme", None) or os.environ.get("RAS_CHAT_THEME") or "default"
-    try:
-        theme_name(theme)
-    except ValueError as exc:
-        print(f"ras-chat: {exc}", file=sys.stderr)
-        return EXIT_BAD_INPUT
-    shown = first_screen.read_first_screen(args)
-    key = None if getattr(args, "resume", None) else first_screen.screen_key(args)
-    if shown is not None:
-        app = RasChatApp(
-            None,
-            theme=theme,
-            loader=lambda: prepare_new_session(args),
-            first_screen=shown,
-            first_key=key,
-            keep_first=first_screen.keep_first_screen,
-            warm=warm_understanding,
-        )
-    else:
-        from ras_chat.store import StoreError
-
-        try:
-            ready = load_session(args)
-        except StoreError as exc:
-            print(f"ras-chat: {exc}", file=sys.stderr)
-            return EXIT_BAD_INPUT
-        except LookupError as exc:  # as the plain mode says it
-            print(f"ras-chat: {exc.args[0]}", file=sys.stderr)
-            return EXIT_BAD_INPUT
-        app = RasChatApp(
-            ready.session,
-            on_turn=ready.on_turn,
-            theme=theme,
-            resume_hint=ready.resume_hint,
-            first_key=key,
-            keep_first=first_screen.keep_first_screen if key else None,
-            warm=warm_understanding,
-        )
-    code = app.run()
-    if app.start_error:
-        print(f"ras-chat: {app.start_error}", file=sys.stderr)
-        return EXIT_BAD_INPUT
-    if code is None:
-        code = app.return_code or EXIT_OK
-    session = app.session
-    if after and session is not None:
-        if session.finished:
-            from ras_chat.app.summary import handoff_summary
-
-            print("\n".join(handoff_summary(session)).strip("\n"))
-        elif app.stopped_by:
-            print("We stopped here for now.")
-            if app.on_turn is None:
-                print("Your answers were not saved this time.")
-            elif app.resume_hint:
-                print(app.resume_hint)
-        if app.save_error:
-            print(f"ras-chat: the last save failed: {app.save_error}", file=sys.stderr)
-    return int(code)
+    return run(args, after=after)

@@ -62,4 +62,4 @@ def hold_still(app: App) -> None:
     for). Call in every app's `__init__`: the cursor setting is a class default, so it must
     be set before any Input exists."""
     app.animation_level = "none"
-    Input.cursor_blink = False
+    Input.cursor_blink = False  # type: ignore[assignment]  # the class default, not one widget's reactive value

@@ -167,6 +167,13 @@ class TrainingApp(RasChatApp):
     def get_default_screen(self) -> Screen:
         return StoryScreen(self.case) if self.case else CasePickScreen(self.cases)
 
+    @property
+    def picked(self) -> Case:
+        """The case being practised (a conversation starts only once one is picked)."""
+        if self.case is None:
+            raise LookupError("no case picked yet")
+        return self.case
+
     @on(CasePicked)
     def _case_picked(self, event: CasePicked) -> None:
         self.case = next(c for c in self.cases if c.id == event.case_id)
@@ -180,20 +187,21 @@ class TrainingApp(RasChatApp):
     def on_conversation_finished(self, event: ConversationFinished) -> None:
         """The debrief instead of the result screen."""
         event.prevent_default()
-        record = self.session.record()
+        case = self.picked
+        record = self.live.record()
         note = ""
-        if any(f.code == "safety" for f in self.session.state.flags):
+        if any(f.code == "safety" for f in self.live.state.flags):
             note = "The conversation stopped for safety, as it should: an urgent flag was raised for the worker."
         if record is None:
             self.last_debrief = None
             note = (note + " " if note else "") + "No answers about the parts of life were recorded, so there is nothing to compare."
         else:
-            self.last_debrief = debrief(record, self.case.record, case_policy(self.case))
-        self.push_screen(DebriefScreen(self.case, self.last_debrief, note))
+            self.last_debrief = debrief(record, case.record, case_policy(case))
+        self.push_screen(DebriefScreen(case, self.last_debrief, note))
 
     def what_if_record(self) -> AssessmentRecord:
         """The trainee's record so far; before any part of life is answered, the case's own."""
-        return self.session.record() or self.case.record
+        return self.live.record() or self.picked.record
 
 
 def make_training_app(case: Case | None = None, *, theme: str | None = "default") -> TrainingApp:

@@ -17,8 +17,8 @@ from ras_chat.ui.widgets.chat import ChatLog
 from ras_chat.ui.widgets.footer import KeysFooter
 
 if TYPE_CHECKING:
-    from ras_chat.dialogue.session import Message
     from ras_chat.training.whatif import Answer
+    from ras_chat.ui.shown import Said as Message  # the session's Message, or the first screen's
     from ras_chat.ui.widgets.worker import WorkerPanel
 
 

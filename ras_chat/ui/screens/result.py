@@ -44,11 +44,13 @@ class ResultScreen(Screen):
         st = self.statement
         if st is None or not self.allocation.eligible or st.weekly_total <= 0:
             return ""
-        if not st.parts_known:
+        parts = (st.person_weekly, st.person_yearly, st.council_weekly, st.council_yearly)
+        if not st.parts_known or any(p is None for p in parts):
             return "Your part and the council's part are not worked out yet. A money check decides."
+        person_weekly, person_yearly, council_weekly, council_yearly = (p for p in parts if p is not None)
         return (
-            f"You pay {pounds(st.person_weekly)} a week ({pounds(st.person_yearly)} a year). "
-            f"The council pays {pounds(st.council_weekly)} a week ({pounds(st.council_yearly)} a year). "
+            f"You pay {pounds(person_weekly)} a week ({pounds(person_yearly)} a year). "
+            f"The council pays {pounds(council_weekly)} a week ({pounds(council_yearly)} a year). "
             "Your part is a first guess: a money check with a finance officer decides it."
         )
 

@@ -29,7 +29,7 @@ from textual.widgets import Button, Input, Static
 from ras_chat.ui.events import AnswerSubmitted, ChoicePicked, ChoicesSubmitted
 
 if TYPE_CHECKING:  # the first screen is drawn before the dialogue package is loaded
-    from ras_chat.dialogue.session import Message
+    from ras_chat.ui.shown import Said as Message  # the session's Message, or the first screen's
 
 TICKED, UNTICKED = "[x]", "[ ]"
 DIGITS = "123456789"

@@ -16,10 +16,11 @@ from rich.align import Align
 from rich.constrain import Constrain
 from rich.panel import Panel
 from rich.text import Text
+from textual.events import Resize
 from textual.widgets import RichLog
 
 if TYPE_CHECKING:  # the first screen is drawn before the dialogue package loads
-    from ras_chat.dialogue.session import Message
+    from ras_chat.ui.shown import Said as Message  # the session's Message, or the first screen's
 
 LABELS = {"assistant": "Assistant", "person": "You"}
 KIND_LABELS = {"help": "Help", "error": "Sorry", "safety": "Important", "result": "Your amount", "summary": "Your answers"}
@@ -103,7 +104,7 @@ class ChatLog(RichLog):
         if self.follow:
             self.scroll_end(animate=False, immediate=True)
 
-    def on_resize(self) -> None:
+    def on_resize(self, event: Resize) -> None:
         # a narrower log (the worker's panel opened) must wrap again: redraw, newest in view
         width = self.scrollable_content_region.width
         if width and width != self._drawn_width and self.messages:
