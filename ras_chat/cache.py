@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import Any
 
 try:  # the same SHA-256 without loading OpenSSL (hashlib's first choice, about 15 ms at start-up)
-    from _sha256 import sha256
+    from _sha256 import sha256  # type: ignore[import-not-found]  # CPython's own module: typeshed has no stub for it
 except ImportError:  # pragma: no cover - a Python built without it
     from hashlib import sha256
 
