@@ -5,6 +5,7 @@ and `reviewed` (a session with its changes replayed and the amount agreed). This
 keeps the names importable from one place.
 """
 
+from ras.models import UNABLE_WAYS
 from ras_chat.review.changes import (
     KINDS,
     MAX_AMOUNT,
@@ -34,6 +35,7 @@ __all__ = [
     "MAX_AMOUNT",
     "MAX_REASON",
     "SETTABLE",
+    "UNABLE_WAYS",
     "Change",
     "ReviewError",
     "Reviewed",

@@ -34,7 +34,7 @@ from ras_chat.review.model import (
     set_field,
     sign_off,
 )
-from ras_chat.review.text import review_lines
+from ras_chat.review.text import review_lines, urgent_lines
 from ras_chat.store.store import Store, open_store
 from ras_chat.ui.themes import hold_still
 
@@ -124,6 +124,7 @@ class ReviewApp(App[int]):
 
     TITLE = "ras-chat review"
     CSS_PATH = "review.tcss"
+    CSS = "#urgent { text-style: bold; border: heavy $error; padding: 0 1; margin-bottom: 1; }"
     ENABLE_COMMAND_PALETTE = False
     BINDINGS = [
         Binding("ctrl+s", "save", "Save change", priority=True),
@@ -145,6 +146,7 @@ class ReviewApp(App[int]):
         yield Header()
         with Horizontal(id="review-body"):
             with VerticalScroll(id="handoff", can_focus=True):
+                yield Static("", id="urgent", markup=False)
                 yield Static("", id="handoff-text", markup=False)
             with Vertical(id="side"):
                 yield Label("Make one change", classes="section")
@@ -180,8 +182,13 @@ class ReviewApp(App[int]):
         from ras_chat.exports.handoff import build_handoff
 
         h = build_handoff(details)
-        text = "\n".join(review_lines(r, who=h.session.who, flags=h.flags, what_matters=h.own_words.what_matters))
+        text = "\n".join(review_lines(r, who=h.session.who, flags=h.flags, what_matters=h.own_words.what_matters,
+                                      carer=h.carer.record if h.carer else None, stopped=h.stopped))
         self.query_one("#handoff-text", Static).update(text)
+        urgent = urgent_lines(h.flags)
+        banner = self.query_one("#urgent", Static)
+        banner.update("\n".join(urgent))
+        banner.display = bool(urgent)
         trail = [f"#{c.seq} {c.at[:16].replace('T', ' ')} {c.who}\n  {describe(c.what)}\n  why: {c.why}" for c in r.changes]
         self.query_one("#trail", Static).update("\n".join(trail) or "No changes yet.")
         self.query_one("#signoff", Button).disabled = not r.can_sign_off
