@@ -64,7 +64,7 @@ def handoff_summary(session: Session, standing: Standing | None = None) -> list[
         if standing.changed:
             lines.append(f"The first amount was {pounds(standing.first_weekly)} a week.")
         st = standing.statement
-        if st is not None and st.parts_known and st.weekly_total > 0:
+        if st is not None and st.person_weekly is not None and st.council_weekly is not None and st.weekly_total > 0:
             lines.append(
                 f"You pay {pounds(st.person_weekly)} a week. "
                 f"The council pays {pounds(st.council_weekly)} a week. This is a first guess."
@@ -74,7 +74,12 @@ def handoff_summary(session: Session, standing: Standing | None = None) -> list[
             lines.append(f"Starting amount: {pounds(alloc.weekly)} a week ({pounds(alloc.annual)} a year).")
             lines.append(f"It could be from {pounds(alloc.range.low)} to {pounds(alloc.range.high)} a week.")
             statement = session.budget_statement()
-            if statement is not None and statement.parts_known and alloc.weekly > 0:
+            if (
+                statement is not None
+                and statement.person_weekly is not None
+                and statement.council_weekly is not None
+                and alloc.weekly > 0
+            ):
                 lines.append(
                     f"You pay {pounds(statement.person_weekly)} a week. "
                     f"The council pays {pounds(statement.council_weekly)} a week. This is a first guess."

@@ -103,8 +103,8 @@ def _carer(snap: dict) -> CarerPart | None:
 def _readings(snap: dict) -> list[AnswerReading]:
     """How each answer was read, by field (the snapshot keeps them by answer key)."""
     dialogue = _dialogue_of(snap)
-    readings = snap.get("readings") if isinstance(snap.get("readings"), dict) else {}
-    answers = snap.get("answers") if isinstance(snap.get("answers"), dict) else {}
+    readings = _dict(snap.get("readings"))
+    answers = _dict(snap.get("answers"))
     out = []
     for key, r in readings.items():
         field = field_of_key(dialogue, key) if dialogue else None
@@ -125,9 +125,13 @@ def _dialogue_of(snap: dict) -> Dialogue | None:
 def snapshot_fields(snap: dict) -> dict:
     """A saved session's answers by the record field each sets (the dialogue's `sets:`),
     so nothing here reads a state's name. Empty when the dialogue cannot be read."""
-    answers = snap.get("answers") if isinstance(snap.get("answers"), dict) else {}
+    answers = _dict(snap.get("answers"))
     dialogue = _dialogue_of(snap)
     return fields_of(dialogue, answers) if dialogue else {}
+
+
+def _dict(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
 
 
 def _reviewed(details: dict) -> Reviewed | None:
@@ -185,9 +189,8 @@ def _entry(e: Any) -> dict:
 
 
 def _message(m: dict) -> TranscriptMessage:
-    known = {k: m.get(k) for k in ("role", "text", "at", "state", "kind") if m.get(k) is not None}
-    known["at"] = _text(known.get("at"))
-    return TranscriptMessage(**known, choices=list(m.get("choices") or []))
+    known: dict[str, Any] = {k: m.get(k) for k in ("role", "text", "state", "kind") if m.get(k) is not None}
+    return TranscriptMessage.model_validate({**known, "at": _text(m.get("at")), "choices": list(m.get("choices") or [])})
 
 
 def _text(value: Any) -> str | None:

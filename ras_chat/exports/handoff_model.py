@@ -16,7 +16,7 @@ from ras.charging import BudgetStatement, ChargeResult, FinanceRecord
 from ras.models import Allocation, AssessmentRecord, CarerRecord
 from ras_chat.store.errors import InvalidData
 
-HANDOFF_SCHEMA_ID = "ras-handoff/3"
+HANDOFF_SCHEMA_ID: Literal["ras-handoff/3"] = "ras-handoff/3"
 OLDER_SCHEMA_IDS = ("ras-handoff/1", "ras-handoff/2")
 """/3 adds the name the person likes to be called, `stopped`, the carer's own part and how
 each answer was read; the older ones are read as /3 with those empty."""
@@ -129,7 +129,7 @@ class MoneyPart(_Out):
 class Handoff(_Out):
     """`ras-handoff/3`."""
 
-    schema_: Literal["ras-handoff/3"] = Field(HANDOFF_SCHEMA_ID, alias="schema")
+    schema_: Literal["ras-handoff/3"] = Field(default=HANDOFF_SCHEMA_ID, alias="schema")
     exported_at: str
     generator: str = "ras-chat"
     redacted: bool = False

@@ -120,19 +120,19 @@ def _redact_money(money: MoneyPart | None) -> tuple[MoneyPart | None, list[str]]
     f = money.finance
     removed = [t for t in (f.id, f.notes) if t]
     income = []
-    for item in f.income:
-        if item.note and not _ID_LIKE.match(item.note):
-            removed.append(item.note)
-            item = item.model_copy(update={"note": REMOVED})
-        income.append(item)
+    for got in f.income:
+        if got.note and not _ID_LIKE.match(got.note):
+            removed.append(got.note)
+            got = got.model_copy(update={"note": REMOVED})
+        income.append(got)
     dre = None
     if f.dre is not None:
         dre = []
-        for item in f.dre:
-            if not _ID_LIKE.match(item.what):
-                removed.append(item.what)
-                item = item.model_copy(update={"what": REMOVED})
-            dre.append(item)
+        for spent in f.dre:
+            if not _ID_LIKE.match(spent.what):
+                removed.append(spent.what)
+                spent = spent.model_copy(update={"what": REMOVED})
+            dre.append(spent)
     finance = f.model_copy(update={"id": None, "notes": None, "income": tuple(income), "dre": None if dre is None else tuple(dre)})
     charge = money.charge
     words = sorted({w for w in removed if w}, key=len, reverse=True)

@@ -133,6 +133,7 @@ def reviewed(details: dict, *, policy_at: Any = None) -> Reviewed:
     if adjusted_record is not None and pa is not None:
         adjusted_result = calculate(adjusted_record, pa, method)
         method = adjusted_result.method
+    agreed: Decimal | None
     if override is not None:
         agreed = override
     else:

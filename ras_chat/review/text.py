@@ -47,10 +47,10 @@ def review_lines(
     out.append(f"Fluctuating: {_chg(rec.fluctuating, adj.fluctuating if adj else None)}")
     out.append("Areas (need 0-4 / risk 0-4 / unpaid support):")
     for a in AREA_IDS:
-        o, n = rec.areas.get(a), (adj.areas.get(a) if adj else None)
-        line = f"  {a:<10} {o.need} / {o.risk} / {o.unpaid_support}"
-        if n is not None and n != o:
-            line += f"   -> {n.need} / {n.risk} / {n.unpaid_support}"
+        was, now = rec.areas.get(a), (adj.areas.get(a) if adj else None)
+        line = f"  {a:<10} {was.need} / {was.risk} / {was.unpaid_support}"
+        if now is not None and now != was:
+            line += f"   -> {now.need} / {now.risk} / {now.unpaid_support}"
         out.append(line)
     target = adj or rec
     reasons = target.unable_reasons or {}

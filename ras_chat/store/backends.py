@@ -212,7 +212,7 @@ class PostgresBackend:
         row = self.conn.execute(
             "SELECT pg_try_advisory_lock(%s, hashtext(current_schema() || '/' || %s))", (_LEASE_LOCK_CLASS, session_id)
         ).fetchone()
-        return bool(row[0])
+        return bool(row is not None and row[0])
 
     def problem(self, exc: BaseException) -> StoreError | None:
         import psycopg

@@ -10,14 +10,11 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from typing import TYPE_CHECKING
 
+from ras_chat.store.base import StoreBase
 from ras_chat.store.errors import SessionBusy, SessionNotFound
 from ras_chat.store.faults import guarded
 from ras_chat.store.values import now
-
-if TYPE_CHECKING:  # pragma: no cover
-    from ras_chat.store.store import Store
 
 LEASE_IDLE_S = 2 * 3600
 """A lease held from another computer (SQLite on a shared folder) is stale after this long
@@ -50,15 +47,15 @@ def alive(pid: int | None) -> bool:
 
 
 
-class Leases:
+class Leases(StoreBase):
     """A mixin of `Store`: claiming a session and checking who holds it."""
 
-    def _lease_row(self: Store, session_id: str) -> tuple | None:
+    def _lease_row(self, session_id: str) -> tuple | None:
         return self._q(
             f"SELECT {_LEASE_COLUMNS} FROM sessions WHERE id = ?{self.dialect.for_update}", (session_id,)
         ).fetchone()
 
-    def _take_lease(self: Store, session_id: str, row: tuple | None) -> str:
+    def _take_lease(self, session_id: str, row: tuple | None) -> str:
         """Check that no other live process holds the session; return the lease's `since`.
 
         PostgreSQL: the holder keeps a session-level advisory lock on its connection, which
@@ -89,7 +86,7 @@ class Leases:
             return now()
         raise self._busy(session_id, row)
 
-    def _busy(self: Store, session_id: str, row: tuple | None) -> SessionBusy:
+    def _busy(self, session_id: str, row: tuple | None) -> SessionBusy:
         if row is None or row[0] is None:  # PostgreSQL: held, but not yet written to the row
             return SessionBusy(f"session {session_id[:8]} is being opened by another ras-chat; try again in a moment")
         _, holder, host, pid, _, since, _ = row
@@ -103,12 +100,12 @@ class Leases:
             "carry on there, or wait until it is closed"
         )
 
-    def _lease_values(self: Store, since: str) -> list:
+    def _lease_values(self, since: str) -> list:
         me = self._me
         return [me["token"], me["holder"], me["host"], me["pid"], me["start"], since, now()]
 
     @guarded
-    def claim(self: Store, session_id: str) -> None:
+    def claim(self, session_id: str) -> None:
         """Hold the session for this process (a `--resume`): refused with SessionBusy, saying
         who holds it and since when, while another live process has it. A lease whose process
         is gone (killed, crashed) is taken over."""
@@ -123,7 +120,7 @@ class Leases:
             )
         self._held.add(session_id)
 
-    def lease(self: Store, session_id: str) -> dict | None:
+    def lease(self, session_id: str) -> dict | None:
         """Who holds the session's lease (holder, pid, since), or None."""
         row = self._q(f"SELECT {_LEASE_COLUMNS} FROM sessions WHERE id = ?", (session_id,)).fetchone()
         if row is None or row[0] is None:

@@ -6,22 +6,18 @@ urgent column). A mixin of `Store`.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from ras_chat.store import schema
 from ras_chat.store.errors import NewerDatabase, ReadOnlyDatabase
 from ras_chat.store.faults import guarded
+from ras_chat.store.trail import AuditTrail
 from ras_chat.store.values import now, urgent_words
 
-if TYPE_CHECKING:  # pragma: no cover
-    from ras_chat.store.store import Store
 
-
-class Migrations:
+class Migrations(AuditTrail):
     """A mixin of `Store`."""
 
     @guarded
-    def _migrate(self: Store) -> None:
+    def _migrate(self) -> None:
         db = self._db
         current = self._current_version()
         if current == schema.LATEST:
@@ -56,7 +52,7 @@ class Migrations:
             if current < schema.URGENT_FROM <= schema.LATEST:
                 self._fill_urgent()
 
-    def _current_version(self: Store) -> int:
+    def _current_version(self) -> int:
         with self._db.read():
             if self.kind == "sqlite":
                 found = self._q("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_version'").fetchone()
@@ -67,7 +63,7 @@ class Migrations:
                 return 0
             return self._q("SELECT MAX(version) FROM schema_version").fetchone()[0] or 0
 
-    def _already_there(self: Store, statement: str) -> bool:
+    def _already_there(self, statement: str) -> bool:
         """`ALTER TABLE t ADD COLUMN c ...` when t already has c (a migration run twice)."""
         words = statement.split()
         if len(words) < 6 or [w.upper() for w in words[:2]] != ["ALTER", "TABLE"] or words[3].upper() != "ADD":
@@ -82,10 +78,10 @@ class Migrations:
         return row is not None
 
     @guarded
-    def schema_version(self: Store) -> int:
+    def schema_version(self) -> int:
         return self._q("SELECT MAX(version) FROM schema_version").fetchone()[0] or 0
 
-    def _fill_urgent(self: Store) -> None:
+    def _fill_urgent(self) -> None:
         """Migration 5: the urgent column of the sessions saved before it, from their flags."""
         for sid, body in self._q("SELECT id, snapshot FROM sessions").fetchall():
             snapshot = self._json(body)

@@ -44,7 +44,6 @@ from ras_chat.store.errors import (
 from ras_chat.store.faults import CHANGED, guarded, os_problem
 from ras_chat.store.leases import _LEASE_COLUMNS, LEASE_IDLE_S, Leases, process_start
 from ras_chat.store.migrate import Migrations
-from ras_chat.store.trail import AuditTrail
 from ras_chat.store.values import (
     STATUSES,
     SessionSummary,
@@ -64,7 +63,7 @@ _KEEP: Any = object()
 """`save_turn(record=..., result=...)` default: leave what is stored as it is."""
 
 
-class Store(Leases, Migrations, AuditTrail):
+class Store(Leases, Migrations):
     """Sessions, their transcripts and the worker's audit trail, in SQLite or PostgreSQL."""
 
     def __init__(self, target: str | os.PathLike):
@@ -98,26 +97,6 @@ class Store(Leases, Migrations, AuditTrail):
         except BaseException:
             self._db.close()
             raise
-
-    @property
-    def kind(self) -> str:
-        return self.dialect.name
-
-    @property
-    def read_only(self) -> bool:
-        """True when the database can be read but not written (a read-only file, folder or disk)."""
-        return self._db.read_only
-
-    def describe(self) -> str:
-        return redact_url(self.target) if is_postgres(self.target) else self.target
-
-    # -- plumbing --
-
-    def _q(self, sql: str, params: tuple | list = ()) -> Any:
-        return self._db.execute(self.dialect.sql(sql), params)
-
-    def _json(self, value: Any) -> Any:
-        return self.dialect.json_value(value)
 
     def close(self) -> None:
         """Give back the leases this store holds, then close (a failure to give them back is

@@ -10,7 +10,7 @@ import os
 import sqlite3
 from collections import defaultdict
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from ras_chat.store.audit import (
     GENESIS,
@@ -29,18 +29,16 @@ from ras_chat.store.audit import (
     seal_hash,
     write_head,
 )
+from ras_chat.store.base import StoreBase
 from ras_chat.store.errors import DamagedDatabase, InvalidData, SessionNotFound, StoreError
 from ras_chat.store.faults import guarded
 from ras_chat.store.values import STATUSES, is_postgres, now, redact_url, stamp
 
-if TYPE_CHECKING:  # pragma: no cover
-    from ras_chat.store.store import Store
 
-
-class AuditTrail:
+class AuditTrail(StoreBase):
     """A mixin of `Store`: seals, the audit trail, and checking both."""
 
-    def _head_settings(self: Store) -> tuple[Path, bytes | None]:
+    def _head_settings(self) -> tuple[Path, bytes | None]:
         """Where the chain head is kept (a setting, else beside the SQLite file, else in the
         data folder for a PostgreSQL address), and the HMAC key when one is configured."""
         from ras_chat.settings import Settings
@@ -66,7 +64,7 @@ class AuditTrail:
         return head, key
 
     def _seal(
-        self: Store,
+        self,
         session_id: str,
         kind: str,
         *,
@@ -106,7 +104,7 @@ class AuditTrail:
         if head:  # before the commit: after a crash the head may be one ahead, never behind
             write_head(self.head_path, seq, digest, prev_seq, prev, self._key)
 
-    def _seal_existing(self: Store) -> None:
+    def _seal_existing(self) -> None:
         """Migration 3: seal every session and audit entry written before seals existed."""
         ids = [r[0] for r in self._q("SELECT id FROM sessions ORDER BY created, id").fetchall()]
         counts = dict(self._q("SELECT id, message_count FROM sessions").fetchall())
@@ -121,14 +119,14 @@ class AuditTrail:
             write_head(self.head_path, last[0], last[1], before[0], before[1], self._key)
 
     @guarded
-    def seal_head(self: Store) -> tuple[int, str]:
+    def seal_head(self) -> tuple[int, str]:
         """(number of case record entries, hash of the newest): what the head file holds."""
         row = self._q("SELECT seq, hash FROM seals ORDER BY seq DESC LIMIT 1").fetchone()
         return (row[0], row[1]) if row else (0, GENESIS)
 
     @guarded
     def append_audit(
-        self: Store, session_id: str, *, who: str, what: dict, why: str, at: Any = None, status: str | None = None
+        self, session_id: str, *, who: str, what: dict, why: str, at: Any = None, status: str | None = None
     ) -> AuditEntry:
         """Add one worker change (who, when, what, why) to the chain and commit it.
 
@@ -168,12 +166,13 @@ class AuditTrail:
                     "UPDATE sessions SET status = ?, updated = ?, snapshot = ?, agreed_weekly = ? WHERE id = ?",
                     (status, when, self.dialect.json_param(body), None if agreed is None else str(agreed), session_id),
                 )
-            kind = what.get("kind") if isinstance(what.get("kind"), str) else "change"
+            named = what.get("kind")
+            kind = named if isinstance(named, str) else "change"
             self._seal(session_id, kind, audit=(seq, digest), at=when)
         return AuditEntry(seq, session_id, when, who.strip(), what, why.strip(), prev, digest)
 
     @guarded
-    def audit_entries(self: Store, session_id: str | None = None) -> list[AuditEntry]:
+    def audit_entries(self, session_id: str | None = None) -> list[AuditEntry]:
         sql = "SELECT seq, session_id, at, who, what, why, prev_hash, hash FROM audit"
         params: tuple = ()
         if session_id is not None:
@@ -183,7 +182,7 @@ class AuditTrail:
         return [AuditEntry(r[0], r[1], r[2], r[3], self._json(r[4]), r[5], r[6], r[7]) for r in rows]
 
     @guarded
-    def verify_audit(self: Store, session_id: str | None = None) -> list[AuditBreak]:
+    def verify_audit(self, session_id: str | None = None) -> list[AuditBreak]:
         """Every problem found; empty when intact. Checks the audit chain and the case
         record's chain entry by entry, the newest against the head file (and its HMAC when a
         key is configured), each audit entry against its seal, and the stored rows of every
@@ -247,7 +246,7 @@ class AuditTrail:
                 breaks.append(AuditBreak(0, "a stored row cannot be read (it is not valid text)", sid))
         return breaks
 
-    def _verify_session(self: Store, sid: str, seals: list[dict], sign_offs: list[dict]) -> list[AuditBreak]:
+    def _verify_session(self, sid: str, seals: list[dict], sign_offs: list[dict]) -> list[AuditBreak]:
         row = self._q(f"SELECT {SESSION_COLUMNS} FROM sessions WHERE id = ?", (sid,)).fetchone()
         if row is None:
             return [AuditBreak(0, "was removed from the database (its case record is still there)", sid)] if seals else []
@@ -282,8 +281,8 @@ class AuditTrail:
                 continue
             if first != covered + 1:
                 found.append(AuditBreak(0, f"messages {covered + 1} to {first - 1} are not in the case record", sid))
-            rows = [stored.get(n) for n in range(first, last + 1)]
-            if any(r is None for r in rows):
+            rows = [stored[n] for n in range(first, last + 1) if n in stored]
+            if len(rows) != last - first + 1:
                 found.append(AuditBreak(0, f"messages {first} to {last}: some were removed", sid))
             elif messages_digest(rows, self._json) != part.get("hash"):
                 found.append(AuditBreak(0, f"messages {first} to {last} were changed after they were saved", sid))
@@ -296,13 +295,13 @@ class AuditTrail:
         return found
 
     @guarded
-    def audit_head(self: Store) -> tuple[int, str]:
+    def audit_head(self) -> tuple[int, str]:
         """(number of entries, hash of the newest) of the worker's audit trail."""
         row = self._q("SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1").fetchone()
         return (row[0], row[1]) if row else (0, GENESIS)
 
     @guarded
-    def accept_head(self: Store) -> tuple[int, str]:
+    def accept_head(self) -> tuple[int, str]:
         """Write the head file from the database's chain as it is (after restoring a backup
         on purpose). Refused unless everything else verifies."""
         problems = [b for b in self.verify_audit() if "head file" not in b.problem]

@@ -10,6 +10,8 @@ signs off (with a confirm); ctrl+q quits.
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from textual import on
 from textual.app import App, ComposeResult
 from textual.binding import Binding
@@ -80,6 +82,10 @@ def change_from_form(what: str, value: str):
     return set_field(what, value)
 
 
+def _pounds(value: Decimal | None) -> str:
+    return "-" if value is None else pounds(value)
+
+
 class ConfirmSignOff(ModalScreen[str | None]):
     """Sign off at the agreed amount? Gives back the reason, or None when cancelled."""
 
@@ -92,7 +98,7 @@ class ConfirmSignOff(ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         r = self.review
         with Vertical(id="confirm"):
-            yield Label(f"Sign off session {r.session_id} at {pounds(r.agreed_weekly)} a week?", id="confirm-question")
+            yield Label(f"Sign off session {r.session_id} at {_pounds(r.agreed_weekly)} a week?", id="confirm-question")
             yield Label("This marks the budget as agreed. No more changes can be made after it.")
             yield Input(placeholder="Reason (required), e.g. agreed with the person on 4 May", id="signoff-reason")
             yield Static("", id="confirm-message", markup=False)
@@ -197,6 +203,9 @@ class ReviewApp(App[int]):
             pounds(r.agreed_weekly) if r.agreed_weekly is not None else "-"
         )
 
+    def _agreed(self) -> Decimal | None:
+        return self.review.agreed_weekly if self.review is not None else None
+
     def say(self, text: str, *, error: bool = False) -> None:
         msg = self.query_one("#message", Static)
         msg.update(text)
@@ -236,7 +245,7 @@ class ReviewApp(App[int]):
         self.query_one("#value", Input).value = ""
         self.query_one("#reason", Input).value = ""
         self.refresh_review()
-        self.say(f"Saved #{entry.seq}: {describe(entry.what)}. Agreed amount {pounds(self.review.agreed_weekly)}.")
+        self.say(f"Saved #{entry.seq}: {describe(entry.what)}. Agreed amount {_pounds(self._agreed())}.")
         self.query_one("#what", Select).focus()
 
     @on(Button.Pressed, "#signoff")
@@ -261,7 +270,7 @@ class ReviewApp(App[int]):
             self.say(f"Not signed off: {exc}.", error=True)
             return
         self.refresh_review()
-        self.say(f"Signed off: agreed at {pounds(self.review.agreed_weekly)} a week.")
+        self.say(f"Signed off: agreed at {_pounds(self._agreed())} a week.")
 
 
 def make_review_app(target: str, session_id: str, *, who: str | None = None, policy_at=None) -> ReviewApp:

@@ -69,11 +69,12 @@ class ResultScreen(Screen):
         eligible = self.standing.eligible if self.standing is not None else self.allocation.eligible
         if st is None or not eligible or st.weekly_total <= 0:
             return ""
-        if not st.parts_known:
+        pw, py, cw, cy = st.person_weekly, st.person_yearly, st.council_weekly, st.council_yearly
+        if not st.parts_known or pw is None or py is None or cw is None or cy is None:
             return "Your part and the council's part are not worked out yet. A money check decides."
         return (
-            f"You pay {pounds(st.person_weekly)} a week ({pounds(st.person_yearly)} a year). "
-            f"The council pays {pounds(st.council_weekly)} a week ({pounds(st.council_yearly)} a year). "
+            f"You pay {pounds(pw)} a week ({pounds(py)} a year). "
+            f"The council pays {pounds(cw)} a week ({pounds(cy)} a year). "
             "Your part is a first guess: a money check with a finance officer decides it."
         )
 
