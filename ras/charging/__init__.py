@@ -14,7 +14,7 @@ from ras.charging.questions import (
     load_questions,
 )
 from ras.charging.rules import ChargingAt, ChargingRules, load_charging_rules
-from ras.charging.statement import BudgetStatement, StatementTexts, budget_statement, load_statement_texts
+from ras.charging.statement import BudgetStatement, StatementTexts, budget_statement, load_statement_texts, standing_statement
 
 __all__ = [
     "AnswersIncomplete",
@@ -37,5 +37,6 @@ __all__ = [
     "load_charging_rules",
     "load_questions",
     "load_statement_texts",
+    "standing_statement",
     "tariff_income",
 ]

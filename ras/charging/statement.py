@@ -13,7 +13,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from ras.charging.models import ChargeResult, FreeService
+from ras.charging.calc import estimate_charge
+from ras.charging.models import ChargeResult, FinanceRecord, FreeService
 from ras.charging.rules import ChargingAt, charging_folder, validate_doc
 from ras.models import Allocation
 from ras.money import ZERO, pence, pounds
@@ -250,3 +251,31 @@ def budget_statement(
         free_services=free,
         sections=sections,
     )
+
+
+def standing_statement(
+    allocation: Allocation,
+    texts: StatementTexts,
+    *,
+    rules: ChargingAt,
+    weekly: Decimal | None = None,
+    weeks_per_year: Decimal | None = None,
+    finance: FinanceRecord | None = None,
+    charge: ChargeResult | None = None,
+) -> BudgetStatement:
+    """The statement for the amount that stands: "who pays what" in one place.
+
+    `allocation` is the result that stands (a worker's recalculated one, else the first);
+    `weekly` an amount a worker set instead, with its year at `weeks_per_year`. The
+    person's part is the stored `charge` when it was worked out on this weekly amount,
+    else estimated again from `finance` (same rules) on this amount when it was not, since a charge is
+    capped at the care cost (Care Act 2014 s.14(4)) and so depends on it.
+    """
+    if weekly is not None and pence(weekly) != pence(allocation.weekly):
+        if weeks_per_year is None:
+            raise ValueError("an amount set instead of the result needs the policy's weeks a year")
+        amount = pence(weekly)
+        allocation = allocation.model_copy(update={"weekly": amount, "annual": pence(amount * weeks_per_year)})
+    if charge is not None and finance is not None and pence(finance.care_cost) != pence(allocation.weekly):
+        charge = estimate_charge(finance.model_copy(update={"care_cost": pence(allocation.weekly)}), rules)
+    return budget_statement(allocation, charge, texts, rules=rules)

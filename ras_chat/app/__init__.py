@@ -60,6 +60,7 @@ def persistence(args: argparse.Namespace) -> Persistence:
     from pydantic import ValidationError
 
     from ras.policy import load_policy
+    from ras_chat.app.summary import note_standing
     from ras_chat.dialogue.loader import load_dialogue
     from ras_chat.dialogue.session import SessionState
     from ras_chat.store import AmbiguousSession, DamagedDatabase, SessionNotFound, open_store
@@ -92,6 +93,7 @@ def persistence(args: argparse.Namespace) -> Persistence:
             sid = store.resolve(ref)
             store.claim(sid)  # one writer per session: refused while another ras-chat has it
             saved = store.load(sid)
+            note_standing(store, sid)  # the amount that stands (agreed at sign-off), for the summary
         except SessionNotFound:
             return None
         except AmbiguousSession as exc:

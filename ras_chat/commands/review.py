@@ -105,7 +105,8 @@ def _run(args: argparse.Namespace) -> int:
                 from ras_chat.review.text import review_lines
 
                 h = build_handoff(details)
-                for line in review_lines(review, who=h.session.who, flags=h.flags, what_matters=h.own_words.what_matters):
+                for line in review_lines(review, who=h.session.who, flags=h.flags, what_matters=h.own_words.what_matters,
+                                         carer=h.carer.record if h.carer else None, stopped=h.stopped):
                     print(clean(line))
         elif changes:
             review = load_review(store, sid)

@@ -2,15 +2,34 @@
 
 from __future__ import annotations
 
-from ras.models import AREA_IDS
+from ras.eligibility import carer_eligibility
+from ras.models import AREA_IDS, CarerRecord
 from ras.money import pounds
-from ras_chat.review.model import Reviewed, describe
+from ras_chat.review.changes import describe
+from ras_chat.review.reviewed import Reviewed
 
 STATUS_TERMS = {"in_progress": "in progress", "handed_off": "handed off for review", "agreed": "agreed (signed off)"}
 
 
-def review_lines(r: Reviewed, *, who: str | None = None, flags: list[str] = (), what_matters: str | None = None) -> list[str]:
-    out = [f"Session {r.session_id}" + (f" ({who})" if who else "") + f": {STATUS_TERMS.get(r.status, r.status)}"]
+def urgent_lines(flags: list[str] | tuple[str, ...]) -> list[str]:
+    """The urgent flags ("urgent: safety: ..." in a hand-off), each as "URGENT: safety: ..."."""
+    return [f"URGENT: {f.split(': ', 1)[1]}" for f in flags if f.startswith("urgent: ")]
+
+
+def review_lines(
+    r: Reviewed,
+    *,
+    who: str | None = None,
+    flags: list[str] | tuple[str, ...] = (),
+    what_matters: str | None = None,
+    carer: CarerRecord | None = None,
+    stopped: bool = False,
+) -> list[str]:
+    """The review in professional terms: urgent flags first, then the record, the result,
+    the carer's own part (with its reg. 3 result), flags and the worker's changes."""
+    status = "stopped at a possible disclosure of harm" if stopped else STATUS_TERMS.get(r.status, r.status)
+    out = [f"Session {r.session_id}" + (f" ({who})" if who else "") + f": {status}"]
+    out += urgent_lines(flags)
     out.append(f"Policy {r.policy or '-'}, figures as of {r.as_of or '-'}, method {r.method or '-'}")
     rec, adj = r.original_record, r.adjusted_record
     if rec is None:
@@ -28,10 +47,10 @@ def review_lines(r: Reviewed, *, who: str | None = None, flags: list[str] = (), 
     out.append(f"Fluctuating: {_chg(rec.fluctuating, adj.fluctuating if adj else None)}")
     out.append("Areas (need 0-4 / risk 0-4 / unpaid support):")
     for a in AREA_IDS:
-        o, n = rec.areas.get(a), (adj.areas.get(a) if adj else None)
-        line = f"  {a:<10} {o.need} / {o.risk} / {o.unpaid_support}"
-        if n is not None and n != o:
-            line += f"   -> {n.need} / {n.risk} / {n.unpaid_support}"
+        was, now = rec.areas.get(a), (adj.areas.get(a) if adj else None)
+        line = f"  {a:<10} {was.need} / {was.risk} / {was.unpaid_support}"
+        if now is not None and now != was:
+            line += f"   -> {now.need} / {now.risk} / {now.unpaid_support}"
         out.append(line)
     target = adj or rec
     reasons = target.unable_reasons or {}
@@ -57,6 +76,7 @@ def review_lines(r: Reviewed, *, who: str | None = None, flags: list[str] = (), 
     if r.override is not None:
         out.append(f"Amount set by the worker: {pounds(r.override)}")
     out.append(f"Agreed weekly amount: {pounds(r.agreed_weekly) if r.agreed_weekly is not None else '-'}")
+    out += carer_lines(carer)
     if flags:
         out.append("Flags:")
         out += [f"  {f}" for f in flags]
@@ -70,6 +90,24 @@ def review_lines(r: Reviewed, *, who: str | None = None, flags: list[str] = (), 
     if r.why_not_sign_off() and r.signed_off is None:
         out.append(f"Cannot sign off yet: {r.why_not_sign_off()}")
     return out
+
+
+def carer_lines(carer: CarerRecord | None) -> list[str]:
+    """The carer's own assessment (Care Act s.10) and its reg. 3 result (the engine's)."""
+    if carer is None:
+        return []
+    el = carer_eligibility(carer)
+    conditions = ", ".join(f"{k.replace('_', ' ')} {_s(v)}" for k, v in el.conditions.items())
+    hours = "-" if carer.hours_caring_per_week is None else f"{carer.hours_caring_per_week:g}"
+    willing = "-" if carer.willing_to_continue is None else _s(carer.willing_to_continue)
+    return [
+        f"Carer's own assessment (Care Act s.10): eligible (reg. 3) {_s(el.eligible)} ({conditions})",
+        f"  Relationship {carer.cared_for_relationship or '-'}, {hours} hours caring a week, coping {_s(carer.coping or '-')}, "
+        f"willing to continue {willing}",
+        f"  Health at risk (reg. 3(1)(b)(i)) {_s(carer.health_at_risk)}; significant impact on wellbeing (reg. 3(1)(c)) "
+        f"{_s(carer.wellbeing_impact)}",
+        "  Outcomes not achieved (reg. 3(2)(b)): " + (", ".join(_s(o) for o in carer.unable_outcomes) or "none"),
+    ]
 
 
 def _chg(before: object, after: object) -> str:

@@ -32,7 +32,8 @@ _TABLES = {
 
 def backup_store(store: Store, path: Path) -> Path:
     from ras_chat.store.audit import GENESIS, write_head
-    from ras_chat.store.store import _create_private_file, _SqliteBackend
+    from ras_chat.store.backends import SqliteBackend
+    from ras_chat.store.files import create_private_file
 
     path = Path(os.path.expanduser(str(path)))
     head_file = Path(f"{path}.audit-head")
@@ -43,8 +44,8 @@ def backup_store(store: Store, path: Path) -> Path:
         raise StoreError(f"{path.parent}: no such folder; make it first, or choose another place")
     partial = path.with_name(f".{path.name}.partial-{os.getpid()}")
     try:
-        _create_private_file(partial)
-        if isinstance(store._db, _SqliteBackend):
+        create_private_file(partial)
+        if isinstance(store._db, SqliteBackend):
             if Path(store._db.path).resolve() == path.resolve():
                 raise StoreError(f"{path}: that is the database itself")
             dst = sqlite3.connect(str(partial))

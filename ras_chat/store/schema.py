@@ -161,14 +161,24 @@ _V3_POSTGRESQL = [
 # rate-limit them (ras_chat/store/references.py, `ras-chat web`).
 from ras_chat.store.references import MIGRATION as _V4_REFERENCES  # noqa: E402
 
+# v5: the words of a session's urgent flags (a possible disclosure of harm, a carer at
+# breaking point), beside the summary columns, so `ras-chat sessions` and the review list
+# put urgent cases first without reading every snapshot. Filled in from the flags of
+# sessions saved before v5 (`Store._fill_urgent`). Derived from the sealed snapshot, it is
+# not itself part of a seal.
+_V5_COMMON = ["ALTER TABLE sessions ADD COLUMN urgent TEXT"]
+
 MIGRATIONS: list[dict[str, list[str]]] = [
     {"*": _V1_COMMON, "sqlite": _V1_SQLITE, "postgresql": _V1_POSTGRESQL},
     {"*": _V2_COMMON, "sqlite": _V2_SQLITE, "postgresql": _V2_POSTGRESQL},
     {"*": _V3_COMMON, "sqlite": _V3_SQLITE, "postgresql": _V3_POSTGRESQL},
     _V4_REFERENCES,
+    {"*": _V5_COMMON},
 ]
 SEAL_FROM = 3
 """The migration after which the store seals what is already there."""
+URGENT_FROM = 5
+"""The migration after which the store fills in the urgent column of what is already there."""
 
 LATEST = len(MIGRATIONS)
 

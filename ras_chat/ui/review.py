@@ -10,6 +10,8 @@ signs off (with a confirm); ctrl+q quits.
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from textual import on
 from textual.app import App, ComposeResult
 from textual.binding import Binding
@@ -34,7 +36,7 @@ from ras_chat.review.model import (
     set_field,
     sign_off,
 )
-from ras_chat.review.text import review_lines
+from ras_chat.review.text import review_lines, urgent_lines
 from ras_chat.store.store import Store, open_store
 from ras_chat.ui.themes import hold_still
 
@@ -80,6 +82,10 @@ def change_from_form(what: str, value: str):
     return set_field(what, value)
 
 
+def _pounds(value: Decimal | None) -> str:
+    return "-" if value is None else pounds(value)
+
+
 class ConfirmSignOff(ModalScreen[str | None]):
     """Sign off at the agreed amount? Gives back the reason, or None when cancelled."""
 
@@ -92,7 +98,7 @@ class ConfirmSignOff(ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         r = self.review
         with Vertical(id="confirm"):
-            yield Label(f"Sign off session {r.session_id} at {pounds(r.agreed_weekly)} a week?", id="confirm-question")
+            yield Label(f"Sign off session {r.session_id} at {_pounds(r.agreed_weekly)} a week?", id="confirm-question")
             yield Label("This marks the budget as agreed. No more changes can be made after it.")
             yield Input(placeholder="Reason (required), e.g. agreed with the person on 4 May", id="signoff-reason")
             yield Static("", id="confirm-message", markup=False)
@@ -124,6 +130,7 @@ class ReviewApp(App[int]):
 
     TITLE = "ras-chat review"
     CSS_PATH = "review.tcss"
+    CSS = "#urgent { text-style: bold; border: heavy $error; padding: 0 1; margin-bottom: 1; }"
     ENABLE_COMMAND_PALETTE = False
     BINDINGS = [
         Binding("ctrl+s", "save", "Save change", priority=True),
@@ -145,6 +152,7 @@ class ReviewApp(App[int]):
         yield Header()
         with Horizontal(id="review-body"):
             with VerticalScroll(id="handoff", can_focus=True):
+                yield Static("", id="urgent", markup=False)
                 yield Static("", id="handoff-text", markup=False)
             with Vertical(id="side"):
                 yield Label("Make one change", classes="section")
@@ -180,8 +188,13 @@ class ReviewApp(App[int]):
         from ras_chat.exports.handoff import build_handoff
 
         h = build_handoff(details)
-        text = "\n".join(review_lines(r, who=h.session.who, flags=h.flags, what_matters=h.own_words.what_matters))
+        text = "\n".join(review_lines(r, who=h.session.who, flags=h.flags, what_matters=h.own_words.what_matters,
+                                      carer=h.carer.record if h.carer else None, stopped=h.stopped))
         self.query_one("#handoff-text", Static).update(text)
+        urgent = urgent_lines(h.flags)
+        banner = self.query_one("#urgent", Static)
+        banner.update("\n".join(urgent))
+        banner.display = bool(urgent)
         trail = [f"#{c.seq} {c.at[:16].replace('T', ' ')} {c.who}\n  {describe(c.what)}\n  why: {c.why}" for c in r.changes]
         self.query_one("#trail", Static).update("\n".join(trail) or "No changes yet.")
         self.query_one("#signoff", Button).disabled = not r.can_sign_off
@@ -189,6 +202,9 @@ class ReviewApp(App[int]):
         self.sub_title = f"{self.session_id}: {r.status.replace('_', ' ')}, {said} " + (
             pounds(r.agreed_weekly) if r.agreed_weekly is not None else "-"
         )
+
+    def _agreed(self) -> Decimal | None:
+        return self.review.agreed_weekly if self.review is not None else None
 
     def say(self, text: str, *, error: bool = False) -> None:
         msg = self.query_one("#message", Static)
@@ -229,7 +245,7 @@ class ReviewApp(App[int]):
         self.query_one("#value", Input).value = ""
         self.query_one("#reason", Input).value = ""
         self.refresh_review()
-        self.say(f"Saved #{entry.seq}: {describe(entry.what)}. Agreed amount {pounds(self.review.agreed_weekly)}.")
+        self.say(f"Saved #{entry.seq}: {describe(entry.what)}. Agreed amount {_pounds(self._agreed())}.")
         self.query_one("#what", Select).focus()
 
     @on(Button.Pressed, "#signoff")
@@ -254,7 +270,7 @@ class ReviewApp(App[int]):
             self.say(f"Not signed off: {exc}.", error=True)
             return
         self.refresh_review()
-        self.say(f"Signed off: agreed at {pounds(self.review.agreed_weekly)} a week.")
+        self.say(f"Signed off: agreed at {_pounds(self._agreed())} a week.")
 
 
 def make_review_app(target: str, session_id: str, *, who: str | None = None, policy_at=None) -> ReviewApp:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -11,7 +13,11 @@ from textual.widgets import DataTable, Footer, Static
 from ras.charging import BudgetStatement
 from ras.models import Allocation
 from ras.money import pounds
+from ras_chat.app.summary import standing_for
 from ras_chat.ui.widgets.chat import ChatLog
+
+if TYPE_CHECKING:  # pragma: no cover
+    from ras_chat.review.standing import Standing
 
 
 class ResultScreen(Screen):
@@ -20,7 +26,9 @@ class ResultScreen(Screen):
 
     Computes nothing: the parts come from the session's budget statement (worked out by the
     dialogue layer from its stored charge estimate), given as `statement`. Without one the
-    screen shows the amount only.
+    screen shows the amount only. For a resumed session whose amount a worker agreed or
+    changed, `standing` (default: the one kept on resume, `ras_chat.app.summary`) is the
+    amount shown, with its own statement, beside the first figures.
     """
 
     BINDINGS = [Binding("escape", "app.pop_screen", "Back to the chat")]
@@ -32,32 +40,47 @@ class ResultScreen(Screen):
     }
     """
 
-    def __init__(self, allocation: Allocation, reference: str, statement: BudgetStatement | None = None) -> None:
+    def __init__(
+        self,
+        allocation: Allocation,
+        reference: str,
+        statement: BudgetStatement | None = None,
+        standing: Standing | None = None,
+    ) -> None:
         super().__init__()
         self.allocation = allocation
         self.reference = reference
+        self.standing = standing if standing is not None else standing_for(reference)
+        if self.standing is not None and self.standing.statement is not None:
+            statement = self.standing.statement
         self.statement = statement
+
+    def title_text(self) -> str:
+        s = self.standing
+        if s is not None and s.eligible:
+            said = "Your agreed amount" if s.agreed else "The amount a worker set"
+            return f"{said}: {pounds(s.weekly)} a week"
+        return f"Your starting amount: {pounds(self.allocation.weekly)} a week"
 
     def parts_text(self) -> str:
         """Who pays what, from the budget statement: the person's and the council's parts
         when the money part gave an estimate, else that they are not worked out yet."""
         st = self.statement
-        if st is None or not self.allocation.eligible or st.weekly_total <= 0:
+        eligible = self.standing.eligible if self.standing is not None else self.allocation.eligible
+        if st is None or not eligible or st.weekly_total <= 0:
             return ""
-        parts = (st.person_weekly, st.person_yearly, st.council_weekly, st.council_yearly)
-        if not st.parts_known or any(p is None for p in parts):
+        pw, py, cw, cy = st.person_weekly, st.person_yearly, st.council_weekly, st.council_yearly
+        if not st.parts_known or pw is None or py is None or cw is None or cy is None:
             return "Your part and the council's part are not worked out yet. A money check decides."
-        person_weekly, person_yearly, council_weekly, council_yearly = (p for p in parts if p is not None)
         return (
-            f"You pay {pounds(person_weekly)} a week ({pounds(person_yearly)} a year). "
-            f"The council pays {pounds(council_weekly)} a week ({pounds(council_yearly)} a year). "
+            f"You pay {pounds(pw)} a week ({pounds(py)} a year). "
+            f"The council pays {pounds(cw)} a week ({pounds(cy)} a year). "
             "Your part is a first guess: a money check with a finance officer decides it."
         )
 
     def compose(self) -> ComposeResult:
-        a = self.allocation
         with Vertical(id="result"):
-            yield Static(f"Your starting amount: {pounds(a.weekly)} a week", id="result-title")
+            yield Static(self.title_text(), id="result-title", markup=False)
             yield ChatLog(id="explanation", follow=False)  # read from the top
             yield DataTable(id="amounts", cursor_type="row", zebra_stripes=False)
             parts = self.parts_text()
@@ -84,4 +107,10 @@ class ResultScreen(Screen):
         table.add_row("Total a week", pounds(a.weekly), "", key="weekly")
         table.add_row("Total a year", pounds(a.annual), "", key="annual")
         table.add_row("Range a week", f"{pounds(a.range.low)} to {pounds(a.range.high)}", "It can go up or down", key="range")
+        s = self.standing
+        if s is not None and s.eligible and s.changed:
+            said = "Agreed with a worker" if s.agreed else "Set by a worker"
+            table.add_row("Agreed a week" if s.agreed else "Now a week", pounds(s.weekly), said, key="standing-weekly")
+            if s.annual is not None:
+                table.add_row("Agreed a year" if s.agreed else "Now a year", pounds(s.annual), "", key="standing-annual")
         table.focus()
