@@ -1,7 +1,7 @@
 """A cache of what start-up works out from files, keyed by the files' contents.
 
 Two things are kept, in the user cache folder (`platformdirs.user_cache_dir("ras-chat")`,
-or `RAS_CHAT_CACHE_DIR`; tests point it at a temporary folder):
+or `RAS_CHAT_CACHE_DIR`, as the command's settings say; tests point it at a temporary folder):
 
 - the parsed and validated dialogue and policy (`install()` wraps the two loaders, so
   every `load_dialogue` / `load_policy` in this process reads from it);
@@ -43,9 +43,13 @@ _CODE_FOLDERS = (
 _CODE_FILES = (_ROOT.parent / "ras" / "models.py", Path(__file__).resolve())
 
 
-def cache_dir() -> Path:
-    """Where entries are kept: `RAS_CHAT_CACHE_DIR`, or the user cache folder."""
-    chosen = os.environ.get(CACHE_ENV)
+def cache_dir(chosen: str | None = None) -> Path:
+    """Where entries are kept: `chosen`, else the command's `RAS_CHAT_CACHE_DIR`
+    (`ras_chat.environment`), else the user cache folder."""
+    if chosen is None:
+        from ras_chat.environment import quick
+
+        chosen = quick().cache_dir
     if chosen:
         return Path(chosen)
     from platformdirs import user_cache_dir

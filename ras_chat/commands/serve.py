@@ -285,9 +285,9 @@ def run(args: argparse.Namespace) -> int:
         )
     visitors = args.visitors
     if visitors is None:
-        from ras_chat.settings import Settings
+        from ras_chat.environment import current
 
-        visitors = Settings().serve_visitors
+        visitors = current().serve_visitors
     if visitors < 1:
         print(f"ras-chat serve: --visitors must be 1 or more, not {visitors}", file=sys.stderr)
         return EXIT_BAD_INPUT

@@ -628,9 +628,9 @@ class Store:
     def _head_settings(self) -> tuple[Path, bytes | None]:
         """Where the chain head is kept (a setting, else beside the SQLite file, else in the
         data folder for a PostgreSQL address), and the HMAC key when one is configured."""
-        from ras_chat.settings import Settings
+        from ras_chat.environment import current
 
-        settings = Settings()
+        settings = current()
         if settings.audit_head:
             head = Path(os.path.expanduser(str(settings.audit_head)))
         elif is_postgres(self.target):
@@ -1302,7 +1302,7 @@ def _weekly(result: dict | None) -> str | None:
 def open_store(target: str | os.PathLike | None = None) -> Store:
     """The store at `target` (a file path or a postgresql:// address); default from Settings."""
     if target is None:
-        from ras_chat.settings import Settings
+        from ras_chat.environment import current
 
-        target = Settings().database()
+        target = current().database()
     return Store(target)

@@ -8,7 +8,6 @@ did to the session and hands the session's replies and state to the screens.
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 import threading
 from collections.abc import Awaitable, Callable
@@ -491,9 +490,10 @@ def run_app(args: argparse.Namespace, *, after: bool = True) -> int:
     at once and is built in the background; otherwise (the first start, files or code
     changed, `--resume`) it is built first, so a broken file or database is said before
     anything is drawn, and its first screen is kept for next time."""
+    from ras_chat.environment import quick
     from ras_chat.ui import first as first_screen
 
-    theme = getattr(args, "theme", None) or os.environ.get("RAS_CHAT_THEME") or "default"
+    theme = getattr(args, "theme", None) or quick().theme
     try:
         theme_name(theme)
     except ValueError as exc:
