@@ -113,7 +113,9 @@ def persistence(args: argparse.Namespace) -> Persistence:
             ) from None
 
     def resume_hint(session: Session) -> str:
-        return f"Your answers are saved. To carry on later, type: {resume_command(args, session)}"
+        from ras_chat.dialogue.catalogue import say
+
+        return say("plain.resume", command=resume_command(args, session))
 
     return Persistence(on_turn=on_turn, load=load, resume_hint=resume_hint)
 

@@ -5,7 +5,8 @@
   also trains the understanding models and lists answers with too few examples and
   examples the model reads as another answer (notes: they do not fail the check);
 - `text` prints every person-facing string, one a line (for plain-English review and
-  translation);
+  translation): the dialogue's, its examples file's and the message catalogues'
+  (`--where` says where each comes from: a key, or a catalogue file and key);
 - `graph` prints a Mermaid diagram of the state machine;
 - `understand --question Q "text"` prints what would be read from an answer (value or
   values, how sure, what would be done, the safety level, and why); `--batch FILE.jsonl
@@ -96,28 +97,31 @@ def run(args: argparse.Namespace) -> int:
         return 0
     session = _sample_session(dialogue, policy)
     if args.action == "text":
-        from ras_chat.dialogue.text import person_lines
+        from ras_chat.dialogue.text import catalogue_lines, person_lines
 
         for item in person_lines(dialogue, session):
             print(f"{item.where}\t{item.text}" if args.where else item.text)
         for where, text in _examples_for(dialogue, args.examples).person_lines():
             print(f"{where}\t{text}" if args.where else text)
+        for item in catalogue_lines():
+            print(f"{item.where}\t{item.text}" if args.where else item.text)
         return 0
-    from ras_chat.dialogue.check import check
+    from ras_chat.dialogue.check import check, check_catalogues
     from ras_chat.dialogue.text import person_lines, reading_grade
 
     problems = [f"{dialogue.path}: {p}" for p in check(dialogue, session)]
     problems += _example_line_problems(dialogue, args.examples)
+    problems += [f"{name}: {p}" for name, p in check_catalogues()]
     for p in problems:
         print(p, file=sys.stderr)
     grade = reading_grade([i.text for i in person_lines(dialogue, session)])
     notes = _example_notes(dialogue, session, args.examples)
     if problems:
-        print(f"ras-chat dialogue check: {len(problems)} problem(s) in {dialogue.path}", file=sys.stderr)
+        print(f"ras-chat dialogue check: {len(problems)} problem(s) in {dialogue.path} or the files beside it", file=sys.stderr)
         return EXIT_PROBLEMS
     print(
         f"{dialogue.path}: ok: {len(dialogue.states)} states, all reachable, every path ends; "
-        f"reading grade {grade:.1f} (Flesch-Kincaid)"
+        f"reading grade {grade:.1f} (Flesch-Kincaid); the message catalogues: ok"
     )
     for n in notes:
         print(f"note: {n}")

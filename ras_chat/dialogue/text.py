@@ -16,6 +16,9 @@ from ras_chat.dialogue.loader import Dialogue
 from ras_chat.dialogue.match import normalise
 
 MAX_SENTENCE_WORDS = 25
+MAX_READING_GRADE = 5.0
+"""The highest Flesch-Kincaid grade (`reading_grade`) a file's person-facing text may have:
+US grade 4 to 5 is a reading age of about 9 to 10."""
 
 JARGON: tuple[str, ...] = (
     "eligibility", "eligible", "ineligible", "outcome", "outcomes", "domain", "domains",
@@ -84,6 +87,20 @@ def person_lines(dialogue: Dialogue, session=None) -> Iterator[Line]:
                         yield Line(f"policy choices ({state.choices_from})", o.label)
 
 
+def catalogue_lines(language: str = "en") -> Iterator[Line]:
+    """Every text of the message catalogues (ras-chat's and the engine's), with its file and key."""
+    from ras_chat.dialogue.catalogue import catalogues
+
+    for c in catalogues(language):
+        for key, text in c.items():
+            yield Line(f"{catalogue_name(c)}:{key}", text)
+
+
+def catalogue_name(catalogue) -> str:
+    """`dialogues/messages.en.yaml` or `ras/messages.en.yaml`."""
+    return f"{catalogue.path.parent.name}/{catalogue.path.name}"
+
+
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 _PLACEHOLDER = re.compile(r"\{[a-z_]+\}")
 
@@ -108,8 +125,10 @@ def jargon_in(text: str, jargon: tuple[str, ...] = JARGON) -> list[str]:
     return [j for j in jargon if f" {normalise(j)} " in padded]
 
 
-def reading_grade(lines: list[str]) -> float:
+def reading_grade(lines: list[str] | str) -> float:
     """Flesch-Kincaid grade of all the lines together (textstat), placeholders read as "your home".
+
+    The one measure of reading age in ras-chat: `dialogue check` and the tests use it alike.
 
     Syllables are counted with textstat's Pyphen hyphenation for British English ("en-GB"):
     textstat's default also wants NLTK's CMU dictionary, which it downloads on first use;
@@ -117,6 +136,8 @@ def reading_grade(lines: list[str]) -> float:
     """
     from textstat.textstat import textstatistics
 
+    if isinstance(lines, str):
+        lines = [lines]
     ts = textstatistics()
     ts.set_lang("en-GB")
     # each line is read as ending a sentence (a choice label has no full stop of its own)
