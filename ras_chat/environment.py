@@ -53,7 +53,13 @@ def read_quick() -> Quick:
         value = os.environ.get(name, "")
         if value:
             values[f.name] = value
-    return Quick(**values)  # type: ignore[arg-type]  # every field is a str (or None)
+    return Quick(
+        policy=values.get("policy", Quick.policy),
+        dialogue=values.get("dialogue"),
+        theme=values.get("theme", Quick.theme),
+        cache_dir=values.get("cache_dir"),
+        term=values.get("term", Quick.term),
+    )
 
 
 _settings: Settings | None = None

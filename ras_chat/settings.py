@@ -65,7 +65,7 @@ class Settings(BaseSettings):
     saved until the person has answered)."""
     web_secret: SecretStr | None = None
     """`RAS_CHAT_WEB_SECRET`: `ras-chat web`: the secret every process signs its cookies with."""
-    term: str = Field("", validation_alias=AliasChoices("TERM"))
+    term: str = Field(default="", validation_alias=AliasChoices("TERM"))
     """`TERM`: `dumb` means plain line mode."""
 
     def resolved_data_dir(self) -> Path:

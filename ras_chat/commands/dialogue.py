@@ -177,8 +177,8 @@ def _understand(args: argparse.Namespace) -> int:
     u = _examples_for(dialogue, args.examples)
     session = _sample_session(dialogue, getattr(args, "policy", None) or "example")
 
+    items: list[tuple[str, str, str | None]] = []
     if args.batch:
-        items = []
         try:
             stream = sys.stdin if args.batch == "-" else open(args.batch, encoding="utf-8")
         except OSError as exc:
@@ -193,7 +193,7 @@ def _understand(args: argparse.Namespace) -> int:
                     raise DataFileError(args.batch, f"not a JSON object ({exc.msg})", line=n) from None
                 if not isinstance(row, dict) or not isinstance(row.get("text"), str) or not isinstance(row.get("question", question_arg), str):
                     raise DataFileError(args.batch, 'each line needs "question" and "text" (text)', line=n)
-                items.append((row.get("question", question_arg), row["text"], row.get("area", args.area)))
+                items.append((str(row.get("question", question_arg)), row["text"], row.get("area", args.area)))  # a str: checked above
     else:
         if not question_arg or text_arg is None:
             print('ras-chat dialogue understand: give --question Q and the answer, e.g. --question areas.health.need "a lot"', file=sys.stderr)

@@ -7,8 +7,10 @@ condition, action and choice provider a file names must be in the registry.
 from __future__ import annotations
 
 import functools
+from collections.abc import Mapping
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 from pydantic import ValidationError
 
@@ -79,7 +81,7 @@ class Dialogue:
         return f"Dialogue({self.id!r}, {str(self.path)!r})"
 
 
-def _plain(err: dict) -> str:
+def _plain(err: Mapping[str, Any]) -> str:
     if err.get("type") == "extra_forbidden":
         return "unknown key (misspelt, or in the wrong place?)"
     if err.get("type") == "missing":

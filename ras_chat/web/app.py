@@ -161,7 +161,7 @@ class WebApp:
         if isinstance(got, Response):
             return got
         visitor, form = got
-        if visitor.session_id is None:
+        if visitor is None or visitor.session_id is None:
             return self.redirect("/")
         known = await self.in_thread(self.work.turn, visitor.session_id, form.get("turn"), lambda s: action(s, form))
         return self.redirect("/question" if known else "/")
@@ -186,7 +186,7 @@ class WebApp:
         if isinstance(got, Response):
             return got
         visitor, _ = got
-        if visitor.session_id is None:
+        if visitor is None or visitor.session_id is None:
             return self.redirect("/")
         reference = await self.in_thread(self.work.save, visitor.session_id)
         if reference is None:
@@ -283,7 +283,8 @@ class WebApp:
         return self.plain_page(request, "not_found_title", "not_found_line", 405)
 
 
-def create_app(config: WebConfig | None = None) -> Starlette:
+def create_app(config: WebConfig | None = None) -> Guard:
+    """The ASGI application (the pages behind `Guard`); its `state.web` is the WebApp."""
     config = config or WebConfig()
     web = WebApp(config)
     routes = [
