@@ -30,6 +30,7 @@ from ras_chat.dialogue.machine import SAFETY_STATE
 from ras_chat.dialogue.match import normalise
 from ras_chat.dialogue.render import SESSION_VARIABLES
 from ras_chat.dialogue.text import (
+    CATALOGUE_PLACEHOLDER_WORDS,
     MAX_READING_GRADE,
     MAX_SENTENCE_WORDS,
     catalogue_name,
@@ -266,7 +267,7 @@ def check_catalogues(language: str = "en") -> list[tuple[str, Problem]]:
             for word in jargon_in(text):
                 out.append((name, Problem("jargon", key, f"`{word}` is a word people may not know: {text!r}", line)))
             for sentence in sentences(text):
-                n = words(sentence)
+                n = words(sentence, CATALOGUE_PLACEHOLDER_WORDS, other=1)
                 if n > MAX_SENTENCE_WORDS:
                     out.append((name, Problem("sentence-length", key, f"{n} words (at most {MAX_SENTENCE_WORDS}): {sentence!r}", line)))
             try:

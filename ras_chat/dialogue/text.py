@@ -115,8 +115,22 @@ _PLACEHOLDER_WORDS = {"{area}": 6, "{first_area}": 6, "{outcome}": 9, "{suggeste
 """`{money_intro}` is whole sentences of its own (the money question list's intro, checked there)."""
 
 
-def words(sentence: str) -> int:
-    return len(_PLACEHOLDER.sub(lambda m: " w" * _PLACEHOLDER_WORDS.get(m.group(0), 3), sentence).split())
+CATALOGUE_PLACEHOLDER_WORDS = {
+    "{things}": 13, "{parts}": 13, "{items}": 9, "{what}": 5, "{who}": 9, "{rule}": 2, "{name}": 6, "{label}": 6, "{area}": 6,
+    "{outcome}": 9, "{group}": 4, "{service}": 4, "{need_words}": 6, "{risk_words}": 6, "{command}": 5,
+    "{why}": 0, "{these}": 0, "{cost_text}": 0, "{change}": 0,
+}  # fmt: skip
+"""How many words a catalogue placeholder may stand for; any other (an amount, a number,
+a date) is one word. `{why}`, `{these}`, `{cost_text}` and `{change}` are whole sentences of
+their own (`{why}` in the letter is a worker's reason, in their words)."""
+
+
+def words(sentence: str, placeholder_words: dict[str, int] | None = None, other: int = 3) -> int:
+    """Words in a sentence, a placeholder counted as the words it may stand for; signs such
+    as + - = are not words."""
+    table = _PLACEHOLDER_WORDS if placeholder_words is None else placeholder_words
+    filled = _PLACEHOLDER.sub(lambda m: " w" * table.get(m.group(0), other), sentence)
+    return sum(1 for token in filled.split() if any(ch.isalnum() for ch in token))
 
 
 def jargon_in(text: str, jargon: tuple[str, ...] = JARGON) -> list[str]:

@@ -64,7 +64,7 @@ def letter_blocks(h: Handoff) -> list[Block]:
         out.append(Block("h2", say("letter.changes_heading")))
         out.append(Block("p", say("letter.changes_intro")))
         out.append(
-            Block("ul", items=[say("letter.change", what=what_words(a.what), why=a.why) for a in h.audit if a.what.get("kind") != "sign_off"])
+            Block("ul", items=[say("letter.change", change=what_words(a.what), why=a.why) for a in h.audit if a.what.get("kind") != "sign_off"])
         )
     out.append(Block("h2", say("letter.next_heading")))
     out += [Block("p", line) for line in lines("letter.next")]
