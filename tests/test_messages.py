@@ -22,15 +22,21 @@ PERSON_FACING = [
     "ras/engine.py",
     "ras/eligibility.py",
     "ras/methods",
+    "ras/charging/calc.py",
+    "ras/charging/statement.py",
+    "ras/charging/models.py",
     "ras_chat/exports/letter.py",
     "ras_chat/exports/blocks.py",
     "ras_chat/app/summary.py",
     "ras_chat/plain.py",
     "ras_chat/web",
 ]
-"""Modules whose strings a person reads (the engine's explanations, the letter, the plain
-mode, the web pages). The worker's summary (`exports/summary.py`), the review and
-training screens are for staff and may keep their professional sentences in code."""
+"""Modules whose strings a person reads (the engine's explanations and charge estimate, the
+letter, the plain mode, the end-of-conversation summary, the web pages). Not scanned: the
+worker's summary (`exports/summary.py`), the review and training screens, and the flags a
+session raises for the worker (`ras_chat/dialogue/turns.py`, `registry.py`): those are for
+staff and may keep their professional sentences in code. The conversation's own words are
+in the dialogue file (`ras-chat dialogue check` reads them there)."""
 
 ALLOWED = {
     ("ras/engine.py", "points (In Control / Hartlepool allocation tables)"): "method names for the finance staff's `ras` command",
