@@ -121,11 +121,18 @@ def run(args: argparse.Namespace) -> int:
         return EXIT_PROBLEMS
     print(
         f"{dialogue.path}: ok: {len(dialogue.states)} states, all reachable, every path ends; "
-        f"reading grade {grade:.1f} (Flesch-Kincaid); the message catalogues: ok"
+        f"reading grade {grade:.1f} (Flesch-Kincaid); the message catalogues: ok ({_catalogue_grades()})"
     )
     for n in notes:
         print(f"note: {n}")
     return 0
+
+
+def _catalogue_grades() -> str:
+    from ras_chat.dialogue.catalogue import catalogues
+    from ras_chat.dialogue.text import catalogue_name, reading_grade
+
+    return ", ".join(f"{catalogue_name(c)} grade {reading_grade([t for _k, t in c.items()]):.1f}" for c in catalogues())
 
 
 def _example_line_problems(dialogue, examples: str | None) -> list[str]:
