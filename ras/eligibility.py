@@ -5,22 +5,15 @@ The reason is given in plain words a person can follow; `rule` says where it com
 
 from __future__ import annotations
 
-from ras.models import OUTCOME_IDS, AssessmentRecord, CarerRecord, Eligibility
+from ras.messages import engine_messages, say
+from ras.models import CARER_OUTCOME_IDS, OUTCOME_IDS, AssessmentRecord, CarerRecord, Eligibility
 from ras.policy.model import PolicyAt
 
 ADULT_RULE = "Care and Support (Eligibility Criteria) Regulations 2015, reg. 2"
 CARER_RULE = "Care and Support (Eligibility Criteria) Regulations 2015, reg. 3"
 
-CARER_OUTCOME_WORDS = {
-    "child_care": "looking after a child",
-    "caring_for_others": "caring for other people",
-    "home_habitable": "keeping your home clean and safe to live in",
-    "nutrition": "eating well",
-    "relationships": "seeing family and friends",
-    "work_education": "work, learning or helping out",
-    "community_services": "getting out to shops and places nearby",
-    "recreation": "having time for yourself",
-}
+CARER_OUTCOME_WORDS = {o: say(f"eligibility.carer_outcomes.{o}") for o in CARER_OUTCOME_IDS}
+"""The reg. 3(2) outcomes in a person's words (`ras/messages.en.yaml`, `eligibility.carer_outcomes`)."""
 
 
 def _listing(items: list[str]) -> str:
@@ -28,20 +21,20 @@ def _listing(items: list[str]) -> str:
         return ""
     if len(items) == 1:
         return items[0]
-    return ", ".join(items[:-1]) + " and " + items[-1]
+    return ", ".join(items[:-1]) + f" {say('eligibility.and')} " + items[-1]
 
 
 def _these(items: list[str], limit: int = 20) -> str:
     """A short sentence naming the things: as many as fit in `limit` words, then how many more."""
     if len(" ".join(items).split()) + len(items) <= limit:
-        return f"They are {_listing(items)}."
+        return say("eligibility.they_are", things=_listing(items))
     shown: list[str] = []
     for item in items:
         if len(" ".join([*shown, item]).split()) + len(shown) + 4 > limit:
             break
         shown.append(item)
     shown = shown or items[:1]
-    return f"They include {', '.join(shown)} and {len(items) - len(shown)} more."
+    return say("eligibility.they_include", things=", ".join(shown), more=len(items) - len(shown))
 
 
 def adult_eligibility(record: AssessmentRecord, policy: PolicyAt) -> Eligibility:
@@ -59,26 +52,20 @@ def adult_eligibility(record: AssessmentRecord, policy: PolicyAt) -> Eligibility
     # in the regulation's order, whatever order they were given in: the same answers, the same words
     names = [policy.outcomes[o].person_name for o in OUTCOME_IDS if o in record.unable_outcomes]
     if all(conditions.values()):
-        sentences = [
-            f"You told us about {count} everyday things that are hard for you.",
-            _these(names),
-            "This comes from your health or a disability.",
-            "It is having a big effect on your life.",
-            "So the law says the council should help to meet these needs.",
-        ]
+        sentences = engine_messages().lines("eligibility.adult.eligible", count=count, these=_these(names))
     else:
-        sentences = ["From what you told us, the council is not likely to pay for support right now."]
+        sentences = [say("eligibility.adult.not_eligible")]
         if not record.impairment:
-            sentences.append("The help you need does not seem to come from an illness, a disability or your health.")
+            sentences.append(say("eligibility.adult.no_illness"))
         if count < needed:
-            sentences.append(f"The law asks for at least {needed} everyday things you cannot do without help.")
+            sentences.append(say("eligibility.adult.too_few", needed=needed))
             if count == 0:
-                sentences.append("We did not hear of any.")
+                sentences.append(say("eligibility.adult.none_heard"))
             else:
-                sentences.append(f"We heard of {count}: {_listing(names)}.")
+                sentences.append(say("eligibility.adult.heard", count=count, things=_listing(names)))
         if not record.wellbeing_impact:
-            sentences.append("It does not seem to be having a big effect on your life right now.")
-        sentences += ["A worker will check this with you.", "You can still get advice and help to find support near you."]
+            sentences.append(say("eligibility.adult.no_impact"))
+        sentences += engine_messages().lines("eligibility.adult.next")
     return Eligibility(eligible=all(conditions.values()), conditions=conditions, reason=" ".join(sentences), rule=ADULT_RULE)
 
 
@@ -98,23 +85,19 @@ def carer_eligibility(record: CarerRecord) -> Eligibility:
     if all(conditions.values()):
         sentences = []
         if record.health_at_risk:
-            sentences.append("You told us that caring is putting your own health at risk.")
+            sentences.append(say("eligibility.carer.health"))
         if names:
-            sentences.append(f"Caring makes {len(names)} everyday things hard for you.")
+            sentences.append(say("eligibility.carer.things", count=len(names)))
             sentences.append(_these(names))
-        sentences += [
-            "This is having a big effect on your life.",
-            "So the law says the council should help you as a carer.",
-            "This is true even if the person you care for does not get help.",
-        ]
+        sentences += engine_messages().lines("eligibility.carer.eligible")
     else:
-        sentences = ["From what you told us, the council is not likely to pay for carer support right now."]
+        sentences = [say("eligibility.carer.not_eligible")]
         if not record.needs_from_caring:
-            sentences.append("The help you need does not seem to come from caring for someone.")
+            sentences.append(say("eligibility.carer.not_from_caring"))
         if not second:
-            sentences.append("We did not hear that caring puts your health at risk or stops you doing everyday things.")
+            sentences.append(say("eligibility.carer.no_risk"))
         if not record.wellbeing_impact:
-            sentences.append("It does not seem to be having a big effect on your life right now.")
-        sentences += ["A worker will check this with you.", "They can tell you about other help for carers."]
+            sentences.append(say("eligibility.carer.no_impact"))
+        sentences += engine_messages().lines("eligibility.carer.next")
     reason = " ".join(sentences)
     return Eligibility(eligible=all(conditions.values()), conditions=conditions, reason=reason, rule=CARER_RULE)

@@ -10,6 +10,7 @@ from decimal import Decimal
 from types import MappingProxyType
 
 from ras.eligibility import adult_eligibility
+from ras.messages import say
 from ras.methods import bands, costed, grid, points
 from ras.methods.base import MethodResult, built, element, step
 from ras.models import AREA_IDS, Allocation, AssessmentRecord, Eligibility, MoneyRange, Step
@@ -38,16 +39,10 @@ def _reference_cost(record: AssessmentRecord, policy: PolicyAt, method: str, res
 
 def _not_eligible(policy: PolicyAt) -> MethodResult:
     """Every element 0.00, and one step saying there is no amount (spec section 4)."""
-    why = "No amount, because the council is not likely to pay for support right now."
+    why = say("total.not_eligible_part")
     return MethodResult(
         elements=[element(policy.areas, a, ZERO, why) for a in AREA_IDS],
-        steps=[
-            step(
-                "total.not_eligible",
-                "So there is no amount of money to show. Your answers are saved, and a worker will look at them with you.",
-                ZERO,
-            )
-        ],
+        steps=[step("total.not_eligible", say("total.not_eligible"), ZERO)],
     )
 
 
@@ -57,15 +52,10 @@ def _money_steps(weekly: Decimal, fluctuating: bool, policy: PolicyAt) -> tuple[
     annual = pence(weekly * general.weeks_per_year)
     low = pence(weekly * general.range_low)
     high = pence(weekly * (general.range_high_fluctuating if fluctuating else general.range_high))
-    if fluctuating:
-        range_text = (
-            f"Your needs change from week to week, so the range is wider: from {pounds(low)} to {pounds(high)} a week."
-        )
-    else:
-        range_text = f"The real amount may be a bit more or less: from about {pounds(low)} to {pounds(high)} a week."
+    range_text = say("total.range_fluctuating" if fluctuating else "total.range", low=pounds(low), high=pounds(high))
     steps = [
-        step("total.weekly", f"Added up, that is {pounds(weekly)} a week.", weekly),
-        step("total.annual", f"Over a year of {general.weeks_per_year} weeks, that is {pounds(annual)}.", annual),
+        step("total.weekly", say("total.weekly", weekly=pounds(weekly)), weekly),
+        step("total.annual", say("total.annual", weeks=general.weeks_per_year, annual=pounds(annual)), annual),
         step("total.range", range_text),
     ]
     return annual, built(MoneyRange, low=low, high=high), steps
@@ -80,26 +70,12 @@ def _totals(record: AssessmentRecord, policy: PolicyAt, method: str, result: Met
     reference_cost = _reference_cost(record, policy, method, result)
     shortfall = max(ZERO, reference_cost - weekly)
     steps = list(money_steps)
-    cost_text = f"We also worked out what the support might cost if the council arranged it: {pounds(reference_cost)} a week."
+    cost_text = say("sufficiency.cost", cost=pounds(reference_cost))
     if shortfall > 0:
-        steps.append(
-            step(
-                "sufficiency.shortfall",
-                f"{cost_text} That is {pounds(shortfall)} more than your amount, so a worker will check that the money is enough.",
-                shortfall,
-            )
-        )
+        steps.append(step("sufficiency.shortfall", say("sufficiency.shortfall", cost_text=cost_text, shortfall=pounds(shortfall)), shortfall))
     else:
-        steps.append(step("sufficiency.ok", f"{cost_text} Your amount is not less than that."))
-    steps.append(
-        policy.memo(
-            ("step", "total.starting_point"),
-            lambda: step(
-                "total.starting_point",
-                "This is a starting point, not a final answer. It can go up or down when you plan your support with a worker.",
-            ),
-        )
-    )
+        steps.append(step("sufficiency.ok", say("sufficiency.ok", cost_text=cost_text)))
+    steps.append(policy.memo(("step", "total.starting_point"), lambda: step("total.starting_point", say("total.starting_point"))))
     totals = {
         "weekly": weekly,
         "annual": annual,

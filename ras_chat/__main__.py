@@ -11,7 +11,9 @@ import argparse
 import importlib
 import pkgutil
 import sys
+from typing import NoReturn
 
+from ras_chat.environment import read_quick, using
 from ras_chat.startup import pause_collector, resume_collector
 
 EXIT_BAD_INPUT = 2
@@ -64,7 +66,7 @@ class _NotJustOptions(Exception):
 
 
 class _OptionsOnly(argparse.ArgumentParser):
-    def error(self, message: str):  # type: ignore[override]
+    def error(self, message: str) -> NoReturn:
         raise _NotJustOptions(message)
 
 
@@ -99,12 +101,16 @@ def main(argv: list[str] | None = None) -> int:
     try:
         args = conversation_args(argv) or build_parser().parse_args(argv)
         try:
-            if args.func is None:
+            if args.func is None:  # a conversation: its first screen comes before pydantic is loaded
                 from ras_chat.conversation import run_conversation
 
-                return run_conversation(args)
+                with using(read_quick()):
+                    return run_conversation(args)
             resume_collector()
-            return args.func(args)
+            from ras_chat.settings import read
+
+            with using(read()):  # read once, here; the layers below are given it
+                return args.func(args)
         except KeyboardInterrupt:
             return 130
         except BrokenPipeError:  # e.g. piped into head, which stopped reading: not an error
@@ -112,9 +118,10 @@ def main(argv: list[str] | None = None) -> int:
             return 0
         except Exception as exc:
             from ras.policy import DataFileError
+            from ras_chat.settings import SettingsError
             from ras_chat.store.errors import StoreError
 
-            if not isinstance(exc, (DataFileError, StoreError)):
+            if not isinstance(exc, (DataFileError, SettingsError, StoreError)):
                 raise
             print(f"ras-chat: {exc}", file=sys.stderr)
             return EXIT_BAD_INPUT

@@ -1,7 +1,7 @@
 """A cache of what start-up works out from files, keyed by the files' contents.
 
 Two things are kept, in the user cache folder (`platformdirs.user_cache_dir("ras-chat")`,
-or `RAS_CHAT_CACHE_DIR`; tests point it at a temporary folder):
+or `RAS_CHAT_CACHE_DIR`, as the command's settings say; tests point it at a temporary folder):
 
 - the parsed and validated dialogue and policy (`install()` wraps the two loaders, so
   every `load_dialogue` / `load_policy` in this process reads from it);
@@ -47,9 +47,13 @@ _CODE_FOLDERS = (
 _CODE_FILES = (_ROOT.parent / "ras" / "models.py", Path(__file__).resolve())
 
 
-def cache_dir() -> Path:
-    """Where entries are kept: `RAS_CHAT_CACHE_DIR`, or the user cache folder."""
-    chosen = os.environ.get(CACHE_ENV)
+def cache_dir(chosen: str | None = None) -> Path:
+    """Where entries are kept: `chosen`, else the command's `RAS_CHAT_CACHE_DIR`
+    (`ras_chat.environment`), else the user cache folder."""
+    if chosen is None:
+        from ras_chat.environment import quick
+
+        chosen = quick().cache_dir
     if chosen:
         return Path(chosen)
     from platformdirs import user_cache_dir
@@ -187,8 +191,8 @@ def disk_cached(kind: str, load: Callable[[str, int], Any], expected: type) -> C
             pass
         return value
 
-    cached.__wrapped__ = load  # type: ignore[attr-defined]
-    cached.ras_chat_cached = True  # type: ignore[attr-defined]
+    setattr(cached, "__wrapped__", load)  # noqa: B010  # the loaders' usual name for the function wrapped
+    setattr(cached, "ras_chat_cached", True)  # noqa: B010
     return cached
 
 
@@ -202,9 +206,9 @@ def install() -> None:
         (dialogue_loader, "dialogue", dialogue_loader.Dialogue),
         (policy_loader, "policy", policy_loader.Policy),
     ):
-        current = module._load
+        current = getattr(module, "_load")  # noqa: B009  # each loader's private, module-level `_load`
         if not getattr(current, "ras_chat_cached", False):
-            module._load = disk_cached(kind, current, expected)
+            setattr(module, "_load", disk_cached(kind, current, expected))  # noqa: B010
 
 
 def uninstall() -> None:
@@ -213,6 +217,6 @@ def uninstall() -> None:
     from ras_chat.dialogue import loader as dialogue_loader
 
     for module in (dialogue_loader, policy_loader):
-        current = module._load
+        current = getattr(module, "_load")  # noqa: B009
         if getattr(current, "ras_chat_cached", False):
-            module._load = current.__wrapped__
+            setattr(module, "_load", current.__wrapped__)  # noqa: B010

@@ -10,9 +10,10 @@ module only picks the front end, so it stands with the commands.
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from typing import TYPE_CHECKING, TextIO
+
+from ras_chat.environment import quick
 
 if TYPE_CHECKING:  # loaded when needed: the app draws its first screen without them
     from ras_chat.app import Persistence
@@ -23,7 +24,7 @@ EXIT_BAD_INPUT = 2
 def wants_plain(args: argparse.Namespace, stdin: TextIO, stdout: TextIO) -> bool:
     if getattr(args, "plain", False):
         return True
-    if os.environ.get("TERM", "") == "dumb":
+    if quick().term == "dumb":
         return True
     try:
         return not (stdin.isatty() and stdout.isatty())
@@ -42,10 +43,10 @@ def run_conversation(
     stdout = stdout or sys.stdout
     if not wants_plain(args, stdin, stdout):
         try:
-            from ras_chat.ui.app import run_app  # type: ignore[import-not-found]
-        except ImportError:
-            run_app = None
-        if run_app is not None:
+            from ras_chat.ui.app import run_app
+        except ImportError:  # a build without the Textual app
+            pass
+        else:
             return run_app(args)
     from ras_chat.app import make_session, persistence
     from ras_chat.plain import run_plain

@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterable
 from typing import TextIO
 
 from ras_chat.app.summary import handoff_summary
+from ras_chat.dialogue.catalogue import say
 from ras_chat.dialogue.session import Message, Session
 
 OnTurn = Callable[[Session, list[Message]], None]
@@ -92,12 +93,7 @@ def run_plain(
             line = "\ufffd\n"
         if line == "":  # end of input: stop, keep what we have, say how to carry on
             stdout.write("\n")
-            emit(
-                [
-                    "Assistant: We will stop here for now.",
-                    f"Assistant: {resume_hint}" if resume_hint else "Assistant: Your answers were not saved this time, so next time we will start again.",
-                ]
-            )
+            emit([f"Assistant: {say('plain.stopped')}", f"Assistant: {resume_hint or say('plain.not_saved')}"])
             return 0
         replies = session.send(clean_line(line))
         if echo:  # the words as the session kept them: control characters removed

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
 from decimal import Decimal
 from pathlib import Path
 
@@ -133,21 +132,14 @@ def _sentences(body: str) -> list[str]:
     return [p for p in parts if p.strip(" -.")]
 
 
-def _syllables(word: str) -> int:
-    word = re.sub(r"[^a-z]", "", word.lower())
-    groups = re.findall(r"[aeiouy]+", word)
-    count = len(groups) - (1 if word.endswith("e") and not word.endswith("le") and len(groups) > 1 else 0)
-    return max(1, count)
-
-
 def test_statement_reading_age_is_about_nine(allocation, rules, texts):
-    """Flesch-Kincaid grade (vowel-group syllables; textstat needs an NLTK download)."""
+    """Flesch-Kincaid grade, with the one function `ras-chat dialogue check` uses (textstat)."""
+    from ras_chat.dialogue.text import MAX_READING_GRADE, reading_grade
+
     body = budget_statement(allocation, None, texts, rules=rules).text()
-    sentences = _sentences(body)
-    words = [w for s in sentences for w in s.split() if re.search(r"[a-z]", w, re.I)]
-    grade = 0.39 * len(words) / len(sentences) + 11.8 * sum(map(_syllables, words)) / len(words) - 15.59
+    grade = reading_grade(_sentences(body))
     # grade 4 to 5 is a reading age of about 9 to 10
-    assert grade <= 5, grade
+    assert grade <= MAX_READING_GRADE, grade
     print(f"statement grade {grade:.1f}")
 
 

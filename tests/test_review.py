@@ -10,6 +10,7 @@ import pytest
 from store_helpers import seed_from_plan
 
 from ras_chat.__main__ import main
+from ras_chat.dialogue.text import MAX_READING_GRADE, reading_grade
 from ras_chat.exports.handoff import SCHEMA_FILE, Handoff, build_handoff, handoff_schema_text, redact
 from ras_chat.exports.letter import letter_blocks, letter_markdown
 from ras_chat.review import (
@@ -308,18 +309,8 @@ def test_the_letter_with_review_changes_still_reads_at_about_age_nine(db, farzan
     )
     assert "Now it is £480.00 a week." in ours
     assert h.budget.weekly_total == 480  # the statement is for the agreed amount
-    assert _grade(ours) <= 5.0
+    assert reading_grade(ours) <= MAX_READING_GRADE  # the one measure `dialogue check` uses
     assert max(len(s.split()) for s in ours.split(".")) <= 15
-
-
-def _grade(text: str) -> float:
-    """Flesch-Kincaid grade with vowel-group syllables (as tests/test_store_export.py)."""
-    import re
-
-    sentences = [s for s in re.split(r"[.!?]+", text) if s.strip()]
-    words = re.findall(r"[A-Za-z']+", text)
-    syllables = sum(max(1, len(re.findall(r"[aeiouy]+", w.lower())) - (w.lower().endswith("e") and len(w) > 3)) for w in words)
-    return 0.39 * len(words) / len(sentences) + 11.8 * syllables / len(words) - 15.59
 
 
 def test_sessions_lists_the_agreed_amount_after_sign_off_with_the_first_beside_it(db, farzana, capsys):

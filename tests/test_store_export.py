@@ -10,6 +10,7 @@ import pytest
 from store_helpers import message, sample_record, sample_result, snapshot
 
 from ras_chat.__main__ import main
+from ras_chat.dialogue.text import MAX_READING_GRADE, reading_grade
 from ras_chat.exports.fhir import questionnaire_response
 from ras_chat.exports.handoff import SCHEMA_FILE, Handoff, build_handoff, handoff_schema, handoff_schema_text, redact
 from ras_chat.exports.letter import letter_blocks, letter_html, letter_markdown
@@ -107,16 +108,6 @@ def test_redact_removes_names_and_free_text_but_keeps_choices_and_figures(tmp_pa
     assert h.audit[0].what == {"field": "areas.health.need", "from": 3, "to": 4}
 
 
-def _grade(text: str) -> float:
-    """Flesch-Kincaid grade with vowel-group syllables (textstat needs an NLTK download)."""
-    import re
-
-    sentences = [s for s in re.split(r"[.!?]+", text) if s.strip()]
-    words = re.findall(r"[A-Za-z']+", text)
-    syllables = sum(max(1, len(re.findall(r"[aeiouy]+", w.lower())) - (w.lower().endswith("e") and len(w) > 3)) for w in words)
-    return 0.39 * len(words) / len(sentences) + 11.8 * syllables / len(words) - 15.59
-
-
 def test_the_letter_for_the_person_reads_at_about_age_nine(tmp_path):
     with open_store(tmp_path / "s.db") as store:
         h = handoff_for(store, finished_session(store))
@@ -130,7 +121,7 @@ def test_the_letter_for_the_person_reads_at_about_age_nine(tmp_path):
         if b.kind == "p" and b.text not in engine_text | statement_text and not b.text.startswith(("Dear", "Hello"))
     ]
     text = " ".join(ours)
-    assert _grade(text) <= 5.0  # US grade 4-5 is about age 9-10
+    assert reading_grade(text) <= MAX_READING_GRADE  # the one measure `dialogue check` uses: US grade 4-5 is about age 9-10
     assert max(len(s.split()) for s in text.split(".")) <= 15
     for word in ("allocation", "eligib", "assessment", "indicative", "reablement"):
         assert word not in text.lower()

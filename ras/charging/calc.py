@@ -34,33 +34,22 @@ from ras.charging.models import (
     FreeService,
 )
 from ras.charging.rules import MIG_FIGURES, ChargingAt
+from ras.messages import say
 from ras.methods.base import step
 from ras.models import Step
 from ras.money import ZERO, pence, pounds
 
-AGE_WORDS = {"under-25": "under 25", "25-pension": "25 or over, under pension age", "pension": "over pension age"}
-HOUSEHOLD_WORDS = {"single": "on your own", "couple": "part of a couple"}
+AGE_WORDS = {age: say(f"charge.ages.{age}") for age in ("under-25", "25-pension", "pension")}
+HOUSEHOLD_WORDS = {household: say(f"charge.households.{household}") for household in ("single", "couple")}
 
-NOTE = (
-    "This is an estimate. It is not a decision. "
-    "A money check with a finance officer works out what you really pay."
-)
+NOTE = say("charge.note")
 
-FIGURE_WORDS = {
-    "mig_single_under_25": "for a single person under 25",
-    "mig_single_25_to_pension": "for a single person 25 or over",
-    "mig_single_pension": "for a single person over pension age",
-    "mig_lone_parent": "for a parent on their own",
-    "mig_couple_each": "for each person in a couple",
-    "mig_couple_pension_each": "for each person in a couple over pension age",
-    "mig_child": "for each child who lives with you",
-    "disability_premium": "extra because you get a disability benefit",
-    "enhanced_disability_premium": "more because you get the highest rate",
-    "disability_premium_couple_each": "extra because you get a disability benefit",
-    "enhanced_disability_premium_couple_each": "more because you get the highest rate",
-    "carer_premium": "extra because you get Carer's Allowance",
-}
-"""What each part of the minimum income guarantee is for, in plain words."""
+FIGURE_WORDS = {name: say(f"charge.figures.{name}") for name in (
+    "mig_single_under_25", "mig_single_25_to_pension", "mig_single_pension", "mig_lone_parent", "mig_couple_each",
+    "mig_couple_pension_each", "mig_child", "disability_premium", "enhanced_disability_premium",
+    "disability_premium_couple_each", "enhanced_disability_premium_couple_each", "carer_premium",
+)}  # fmt: skip
+"""What each part of the minimum income guarantee is for, in plain words (`ras/messages.en.yaml`)."""
 
 
 def tariff_income(capital: Decimal, rules: ChargingAt) -> Decimal:
@@ -117,7 +106,7 @@ def mig_parts(record: FinanceRecord, rules: ChargingAt) -> tuple[list[tuple[str,
         parts.append(("mig_child", rules.figure("mig_child"), record.children))
     disability, enhanced, carer = premiums_due(record)
     if pension_tier and (disability or carer):
-        notes.append("People over pension age get a higher amount to live on instead of the extra amounts.")
+        notes.append(say("charge.pension_instead"))
     elif not pension_tier:
         couple = record.household == "couple"
         if disability:
@@ -157,17 +146,11 @@ def _general_figures(rules: ChargingAt, names: list[str]) -> list[FigureUsed]:
 
 def _figure_notes(rules: ChargingAt, figures: list[FigureUsed]) -> list[str]:
     notes = []
-    year = rules.year or "this year"
+    year = rules.year or say("charge.this_year")
     if rules.out_of_date:
-        notes.append(
-            f"These figures are for {year}. They may be out of date: new figures start each April. "
-            "A finance officer will use the right ones."
-        )
+        notes.append(say("charge.out_of_date", year=year))
     if any(f.status != "confirmed" for f in figures):
-        notes.append(
-            f"Some figures for {year} are our best guess, because we could not check the official ones. "
-            "A finance officer will use the right ones."
-        )
+        notes.append(say("charge.best_guess", year=year))
     return notes
 
 
@@ -216,11 +199,10 @@ def estimate_charge(record: FinanceRecord, rules: ChargingAt) -> ChargeResult:
     if record.capital > rules.capital_upper_limit:
         steps.append(step(
             "charge.capital_above_upper",
-            f"Your savings are {pounds(record.capital)}. That is more than {pounds(rules.capital_upper_limit)}. "
-            f"So you pay the full cost of your care: {pounds(cost)} a week.",
+            say("charge.capital_above_upper", capital=pounds(record.capital), upper=pounds(rules.capital_upper_limit), cost=pounds(cost)),
             cost,
         ))
-        steps.append(step("charge.total", f"You pay {pounds(cost)} a week. The council pays {pounds(ZERO)}.", cost))
+        steps.append(step("charge.total", say("charge.full_cost_total", cost=pounds(cost), nothing=pounds(ZERO)), cost))
         return ChargeResult(
             capital_band="above_upper_limit", tariff_income=None, assessable_income=counted,
             disregarded_income=disregarded, mig=None, housing_costs=housing, dre=ZERO, dre_source="none",
@@ -234,23 +216,28 @@ def estimate_charge(record: FinanceRecord, rules: ChargingAt) -> ChargeResult:
         band: CapitalBand = "below_lower_limit"
         steps.append(step(
             "charge.capital_below_lower",
-            f"Your savings are {pounds(record.capital)}. Savings up to {pounds(rules.capital_lower_limit)} "
-            f"are not counted. So your savings add {pounds(ZERO)}.",
+            say("charge.capital_below_lower", capital=pounds(record.capital), lower=pounds(rules.capital_lower_limit), nothing=pounds(ZERO)),
             ZERO,
         ))
     else:
         band = "between_limits"
         steps.append(step(
             "charge.tariff_income",
-            f"Your savings are {pounds(record.capital)}. That is {pounds(record.capital - rules.capital_lower_limit)} "
-            f"more than {pounds(rules.capital_lower_limit)}. For each {pounds(rules.tariff_step)} or part of it, "
-            f"we count {pounds(rules.tariff_per_step)} a week. That is {pounds(tariff)} a week.",
+            say(
+                "charge.tariff_income",
+                capital=pounds(record.capital),
+                over=pounds(record.capital - rules.capital_lower_limit),
+                lower=pounds(rules.capital_lower_limit),
+                step=pounds(rules.tariff_step),
+                per_step=pounds(rules.tariff_per_step),
+                tariff=pounds(tariff),
+            ),
             tariff,
         ))
 
-    text = f"Your income that counts is {pounds(counted)} a week."
+    text = say("charge.income", counted=pounds(counted))
     if disregarded:
-        text += f" We did not count {pounds(disregarded)} a week (like wages or the mobility part of a benefit)."
+        text += say("charge.disregarded", disregarded=pounds(disregarded))
     steps.append(step("charge.income", text, counted))
 
     # minimum income guarantee (reg. 7)
@@ -261,28 +248,27 @@ def estimate_charge(record: FinanceRecord, rules: ChargingAt) -> ChargeResult:
     words: list[str] = []
     for name, value, count in parts:
         if value is None:
-            when = f" in force on {rules.as_of}"
-            what = "minimum income figure" if name.startswith("mig_") else "figure for the extra amount"
-            missing.append(
-                f"We do not have the {what}{when} for people {who} ({MIG_FIGURES[name].split(':')[0]}). "
-                "We will not guess it. A finance officer will use the right figure."
-            )
+            what = say("charge.missing_mig") if name.startswith("mig_") else say("charge.missing_premium")
+            missing.append(say("charge.missing_figure", what=what, date=rules.as_of, who=who, rule=MIG_FIGURES[name].split(":")[0]))
             mig = None
             continue
         figures.append(_figure_used(rules, name, value))
         if mig is not None:
             mig += value * count
-        words.append(f"{count} x {pounds(value)} {FIGURE_WORDS[name]}" if count > 1 else f"{pounds(value)} {FIGURE_WORDS[name]}")
+        if count > 1:
+            words.append(say("charge.figure_times", count=count, amount=pounds(value), what=FIGURE_WORDS[name]))
+        else:
+            words.append(say("charge.figure", amount=pounds(value), what=FIGURE_WORDS[name]))
     if mig is not None:
         mig = pence(mig)
-        steps.append(step("charge.mig", f"You keep at least {pounds(mig)} a week to live on ({' + '.join(words)}).", mig))
+        steps.append(step("charge.mig", say("charge.mig", mig=pounds(mig), parts=" + ".join(words)), mig))
 
     if housing:
         items = [(HOUSING_WORDS[h.kind], h.weekly) for h in record.housing if h.weekly]
         if record.housing_costs:
-            items.insert(0, ("rent, mortgage interest and council tax", record.housing_costs))
-        listed = ", ".join(f"{pounds(v)} {w}" for w, v in items)
-        steps.append(step("charge.housing", f"You also keep {pounds(housing)} a week for your home ({listed}).", housing))
+            items.insert(0, (say("charge.housing_costs"), record.housing_costs))
+        listed = ", ".join(say("charge.housing_item", amount=pounds(v), what=w) for w, v in items)
+        steps.append(step("charge.housing", say("charge.housing", housing=pounds(housing), items=listed), housing))
 
     # disability-related spending: only where a disability benefit is counted (Sch. 1 para 4)
     benefit_counted = any(
@@ -294,48 +280,37 @@ def estimate_charge(record: FinanceRecord, rules: ChargingAt) -> ChargeResult:
     dre_source: DreSource = "none"
     if not benefit_counted:
         if record.dre:
-            notes.append(
-                "We did not take off your extra costs of disability, because no disability benefit is counted "
-                "as your income. A finance officer can check this with you."
-            )
+            notes.append(say("charge.dre_not_counted"))
     elif record.dre is not None:
         dre = pence(sum((i.weekly for i in record.dre), ZERO))
         dre_source = "itemised"
         if record.dre:
             steps.append(step(
                 "charge.dre_itemised",
-                f"You keep {pounds(dre)} a week for extra costs of your disability "
-                f"({', '.join(i.what for i in record.dre)}).",
+                say("charge.dre_itemised", dre=pounds(dre), items=", ".join(i.what for i in record.dre)),
                 dre,
             ))
     elif rules.dre_default is None:
-        missing.append("We do not have a standard figure for extra costs of disability. A finance officer will ask you about them.")
+        missing.append(say("charge.dre_no_default"))
     else:
         dre, dre_source = pence(rules.dre_default), "default"
         figures += _general_figures(rules, ["dre_default"])
         steps.append(step(
             "charge.dre_default",
-            f"You get a disability benefit, so you keep {pounds(dre)} a week for extra costs of your disability. "
-            "If your costs are more, tell the finance officer.",
+            say("charge.dre_default", dre=pounds(dre)),
             dre,
         ))
 
     if record.benefit in (None, "none") and not record.disability_premium and any(
         i.kind == "pip_daily_living" and i.weekly > 0 for i in record.income
     ) and record.schema_ != "ras-finance/1":
-        notes.append(
-            "You told us how much you get for daily living, but not which benefit it is. "
-            "You may keep more. A finance officer will check."
-        )
+        notes.append(say("charge.which_benefit"))
     if record.children >= 5:
-        notes.append(f"We counted {record.children} children. If more children live with you, tell the finance officer.")
+        notes.append(say("charge.children", children=record.children))
     notes += _figure_notes(rules, figures)
 
     if mig is None:
-        steps.append(step(
-            "charge.unknown",
-            "We cannot work out your part yet, because a figure is missing. A money check will work it out.",
-        ))
+        steps.append(step("charge.unknown", say("charge.unknown")))
         return ChargeResult(
             capital_band=band, tariff_income=tariff, assessable_income=counted, disregarded_income=disregarded,
             mig=None, housing_costs=housing, dre=dre, dre_source=dre_source, left_after_allowances=None,
@@ -350,19 +325,18 @@ def estimate_charge(record: FinanceRecord, rules: ChargingAt) -> ChargeResult:
         charge = cost
     steps.append(step(
         "charge.left",
-        f"{pounds(counted)} income + {pounds(tariff)} from savings - {pounds(mig)} to live on - "
-        f"{pounds(housing)} for your home - {pounds(dre)} for extra disability costs = {pounds(left)} a week."
-        + (" That is less than nothing, so you pay nothing." if left < 0 else ""),
+        say("charge.left", counted=pounds(counted), tariff=pounds(tariff), mig=pounds(mig), housing=pounds(housing), dre=pounds(dre), left=pounds(left))
+        + (say("charge.less_than_nothing") if left < 0 else ""),
         left,
     ))
     if capped:
         steps.append(step(
             "charge.capped",
-            f"That is more than your care costs the council. You never pay more than that: {pounds(cost)} a week.",
+            say("charge.capped", cost=pounds(cost)),
             cost,
         ))
     council = pence(care_cost - charge)
-    steps.append(step("charge.total", f"You pay {pounds(charge)} a week. The council pays {pounds(council)} a week.", charge))
+    steps.append(step("charge.total", say("charge.total", charge=pounds(charge), council=pounds(council)), charge))
     return ChargeResult(
         capital_band=band, tariff_income=tariff, assessable_income=counted, disregarded_income=disregarded,
         mig=mig, housing_costs=housing, dre=dre, dre_source=dre_source, left_after_allowances=left,

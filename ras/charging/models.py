@@ -13,6 +13,7 @@ from typing import Annotated, Final, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from ras.messages import say
 from ras.models import Step
 
 Money = Annotated[Decimal, Field(ge=0, max_digits=12, decimal_places=2)]
@@ -81,15 +82,8 @@ HousingKind = Literal[
     "ground_rent", "mortgage_interest_and_charges",
 ]
 HOUSING_KINDS: tuple[str, ...] = HousingKind.__args__  # type: ignore[attr-defined]
-HOUSING_WORDS = {
-    "rent_and_council_tax": "rent and council tax",
-    "rent": "rent",
-    "council_tax": "council tax",
-    "mortgage_interest": "mortgage interest",
-    "service_charges": "service charges",
-    "ground_rent": "ground rent",
-    "mortgage_interest_and_charges": "mortgage interest, service charges and ground rent",
-}
+HOUSING_WORDS = {kind: say(f"charge.housing_kinds.{kind}") for kind in HOUSING_KINDS}
+"""Each housing cost in plain words (`ras/messages.en.yaml`)."""
 MAX_CHILDREN = 20
 
 

@@ -16,6 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 from ras.charging.calc import estimate_charge
 from ras.charging.models import ChargeResult, FinanceRecord, FreeService
 from ras.charging.rules import ChargingAt, charging_folder, validate_doc
+from ras.messages import say
 from ras.models import Allocation
 from ras.money import ZERO, pence, pounds
 from ras.policy.model import Reference
@@ -45,14 +46,11 @@ class Texts(_Strict):
     estimate: str
     can_change: str
     free_heading: str
-    no_direct_payment: str = (
-        "A direct payment is money the council pays to you. "
-        "The council does not pay for your care now, so there is no direct payment to ask for."
-    )
+    no_direct_payment: str = Field(default_factory=lambda: say("statement.no_direct_payment"))
     """Said instead of the direct payment lines when the council's part is £0 (s.31 needs one)."""
-    figures_year: str = "This first guess uses the money figures for {year}."
+    figures_year: str = Field(default_factory=lambda: say("statement.figures_year", year="{year}"))
     """Which charging year the person's part was worked out with."""
-    figures_may_be_old: str = "These figures may be out of date. New ones start each April."
+    figures_may_be_old: str = Field(default_factory=lambda: say("statement.figures_may_be_old"))
     """Said when the date is on or after 6 April following the latest figures."""
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 from decimal import Decimal
 from functools import partial
 
+from ras.messages import say
 from ras.methods.base import MethodResult, element, step
 from ras.models import AREA_IDS, AreaAnswer, AssessmentRecord, Element, Step
 from ras.money import ZERO, pence, pounds
@@ -29,8 +30,7 @@ def band_for(score: int, policy: PolicyAt) -> tuple[BandRule, Decimal]:
 def _area_score(policy: PolicyAt, area: str, answer: AreaAnswer) -> Step:
     return step(
         "bands.area_score",
-        f"{policy.areas[area].person_name}: help needed {answer.need} + risk without help {answer.risk}"
-        f" = {answer.need + answer.risk}.",
+        say("bands.area_score", name=policy.areas[area].person_name, need=answer.need, risk=answer.risk, score=answer.need + answer.risk),
     )
 
 
@@ -62,22 +62,10 @@ def _shares(
     band_words = policy.bands.band_names[rule.band]
     steps = []
     if rule.band == "none" or total == ZERO:
-        steps.append(step("bands.band", f"Your score is {score}. That is {band_words}, so there is no amount.", ZERO))
+        steps.append(step("bands.band", say("bands.no_amount", score=score, band=band_words), ZERO))
     else:
-        steps.append(
-            step(
-                "bands.band",
-                f"Your score is {score} out of 32. That puts you in the {band_words} group, "
-                f"which gives {pounds(total)} a week.",
-                total,
-            )
-        )
-        steps.append(
-            step(
-                "bands.share",
-                "We share this amount between the parts of your life, by how much each part scored.",
-            )
-        )
+        steps.append(step("bands.band", say("bands.band", score=score, band=band_words, amount=pounds(total)), total))
+        steps.append(step("bands.share", say("bands.share")))
     # each area's share, rounded; the last non-zero area takes the rounding difference
     elements: list[Element] = []
     last_nonzero = max((i for i, a in enumerate(AREA_IDS) if parts[a]), default=None)
@@ -94,15 +82,10 @@ def _shares(
         if not explain:
             why = ""
         elif amount:
-            why = f"{parts[area]} of your {score} points, so {parts[area]}/{score} of the {band_words} amount."
+            why = say("bands.share_why", part=parts[area], score=score, band=band_words)
         else:
-            why = f"No points for {name.lower()}, so no share of the amount."
+            why = say("bands.no_share_why", area=name.lower())
         elements.append(element(policy.areas, area, amount, why))
     if total and helped:
-        steps.append(
-            step(
-                "bands.carers_separate",
-                "Help from family or friends does not change your group. Carers can have their own talk about their own needs.",
-            )
-        )
+        steps.append(step("bands.carers_separate", say("bands.carers_separate")))
     return tuple(elements), steps, rule.band

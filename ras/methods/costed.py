@@ -9,6 +9,7 @@ from __future__ import annotations
 from decimal import Decimal
 from functools import partial
 
+from ras.messages import say
 from ras.methods.base import MethodResult, element, step
 from ras.models import AREA_IDS, AreaAnswer, AssessmentRecord, Element, Step
 from ras.money import ZERO, number, pence, pounds
@@ -22,18 +23,18 @@ def _area(policy: PolicyAt, area: str, answer: AreaAnswer) -> tuple[Element, Ste
     name = policy.areas[area].person_name
     hours = table.hours_by_need[area][answer.need]
     if hours == 0:
-        why = f"No help needed with {name.lower()}, so no hours."
-        return element(policy.areas, area, ZERO, why), step("costed.area", f"{name}: no hours needed.", ZERO)
+        why = say("costed.no_hours_why", area=name.lower())
+        return element(policy.areas, area, ZERO, why), step("costed.area", say("costed.no_hours", name=name), ZERO)
     cut = table.support_reduction[answer.unpaid_support]
     paid_hours = hours * (ONE - cut)
     service = table.area_service[area]
     rate = table.service_rates[service]
     amount = pence(paid_hours * rate)
-    text = f"{name}: about {number(hours)} hours a week."
+    text = say("costed.hours", name=name, hours=number(hours))
     if cut:
-        text += f" Family or friends cover {number(cut * 100)}% of them, so {number(paid_hours)} hours."
-    text += f" At {pounds(rate)} an hour for {table.service_names[service]}: {pounds(amount)}."
-    why = f"{number(paid_hours)} hours a week at {pounds(rate)} an hour ({table.service_names[service]})."
+        text += say("costed.helped", cut=number(cut * 100), paid_hours=number(paid_hours))
+    text += say("costed.rate", rate=pounds(rate), service=table.service_names[service], amount=pounds(amount))
+    why = say("costed.why", paid_hours=number(paid_hours), rate=pounds(rate), service=table.service_names[service])
     return element(policy.areas, area, amount, why), step("costed.area", text, amount)
 
 
@@ -47,8 +48,5 @@ def compute(record: AssessmentRecord, policy: PolicyAt, explain: bool = True) ->
         steps.append(area_step)
     if not explain:
         return MethodResult(elements)
-    start = step(
-        "costed.start",
-        "We work out how many hours of support a week each part of your life needs, and what those hours cost.",
-    )
+    start = step("costed.start", say("costed.start"))
     return MethodResult(elements, [start, *steps])

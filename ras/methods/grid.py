@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from functools import partial
 
+from ras.messages import say
 from ras.methods.base import MethodResult, element, step
 from ras.models import AREA_IDS, AreaAnswer, AssessmentRecord, Element, Step
 from ras.money import ZERO, number, pence, pounds
@@ -19,22 +20,16 @@ def _area(policy: PolicyAt, area: str, answer: AreaAnswer) -> tuple[Element, Ste
     table = policy.grid
     name = policy.areas[area].person_name
     if answer.need < table.min_need:
-        why = f"No help needed with {name.lower()}, so nothing here."
-        return element(policy.areas, area, ZERO, why), step("grid.no_need", f"{name}: no help needed.", ZERO)
+        why = say("grid.no_need_why", area=name.lower())
+        return element(policy.areas, area, ZERO, why), step("grid.no_need", say("grid.no_need", name=name), ZERO)
     base = table.amount_by_risk[answer.risk]
     factor = table.support_factor[answer.unpaid_support]
     amount = pence(base * factor)
-    text = (
-        f"{name}: without help, you said \"{policy.scales.risk[answer.risk]}\" (level {answer.risk}). "
-        f"That gives {pounds(base)} a week."
-    )
+    text = say("grid.area", name=name, risk_words=policy.scales.risk[answer.risk], risk=answer.risk, base=pounds(base))
     if answer.unpaid_support != "none":
-        text += (
-            f" Family or friends meet {answer.unpaid_support} of this need, "
-            f"so the council pays {number(factor * 100)}%: {pounds(amount)}."
-        )
-    why = f"Risk level {answer.risk} without help: {pounds(base)} a week"
-    why += f", {number(factor * 100)}% of it because family or friends help." if factor != 1 else "."
+        text += say("grid.helped", support=answer.unpaid_support, share=number(factor * 100), amount=pounds(amount))
+    why = say("grid.why", risk=answer.risk, base=pounds(base))
+    why += say("grid.why_helped", share=number(factor * 100)) if factor != 1 else say("grid.why_end")
     return element(policy.areas, area, amount, why), step("grid.area", text, amount)
 
 
@@ -48,9 +43,5 @@ def compute(record: AssessmentRecord, policy: PolicyAt, explain: bool = True) ->
         steps.append(area_step)
     if not explain:
         return MethodResult(elements)
-    start = step(
-        "grid.start",
-        "First we look at what you, your family and friends already do. Then, for each part of your life, "
-        "we ask what would happen if the help you still need was not there.",
-    )
+    start = step("grid.start", say("grid.start"))
     return MethodResult(elements, [start, *steps])

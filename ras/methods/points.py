@@ -10,6 +10,7 @@ from __future__ import annotations
 from decimal import Decimal
 from functools import partial
 
+from ras.messages import say
 from ras.methods.base import MethodResult, element, step
 from ras.models import AREA_IDS, AreaAnswer, AssessmentRecord, Element, Step
 from ras.money import number, pence, pounds, times
@@ -28,21 +29,27 @@ def _area(policy: PolicyAt, area: str, answer: AreaAnswer, group: str) -> tuple[
     cut = table.support_reduction[answer.unpaid_support]
     amount = pence(points * price * (ONE - cut))
     if points == 0:
-        why = f"You did not tell us of help needed for {name.lower()}, so there are no points here."
-        return element(policy.areas, area, amount, why), step("points.area_points", f"{name}: no points.", amount)
-    text = (
-        f"{name}: you said \"{policy.scales.need[answer.need]}\" (level {answer.need}). "
-        f"That gives {number(table.need_points[answer.need])} points, {times(table.area_weight[area])}: {number(need_pts)}. "
-        f"Without help: \"{policy.scales.risk[answer.risk]}\" (level {answer.risk}). That adds {number(risk_pts)} points. "
-        f"So {number(points)} points x {pounds(price)} = {pounds(points * price)}."
+        why = say("points.none_why", area=name.lower())
+        return element(policy.areas, area, amount, why), step("points.area_points", say("points.none", name=name), amount)
+    text = say(
+        "points.area",
+        name=name,
+        need_words=policy.scales.need[answer.need],
+        need=answer.need,
+        need_points=number(table.need_points[answer.need]),
+        weight=times(table.area_weight[area]),
+        weighted=number(need_pts),
+        risk_words=policy.scales.risk[answer.risk],
+        risk=answer.risk,
+        risk_points=number(risk_pts),
+        points=number(points),
+        price=pounds(price),
+        money=pounds(points * price),
     )
     if cut:
-        text += (
-            f" Family or friends help with {answer.unpaid_support} of this, "
-            f"so we take off {number(cut * 100)}%: {pounds(amount)}. Your need is still written down in full."
-        )
-    why = f"{number(points)} points for the help you need and the risk without it, at {pounds(price)} a point"
-    why += f", less {number(cut * 100)}% for help from family or friends." if cut else "."
+        text += say("points.helped", support=answer.unpaid_support, cut=number(cut * 100), amount=pounds(amount))
+    why = say("points.why", points=number(points), price=pounds(price))
+    why += say("points.why_helped", cut=number(cut * 100)) if cut else say("points.why_end")
     return element(policy.areas, area, amount, why), step("points.area_points", text, amount)
 
 
@@ -52,10 +59,7 @@ def compute(record: AssessmentRecord, policy: PolicyAt, explain: bool = True) ->
     steps = [
         policy.memo(
             ("points.price", group),
-            lambda: step(
-                "points.price_per_point",
-                f"Each answer gives points. For {policy.client_groups[group]}, each point is worth {pounds(price)} a week.",
-            ),
+            lambda: step("points.price_per_point", say("points.price_per_point", group=policy.client_groups[group], price=pounds(price))),
         )
     ]
     elements = []

@@ -12,7 +12,6 @@ from __future__ import annotations
 import argparse
 import atexit
 import datetime as dt
-import os
 import shlex
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -24,7 +23,14 @@ if TYPE_CHECKING:  # loaded when needed: the app draws its first screen without 
     from ras_chat.dialogue.session import Message, Session, SessionState
 
 SERVED_ENV = "RAS_CHAT_SERVED"
-"""Set to 1 by `ras-chat serve` for each visitor's process."""
+"""Set to 1 by `ras-chat serve` for each visitor's process (`Settings.served`)."""
+
+
+def policy_of(args: argparse.Namespace) -> str:
+    """`--policy`, else the command's setting (`RAS_CHAT_POLICY`, default `example`)."""
+    from ras_chat.environment import quick
+
+    return getattr(args, "policy", None) or quick().policy
 
 
 @dataclass
@@ -53,7 +59,7 @@ def save_session_turn(store: Any, session: Session, new_messages: list[Message])
 def persistence(args: argparse.Namespace) -> Persistence:
     """The sessions store: every turn is committed before the next question is shown.
 
-    `--db` or `RAS_CHAT_DB` chooses the database (a SQLite file or a postgresql://
+    `--db` or the setting `RAS_CHAT_DB` chooses the database (a SQLite file or a postgresql://
     address); the default is sessions.db in the user data folder. Raises StoreError
     (a one-line message) when the database cannot be opened or is damaged.
     """
@@ -63,12 +69,14 @@ def persistence(args: argparse.Namespace) -> Persistence:
     from ras_chat.app.summary import note_standing
     from ras_chat.dialogue.loader import load_dialogue
     from ras_chat.dialogue.session import SessionState
+    from ras_chat.environment import current
     from ras_chat.store import AmbiguousSession, DamagedDatabase, SessionNotFound, open_store
     from ras_chat.store.errors import ReadOnlyDatabase
 
+    settings = current()
     # check the council's files first: a broken one stops us before anything is created
-    load_dialogue()
-    load_policy(getattr(args, "policy", None) or os.environ.get("RAS_CHAT_POLICY") or "example")
+    load_dialogue(council=settings.dialogue)
+    load_policy(policy_of(args))
     store = open_store(getattr(args, "db", None))
     atexit.register(store.close)  # gives back the session's lease
     if store.read_only:  # say so before anyone types, not after their first answer
@@ -79,7 +87,7 @@ def persistence(args: argparse.Namespace) -> Persistence:
     pending: list[Message] = []
     # under `ras-chat serve` nothing is stored until the person has said something, so a
     # browser tab opened and closed leaves no empty session (serve sets this for its children)
-    wait_for_answer = os.environ.get(SERVED_ENV) == "1"
+    wait_for_answer = settings.served
 
     def on_turn(session: Session, new_messages: list[Message]) -> None:
         pending.extend(new_messages)
@@ -107,7 +115,9 @@ def persistence(args: argparse.Namespace) -> Persistence:
             ) from None
 
     def resume_hint(session: Session) -> str:
-        return f"Your answers are saved. To carry on later, type: {resume_command(args, session)}"
+        from ras_chat.dialogue.catalogue import say
+
+        return say("plain.resume", command=resume_command(args, session))
 
     return Persistence(on_turn=on_turn, load=load, resume_hint=resume_hint)
 
@@ -134,15 +144,14 @@ def make_session(args: argparse.Namespace, store: Persistence, clock: Callable[[
     """A new session, or the saved one named by `--resume`. Raises LookupError when not found."""
     from ras_chat.dialogue.session import Session
 
-    policy = getattr(args, "policy", None) or os.environ.get("RAS_CHAT_POLICY") or "example"
-    kwargs = {"clock": clock} if clock else {}
+    policy = policy_of(args)
     resume = getattr(args, "resume", None)
     if resume:
         saved = store.load(resume) if store.load else None
         if saved is None:
             raise LookupError(f"no saved conversation {resume!r} to carry on")
-        return Session.restore(saved, **kwargs)
-    return Session.start(policy_name=policy, **kwargs)
+        return Session.restore(saved, clock=clock) if clock else Session.restore(saved)
+    return Session.start(policy_name=policy, clock=clock) if clock else Session.start(policy_name=policy)
 
 
-__all__ = ["SERVED_ENV", "Persistence", "make_session", "persistence", "resume_command", "save_session_turn"]
+__all__ = ["SERVED_ENV", "Persistence", "make_session", "persistence", "policy_of", "resume_command", "save_session_turn"]

@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ras.money import pounds
+from ras_chat.dialogue.catalogue import say
 from ras_chat.dialogue.session import Session
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -51,45 +52,35 @@ def standing_for(session_id: str) -> Standing | None:
 def handoff_summary(session: Session, standing: Standing | None = None) -> list[str]:
     """What the person leaves with: the amount and what happens next, in a few plain lines.
     `standing`: the amount that stands, when known (default: the one kept on resume)."""
-    lines = ["", "Summary"]
+    lines = ["", say("summary.heading")]
     alloc = session.result()
     standing = standing or standing_for(session.state.id)
     flags = session.state.flags
     if any(f.code == "safety" for f in flags):
-        lines.append("A worker has been asked to contact you urgently. If you are in danger now, call 999.")
+        lines.append(say("summary.urgent"))
     elif standing is not None and standing.eligible:
-        yearly = f" ({pounds(standing.annual)} a year)" if standing.annual is not None else ""
-        said = "Agreed amount" if standing.agreed else "Amount a worker set"
-        lines.append(f"{said}: {pounds(standing.weekly)} a week{yearly}.")
+        yearly = say("summary.yearly", annual=pounds(standing.annual)) if standing.annual is not None else ""
+        key = "summary.agreed" if standing.agreed else "summary.worker_set"
+        lines.append(say(key, weekly=pounds(standing.weekly), yearly=yearly))
         if standing.changed:
-            lines.append(f"The first amount was {pounds(standing.first_weekly)} a week.")
+            lines.append(say("summary.first_amount", weekly=pounds(standing.first_weekly)))
         st = standing.statement
         if st is not None and st.person_weekly is not None and st.council_weekly is not None and st.weekly_total > 0:
-            lines.append(
-                f"You pay {pounds(st.person_weekly)} a week. "
-                f"The council pays {pounds(st.council_weekly)} a week. This is a first guess."
-            )
+            lines.append(say("summary.parts", person=pounds(st.person_weekly), council=pounds(st.council_weekly)))
     elif alloc is not None:
         if alloc.eligible:
-            lines.append(f"Starting amount: {pounds(alloc.weekly)} a week ({pounds(alloc.annual)} a year).")
-            lines.append(f"It could be from {pounds(alloc.range.low)} to {pounds(alloc.range.high)} a week.")
+            lines.append(say("summary.amount", weekly=pounds(alloc.weekly), annual=pounds(alloc.annual)))
+            lines.append(say("summary.range", low=pounds(alloc.range.low), high=pounds(alloc.range.high)))
             statement = session.budget_statement()
-            if (
-                statement is not None
-                and statement.person_weekly is not None
-                and statement.council_weekly is not None
-                and alloc.weekly > 0
-            ):
-                lines.append(
-                    f"You pay {pounds(statement.person_weekly)} a week. "
-                    f"The council pays {pounds(statement.council_weekly)} a week. This is a first guess."
-                )
+            person, council = (statement.person_weekly, statement.council_weekly) if statement is not None else (None, None)
+            if statement is not None and statement.parts_known and alloc.weekly > 0 and person is not None and council is not None:
+                lines.append(say("summary.parts", person=pounds(person), council=pounds(council)))
         else:
-            lines.append("The council is not likely to pay for support right now. A worker will check this with you.")
+            lines.append(say("summary.not_eligible"))
     carer = session.carer_record()
     if carer is not None:
-        lines.append("Your carer's answers are saved too.")
-    lines.append(f"Your reference: {session.state.id}")
+        lines.append(say("summary.carer"))
+    lines.append(say("summary.reference", reference=session.state.id))
     return lines
 
 

@@ -5,7 +5,8 @@
   also trains the understanding models and lists answers with too few examples and
   examples the model reads as another answer (notes: they do not fail the check);
 - `text` prints every person-facing string, one a line (for plain-English review and
-  translation);
+  translation): the dialogue's, its examples file's and the message catalogues'
+  (`--where` says where each comes from: a key, or a catalogue file and key);
 - `graph` prints a Mermaid diagram of the state machine;
 - `understand --question Q "text"` prints what would be read from an answer (value or
   values, how sure, what would be done, the safety level, and why); `--batch FILE.jsonl
@@ -96,32 +97,42 @@ def run(args: argparse.Namespace) -> int:
         return 0
     session = _sample_session(dialogue, policy)
     if args.action == "text":
-        from ras_chat.dialogue.text import person_lines
+        from ras_chat.dialogue.text import catalogue_lines, person_lines
 
         for item in person_lines(dialogue, session):
             print(f"{item.where}\t{item.text}" if args.where else item.text)
         for where, text in _examples_for(dialogue, args.examples).person_lines():
             print(f"{where}\t{text}" if args.where else text)
+        for item in catalogue_lines():
+            print(f"{item.where}\t{item.text}" if args.where else item.text)
         return 0
-    from ras_chat.dialogue.check import check
+    from ras_chat.dialogue.check import check, check_catalogues
     from ras_chat.dialogue.text import person_lines, reading_grade
 
     problems = [f"{dialogue.path}: {p}" for p in check(dialogue, session)]
     problems += _example_line_problems(dialogue, args.examples)
+    problems += [f"{name}: {p}" for name, p in check_catalogues()]
     for p in problems:
         print(p, file=sys.stderr)
     grade = reading_grade([i.text for i in person_lines(dialogue, session)])
     notes = _example_notes(dialogue, session, args.examples)
     if problems:
-        print(f"ras-chat dialogue check: {len(problems)} problem(s) in {dialogue.path}", file=sys.stderr)
+        print(f"ras-chat dialogue check: {len(problems)} problem(s) in {dialogue.path} or the files beside it", file=sys.stderr)
         return EXIT_PROBLEMS
     print(
         f"{dialogue.path}: ok: {len(dialogue.states)} states, all reachable, every path ends; "
-        f"reading grade {grade:.1f} (Flesch-Kincaid)"
+        f"reading grade {grade:.1f} (Flesch-Kincaid); the message catalogues: ok ({_catalogue_grades()})"
     )
     for n in notes:
         print(f"note: {n}")
     return 0
+
+
+def _catalogue_grades() -> str:
+    from ras_chat.dialogue.catalogue import catalogues
+    from ras_chat.dialogue.text import catalogue_name, reading_grade
+
+    return ", ".join(f"{catalogue_name(c)} grade {reading_grade([t for _k, t in c.items()]):.1f}" for c in catalogues())
 
 
 def _example_line_problems(dialogue, examples: str | None) -> list[str]:
@@ -173,8 +184,8 @@ def _understand(args: argparse.Namespace) -> int:
     u = _examples_for(dialogue, args.examples)
     session = _sample_session(dialogue, getattr(args, "policy", None) or "example")
 
+    items: list[tuple[str, str, str | None]] = []
     if args.batch:
-        items = []
         try:
             stream = sys.stdin if args.batch == "-" else open(args.batch, encoding="utf-8")
         except OSError as exc:
@@ -189,7 +200,7 @@ def _understand(args: argparse.Namespace) -> int:
                     raise DataFileError(args.batch, f"not a JSON object ({exc.msg})", line=n) from None
                 if not isinstance(row, dict) or not isinstance(row.get("text"), str) or not isinstance(row.get("question", question_arg), str):
                     raise DataFileError(args.batch, 'each line needs "question" and "text" (text)', line=n)
-                items.append((row.get("question", question_arg), row["text"], row.get("area", args.area)))
+                items.append((str(row.get("question", question_arg)), row["text"], row.get("area", args.area)))  # a str: checked above
     else:
         if not question_arg or text_arg is None:
             print('ras-chat dialogue understand: give --question Q and the answer, e.g. --question areas.health.need "a lot"', file=sys.stderr)

@@ -26,6 +26,8 @@ import os
 import shlex
 import socket
 import sys
+from collections.abc import Awaitable, Callable, Mapping
+from typing import Any
 from urllib.parse import urlsplit
 
 EXIT_BAD_INPUT = 2
@@ -140,9 +142,18 @@ def allowed_origins(hosts: set[str], url: str | None) -> set[str]:
     return origins
 
 
-def guard_problem(headers: dict[str, str] | object, hosts: set[str], origins: set[str], websocket: bool) -> str | None:
+def _closer(websocket: Any) -> Callable[[], Awaitable[None]]:
+    """`websocket.close` as the app service wants it: no arguments, nothing returned."""
+
+    async def close() -> None:
+        await websocket.close()
+
+    return close
+
+
+def guard_problem(headers: Mapping[str, str], hosts: set[str], origins: set[str], websocket: bool) -> str | None:
     """Why a request is refused (a wrong Host, a websocket from another origin), or None."""
-    get = headers.get  # type: ignore[attr-defined]
+    get = headers.get
     host = (get("Host") or "").strip().lower()
     if host not in hosts:
         return "this server does not answer to that address"
@@ -195,7 +206,7 @@ def make_server(args: argparse.Namespace, visitors: int):
             app = await super()._make_app()
 
             @web.middleware
-            async def check(request: web.Request, handler):  # type: ignore[no-untyped-def]
+            async def check(request: web.Request, handler: Callable[[web.Request], Awaitable[web.StreamResponse]]) -> web.StreamResponse:
                 websocket = request.headers.get("Upgrade", "").lower() == "websocket"
                 why = guard_problem(request.headers, hosts, origins, websocket)
                 if why:
@@ -220,7 +231,9 @@ def make_server(args: argparse.Namespace, visitors: int):
                 if kind == "stdin" and isinstance(data, str):
                     await app_service.send_bytes(data.encode("utf-8"))
                 elif kind == "resize" and isinstance(data, dict):
-                    await app_service.set_terminal_size(data.get("width"), data.get("height"))
+                    width, height = data.get("width"), data.get("height")
+                    if isinstance(width, int) and isinstance(height, int):
+                        await app_service.set_terminal_size(width, height)
                 elif kind == "ping":
                     await websocket.send_json(["pong", data])
                 elif kind == "blur":
@@ -240,7 +253,7 @@ def make_server(args: argparse.Namespace, visitors: int):
                     self.command,
                     write_bytes=websocket.send_bytes,
                     write_str=websocket.send_str,
-                    close=websocket.close,
+                    close=_closer(websocket),
                     download_manager=self.download_manager,
                     debug=self.debug,
                 )
@@ -285,9 +298,9 @@ def run(args: argparse.Namespace) -> int:
         )
     visitors = args.visitors
     if visitors is None:
-        from ras_chat.settings import Settings
+        from ras_chat.environment import current
 
-        visitors = Settings().serve_visitors
+        visitors = current().serve_visitors
     if visitors < 1:
         print(f"ras-chat serve: --visitors must be 1 or more, not {visitors}", file=sys.stderr)
         return EXIT_BAD_INPUT

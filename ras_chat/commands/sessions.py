@@ -13,7 +13,6 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
-import os
 import shlex
 from pathlib import Path
 
@@ -46,10 +45,10 @@ def _amount(first: str | None, agreed: str | None) -> str:
 
 def _missing_file(args: argparse.Namespace) -> str | None:
     """The SQLite file to list when it does not exist (listing never creates one), else None."""
-    from ras_chat.settings import Settings
+    from ras_chat.environment import current
     from ras_chat.store.store import is_postgres
 
-    target = getattr(args, "db", None) or Settings().database()
+    target = getattr(args, "db", None) or current().database()
     return None if is_postgres(target) or Path(target).exists() else target
 
 
@@ -57,7 +56,9 @@ def _missing_file(args: argparse.Namespace) -> str | None:
 def run(args: argparse.Namespace) -> int:
     missing = _missing_file(args)
     if missing is not None:
-        if getattr(args, "db", None) or os.environ.get("RAS_CHAT_DB"):  # named by the user: a typo?
+        from ras_chat.environment import current
+
+        if getattr(args, "db", None) or current().db:  # named by the user: a typo?
             raise BadInput(
                 f"{missing}: there is no database here (is the name right?). "
                 f"A conversation makes one: ras-chat --db {shlex.quote(missing)}"

@@ -13,8 +13,9 @@ HTTPS proxy (the cookie is then marked Secure). See docs/web.md.
 from __future__ import annotations
 
 import argparse
-import os
 import sys
+
+from ras_chat.environment import current
 
 EXIT_BAD_INPUT = 2
 SECRET_ENV = "RAS_CHAT_WEB_SECRET"
@@ -52,7 +53,8 @@ def read_secret(args: argparse.Namespace) -> bytes | None:
         with open(args.secret_file, "rb") as f:
             secret = f.read().strip()
     else:
-        secret = os.environ.get(SECRET_ENV, "").strip().encode()
+        chosen = current().web_secret
+        secret = chosen.get_secret_value().strip().encode() if chosen is not None else b""
     return secret or None
 
 
@@ -90,11 +92,12 @@ def run(args: argparse.Namespace) -> int:
     import uvicorn
 
     from ras.policy import load_policy
+    from ras_chat.app import policy_of
     from ras_chat.dialogue.loader import load_dialogue
     from ras_chat.web.app import WebConfig, create_app
 
-    policy = getattr(args, "policy", None) or os.environ.get("RAS_CHAT_POLICY") or "example"
-    load_dialogue()  # a broken council file stops us here, with its one line
+    policy = policy_of(args)
+    load_dialogue(council=current().dialogue)  # a broken council file stops us here, with its one line
     load_policy(policy)
     remote = args.allow_remote and not _local(args.host)
     config = WebConfig(

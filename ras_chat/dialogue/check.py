@@ -11,6 +11,10 @@
   questions set the same field (`sets:`, see fields.py);
 - every `{placeholder}` in a text is one that is filled there (a typo such as `{araa}`
   would be shown to the person as written).
+
+The message catalogues (the letter, the progress line, the engine's explanations:
+`dialogues/messages.en.yaml`, `ras/messages.en.yaml`) are held to the same rules, and each
+to a reading grade of at most MAX_READING_GRADE (`check_catalogues`).
 """
 
 from __future__ import annotations
@@ -25,7 +29,17 @@ from ras_chat.dialogue.loader import Dialogue
 from ras_chat.dialogue.machine import SAFETY_STATE
 from ras_chat.dialogue.match import normalise
 from ras_chat.dialogue.render import SESSION_VARIABLES
-from ras_chat.dialogue.text import MAX_SENTENCE_WORDS, jargon_in, person_lines, sentences, words
+from ras_chat.dialogue.text import (
+    CATALOGUE_PLACEHOLDER_WORDS,
+    MAX_READING_GRADE,
+    MAX_SENTENCE_WORDS,
+    catalogue_name,
+    jargon_in,
+    person_lines,
+    reading_grade,
+    sentences,
+    words,
+)
 
 
 @dataclass(frozen=True)
@@ -237,3 +251,30 @@ def check_placeholders(dialogue: Dialogue) -> list[Problem]:
     for i, text in enumerate(dialogue.spec.safety.message):
         look(text, (), f"safety.message.{i}", ("safety", "message", i))
     return problems
+
+
+def check_catalogues(language: str = "en") -> list[tuple[str, Problem]]:
+    """(file, problem) for every text of the message catalogues: jargon, a sentence over
+    MAX_SENTENCE_WORDS, broken braces; and each file's reading grade over MAX_READING_GRADE."""
+    from ras.messages import placeholders
+    from ras_chat.dialogue.catalogue import catalogues
+
+    out: list[tuple[str, Problem]] = []
+    for c in catalogues(language):
+        name = catalogue_name(c)
+        for key, text in c.items():
+            line = c.line_of(key)
+            for word in jargon_in(text):
+                out.append((name, Problem("jargon", key, f"`{word}` is a word people may not know: {text!r}", line)))
+            for sentence in sentences(text):
+                n = words(sentence, CATALOGUE_PLACEHOLDER_WORDS, other=1)
+                if n > MAX_SENTENCE_WORDS:
+                    out.append((name, Problem("sentence-length", key, f"{n} words (at most {MAX_SENTENCE_WORDS}): {sentence!r}", line)))
+            try:
+                placeholders(text)
+            except ValueError as exc:
+                out.append((name, Problem("placeholder", key, f"broken braces ({exc}): {text!r}", line)))
+        grade = reading_grade([t for _k, t in c.items()])
+        if grade > MAX_READING_GRADE:
+            out.append((name, Problem("reading-age", "all texts", f"reading grade {grade:.1f} (at most {MAX_READING_GRADE:g}): use shorter words and sentences")))
+    return out

@@ -7,9 +7,10 @@ condition, action and choice provider a file names must be in the registry.
 from __future__ import annotations
 
 import functools
-import os
+from collections.abc import Mapping
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 from pydantic import ValidationError
 
@@ -80,7 +81,7 @@ class Dialogue:
         return f"Dialogue({self.id!r}, {str(self.path)!r})"
 
 
-def _plain(err: dict) -> str:
+def _plain(err: Mapping[str, Any]) -> str:
     if err.get("type") == "extra_forbidden":
         return "unknown key (misspelt, or in the wrong place?)"
     if err.get("type") == "missing":
@@ -174,15 +175,21 @@ def _load(path: str, mtime_ns: int) -> Dialogue:
 
 
 DIALOGUE_ENV = "RAS_CHAT_DIALOGUE"
-"""A council's own dialogue file, used wherever the shipped `assessment` would be."""
+"""A council's own dialogue file, used wherever the shipped `assessment` would be
+(`ras_chat.settings.Settings.dialogue`)."""
 
 
-def load_dialogue(name_or_path: str | Path = DEFAULT_DIALOGUE) -> Dialogue:
+def load_dialogue(name_or_path: str | Path = DEFAULT_DIALOGUE, *, council: str | None = None) -> Dialogue:
     """Load a shipped dialogue by name or a council's file by path. Strict: raises DataFileError.
 
-    `RAS_CHAT_DIALOGUE=FILE` replaces the shipped `assessment` for every command."""
-    if str(name_or_path) == DEFAULT_DIALOGUE and os.environ.get(DIALOGUE_ENV):
-        name_or_path = os.environ[DIALOGUE_ENV]
+    A council's own file (`council`; default: the command's setting `RAS_CHAT_DIALOGUE`,
+    `ras_chat.environment`) replaces the shipped `assessment` for every command."""
+    if str(name_or_path) == DEFAULT_DIALOGUE:
+        if council is None:
+            from ras_chat.environment import quick
+
+            council = quick().dialogue
+        name_or_path = council or name_or_path
     path = resolve_dialogue(name_or_path)
     try:
         mtime = path.stat().st_mtime_ns

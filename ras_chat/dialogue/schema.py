@@ -175,7 +175,9 @@ class DialogueMeta(_Strict):
     start: str
 
 
-class Settings(_Strict):
+class DialogueSettings(_Strict):
+    """The dialogue file's own `settings:` block (not the program's `ras_chat.settings.Settings`)."""
+
     miss_limit: int = Field(3, ge=1, le=10)
     text_limit: int = Field(2000, ge=50, le=20000)
     wellbeing_impact_min_risk: int = Field(2, ge=0, le=4)
@@ -270,7 +272,7 @@ OutcomeKey = OutcomeId
 
 class DialogueFile(_Strict):
     dialogue: DialogueMeta
-    settings: Settings = Settings()
+    settings: DialogueSettings = DialogueSettings()
     commands: Commands
     texts: Texts
     safety: Safety

@@ -16,6 +16,9 @@ from ras_chat.dialogue.loader import Dialogue
 from ras_chat.dialogue.match import normalise
 
 MAX_SENTENCE_WORDS = 25
+MAX_READING_GRADE = 5.0
+"""The highest Flesch-Kincaid grade (`reading_grade`) a file's person-facing text may have:
+US grade 4 to 5 is a reading age of about 9 to 10."""
 
 JARGON: tuple[str, ...] = (
     "eligibility", "eligible", "ineligible", "outcome", "outcomes", "domain", "domains",
@@ -78,10 +81,24 @@ def person_lines(dialogue: Dialogue, session=None) -> Iterator[Line]:
                 continue
             for area in AREA_IDS:
                 session.state.cursor = {"area": area, "outcome": None}
-                for o in registry.CHOICES[state.choices_from](session):
-                    if o.label not in seen:
-                        seen.add(o.label)
-                        yield Line(f"policy choices ({state.choices_from})", o.label)
+                for choice in registry.CHOICES[state.choices_from](session):
+                    if choice.label not in seen:
+                        seen.add(choice.label)
+                        yield Line(f"policy choices ({state.choices_from})", choice.label)
+
+
+def catalogue_lines(language: str = "en") -> Iterator[Line]:
+    """Every text of the message catalogues (ras-chat's and the engine's), with its file and key."""
+    from ras_chat.dialogue.catalogue import catalogues
+
+    for c in catalogues(language):
+        for key, text in c.items():
+            yield Line(f"{catalogue_name(c)}:{key}", text)
+
+
+def catalogue_name(catalogue) -> str:
+    """`dialogues/messages.en.yaml` or `ras/messages.en.yaml`."""
+    return f"{catalogue.path.parent.name}/{catalogue.path.name}"
 
 
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
@@ -98,8 +115,22 @@ _PLACEHOLDER_WORDS = {"{area}": 6, "{first_area}": 6, "{outcome}": 9, "{suggeste
 """`{money_intro}` is whole sentences of its own (the money question list's intro, checked there)."""
 
 
-def words(sentence: str) -> int:
-    return len(_PLACEHOLDER.sub(lambda m: " w" * _PLACEHOLDER_WORDS.get(m.group(0), 3), sentence).split())
+CATALOGUE_PLACEHOLDER_WORDS = {
+    "{things}": 13, "{parts}": 13, "{items}": 9, "{what}": 5, "{who}": 9, "{rule}": 2, "{name}": 6, "{label}": 6, "{area}": 6,
+    "{outcome}": 9, "{group}": 4, "{service}": 4, "{need_words}": 6, "{risk_words}": 6, "{command}": 5,
+    "{why}": 0, "{these}": 0, "{cost_text}": 0, "{change}": 0,
+}  # fmt: skip
+"""How many words a catalogue placeholder may stand for; any other (an amount, a number,
+a date) is one word. `{why}`, `{these}`, `{cost_text}` and `{change}` are whole sentences of
+their own (`{why}` in the letter is a worker's reason, in their words)."""
+
+
+def words(sentence: str, placeholder_words: dict[str, int] | None = None, other: int = 3) -> int:
+    """Words in a sentence, a placeholder counted as the words it may stand for; signs such
+    as + - = are not words."""
+    table = _PLACEHOLDER_WORDS if placeholder_words is None else placeholder_words
+    filled = _PLACEHOLDER.sub(lambda m: " w" * table.get(m.group(0), other), sentence)
+    return sum(1 for token in filled.split() if any(ch.isalnum() for ch in token))
 
 
 def jargon_in(text: str, jargon: tuple[str, ...] = JARGON) -> list[str]:
@@ -108,15 +139,19 @@ def jargon_in(text: str, jargon: tuple[str, ...] = JARGON) -> list[str]:
     return [j for j in jargon if f" {normalise(j)} " in padded]
 
 
-def reading_grade(lines: list[str]) -> float:
+def reading_grade(lines: list[str] | str) -> float:
     """Flesch-Kincaid grade of all the lines together (textstat), placeholders read as "your home".
+
+    The one measure of reading age in ras-chat: `dialogue check` and the tests use it alike.
 
     Syllables are counted with textstat's Pyphen hyphenation for British English ("en-GB"):
     textstat's default also wants NLTK's CMU dictionary, which it downloads on first use;
     Pyphen ships with it, so the figure is the same offline and on every machine.
     """
-    from textstat.textstat import textstatistics
+    from textstat.textstat import textstatistics  # type: ignore[import-untyped]  # textstat ships no types
 
+    if isinstance(lines, str):
+        lines = [lines]
     ts = textstatistics()
     ts.set_lang("en-GB")
     # each line is read as ending a sentence (a choice label has no full stop of its own)

@@ -11,6 +11,7 @@ from ras.eligibility import CARER_OUTCOME_WORDS, carer_eligibility
 from ras.engine import calculate
 from ras.models import AREA_IDS, OUTCOME_IDS, UNABLE_WAYS
 from ras_chat.dialogue import registry
+from ras_chat.dialogue.catalogue import say
 from ras_chat.dialogue.mapping import level, text, unknown
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -28,17 +29,17 @@ class WorkerView:
         first_area_state = next((i for i, n in enumerate(names) if self.dialogue.states[n].scope != "once" or self.dialogue.states[n].part == "area"), len(names))
         here = names.index(self.state.state)
         if spec.part == "money" or spec.kind == "money":
-            return total, total, f"Part {total} of {total}: Money (you can skip this)"
+            return total, total, say("progress.part", n=total, total=total, label=say("progress.money"))
         if spec.scope != "once" or spec.part == "area":
             area = self.state.cursor.get("area")
             order = registry.area_order(self)
             n = 2 + (order.index(area) if area in order else 0)
             label = self.policy_at.areas[area].person_name if area in self.policy_at.areas else ""
         elif here < first_area_state:
-            n, label = 1, "Getting started"
+            n, label = 1, say("progress.getting_started")
         else:
-            n, label = total, "About you, and checking your answers"
-        return n, total, f"Part {n} of {total}: {label}"
+            n, label = total, say("progress.about_you")
+        return n, total, say("progress.part", n=n, total=total, label=label)
 
     def worker_view(self: Session) -> dict:
         """The conversation so far in professional terms, for a worker's panel."""

@@ -22,9 +22,9 @@ from ras_chat.store.store import Store
 
 def current_worker() -> str:
     """`RAS_CHAT_WORKER`, else the login name."""
-    from ras_chat.settings import Settings
+    from ras_chat.environment import current
 
-    name = (Settings().worker or "").strip()
+    name = (current().worker or "").strip()
     if name:
         return name
     try:

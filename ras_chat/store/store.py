@@ -331,9 +331,9 @@ class Store(Leases, Migrations):
 def open_store(target: str | os.PathLike | None = None) -> Store:
     """The store at `target` (a file path or a postgresql:// address); default from Settings."""
     if target is None:
-        from ras_chat.settings import Settings
+        from ras_chat.environment import current
 
-        target = Settings().database()
+        target = current().database()
     return Store(target)
 
 

@@ -41,9 +41,9 @@ class AuditTrail(StoreBase):
     def _head_settings(self) -> tuple[Path, bytes | None]:
         """Where the chain head is kept (a setting, else beside the SQLite file, else in the
         data folder for a PostgreSQL address), and the HMAC key when one is configured."""
-        from ras_chat.settings import Settings
+        from ras_chat.environment import current
 
-        settings = Settings()
+        settings = current()
         if settings.audit_head:
             head = Path(os.path.expanduser(str(settings.audit_head)))
         elif is_postgres(self.target):

@@ -16,20 +16,18 @@ from __future__ import annotations
 
 import argparse
 import importlib.util
-import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ras_chat import cache
+from ras_chat.environment import quick
 
 if TYPE_CHECKING:
     from ras_chat.dialogue.session import Message
 
 KIND = "first-screen"
-DIALOGUE_ENV = "RAS_CHAT_DIALOGUE"  # as ras_chat.dialogue.loader.DIALOGUE_ENV
-POLICY_ENV = "RAS_CHAT_POLICY"
 
 
 @dataclass(frozen=True)
@@ -137,8 +135,9 @@ def screen_key(args: argparse.Namespace) -> str | None:
     """The key of the first screen for a new session started with `args`: the dialogue
     and policy files' bytes, the names given, and the code (`ras_chat.cache.key_of`).
     None when a file cannot be read (the slow path then says what is wrong)."""
-    policy = getattr(args, "policy", None) or os.environ.get(POLICY_ENV) or "example"
-    dialogue = os.environ.get(DIALOGUE_ENV) or "assessment"
+    settings = quick()  # the command's (ras_chat.environment), without loading pydantic
+    policy = getattr(args, "policy", None) or settings.policy
+    dialogue = settings.dialogue_name()
     ras_folder = _package_folder("ras")
     try:
         dialogue_bytes = _shipped_or_path(dialogue, _package_folder("dialogues")).read_bytes()

@@ -4,7 +4,6 @@ the terminal afterwards."""
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 
 from ras_chat.startup import warm_understanding
@@ -23,7 +22,9 @@ def run_app(args: argparse.Namespace, *, after: bool = True) -> int:
     anything is drawn, and its first screen is kept for next time."""
     from ras_chat.ui import first as first_screen
 
-    theme = getattr(args, "theme", None) or os.environ.get("RAS_CHAT_THEME") or "default"
+    from ras_chat.environment import quick
+
+    theme = getattr(args, "theme", None) or quick().theme
     try:
         theme_name(theme)
     except ValueError as exc:

@@ -37,10 +37,14 @@ def marked_view(text: str) -> str:
     return parts[1] if len(parts) > 1 else parts[0]
 
 
-def default_cache_dir() -> Path | None:
-    env = os.environ.get(CACHE_ENV)
-    if env is not None:
-        return Path(env) if env else None
+def default_cache_dir(chosen: str | None = None) -> Path | None:
+    """`chosen`, else the command's `RAS_CHAT_CACHE_DIR` (`ras_chat.environment`), else the user cache folder."""
+    if chosen is None:
+        from ras_chat.environment import quick
+
+        chosen = quick().cache_dir
+    if chosen:
+        return Path(chosen)
     import platformdirs
 
     return Path(platformdirs.user_cache_dir("ras-chat", appauthor=False))
