@@ -178,7 +178,7 @@ def pct(a: int, b: int) -> str:
 def evaluate(u, session, rows, options_cache, read_ms, safety_ms, MULTI_FIELDS, options_for) -> dict:
     res = {
         "per_kind": defaultdict(lambda: [0, 0, 0, 0]), "n": 0, "right": 0, "silent": 0, "confirms": 0,
-        "off_n": 0, "off_ok": 0, "disclosures": 0, "caught": 0, "ordinary": 0, "alarms": 0,
+        "off_n": 0, "off_ok": 0, "unclear_n": 0, "unclear_ok": 0, "disclosures": 0, "caught": 0, "ordinary": 0, "alarms": 0,
         "answers": 0, "answer_alarms": 0, "missed": [], "false_alarms": [], "wrong": [], "lines": len(rows),
         "people": defaultdict(lambda: [0, 0, 0, 0]),  # the four people of the issue: lines, right, accepted right, caught
     }
@@ -220,7 +220,12 @@ def evaluate(u, session, rows, options_cache, read_ms, safety_ms, MULTI_FIELDS, 
         pk = res["per_kind"][k]
         pk[0] += 1
         res["n"] += 1
-        if want is None:
+        if want is None and row.get("kind") == "unclear":
+            # a lone word ("when", "feel"): never a confident answer; asking again is right
+            res["unclear_n"] += 1
+            good = not r.values or r.action == "ask_again"
+            res["unclear_ok"] += good
+        elif want is None:
             res["off_n"] += 1
             res["off_ok"] += r.kind != "answer" and r.kind == row.get("kind", r.kind)
             good = not r.values
@@ -260,6 +265,7 @@ def print_results(name: str, res: dict, show_wrong: bool) -> None:
     print(f"stored wrong without asking:       {pct(res['silent'], n)}  (target <= 1%)")
     print(f"confirm rate:                      {pct(res['confirms'], n)}")
     print(f"off the subject / questions back:  {res['off_ok']} of {res['off_n']} answered as such")
+    print(f"lone words asked again:            {res['unclear_ok']} of {res['unclear_n']}")
     print(f"safety recall (stop or check):     {res['caught']} of {res['disclosures']} ({pct(res['caught'], res['disclosures']).strip()}; target: every one)")
     print(f"false alarms on ordinary lines:    {res['alarms']} of {res['ordinary']} ({pct(res['alarms'], res['ordinary']).strip()}; target <= 5%)")
     print(f"false alarms on ordinary answers:  {res['answer_alarms']} of {res['answers']} ({pct(res['answer_alarms'], res['answers']).strip()})")
