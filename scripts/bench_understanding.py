@@ -41,6 +41,7 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--cache", help="model cache folder (default: a new temporary folder, so training is timed)")
     ap.add_argument("--show-wrong", action="store_true", help="list every line read wrong")
+    ap.add_argument("--people", action="store_true", help="only read each answer of the four people in tests/people/*.yaml (a development set: the tests talk them through)")
     ap.add_argument("--plans", action="store_true", help="only compare with the session's matching on tests/plans (what would change)")
     args = ap.parse_args(argv)
     cache = args.cache or tempfile.mkdtemp(prefix="ras-bench-")
@@ -51,6 +52,8 @@ def main(argv: list[str] | None = None) -> int:
 
     if args.plans:
         return compare_plans(Understanding.load())
+    if args.people:
+        return read_people(Understanding.load(), sample_session(), options_for)
 
     t0 = time.perf_counter()
     u = Understanding.load()
@@ -168,6 +171,45 @@ def compare_plans(u) -> int:
     print(f"{seen} choice answers in tests/plans read both ways; {len(diffs)} differ:")
     for d in diffs:
         print("  ", d)
+    return 0
+
+
+def read_people(u, session, options_for) -> int:
+    """Each scripted answer of tests/people/*.yaml read on its own, with the options of the
+    question it answers: what would be done, and whether it is what the person meant."""
+    import yaml
+
+    from ras.models import OUTCOME_IDS
+
+    area_of = {o: session.policy_at.outcomes[o].area for o in OUTCOME_IDS}
+    total = right = accepted = 0
+    for path in sorted((ROOT / "tests" / "people").glob("*.yaml")):
+        person = yaml.safe_load(path.read_text(encoding="utf-8"))
+        print(f"== {person['person']}")
+        for key, entry in person["answers"].items():
+            if not isinstance(entry, dict) or "means" not in entry or "*" in key:
+                continue
+            bits = key.split(".")
+            if bits[0] == "unable_outcomes":
+                q, area = "unable_outcomes", bits[1]
+            elif bits[0] == "unable_reasons":
+                q, area = "unable_reasons", area_of[bits[1]]
+            else:
+                q, area = key, None
+            _state, options, multi = options_for(session, q, area)
+            if not options:
+                continue
+            want = entry["means"]
+            wanted = tuple(sorted(str(w) for w in want)) if isinstance(want, list) else (str(want),)
+            s = u.safety(entry["say"], options)
+            r = u.read(q, entry["say"], options, multi)
+            good = tuple(sorted(r.values)) == wanted if multi else r.values == wanted
+            total += 1
+            right += good and r.action != "ask_again"
+            accepted += good and r.action == "accept"
+            mark = "ok " if good and r.action == "accept" else ("WRONG" if not good else r.action)
+            print(f"  {mark:9} {key:32} {entry['say'][:70]!r} -> {list(r.values)} {r.confidence:.2f} [{r.how}] safety {s.level}")
+    print(f"{right} of {total} read right ({accepted} without a confirm)")
     return 0
 
 

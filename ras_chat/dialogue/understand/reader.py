@@ -116,6 +116,7 @@ class Understanding:
         self.cache = ModelCache(cache_dir, digest)
         self._models: dict[str, TextModel | None] = {}
         self._vocabs: dict[str, frozenset[str]] = {}
+        self._shorts: dict[str, frozenset[frozenset[str]]] = {}
         self._lock = threading.RLock()
         self.train_seconds: dict[str, float] = {}
         t = data.thresholds
@@ -351,6 +352,8 @@ class Understanding:
         m = self.model("safety")
         if m is None:
             return NONE
+        if len([w for w in self.prepare(text).split() if w not in _MENTION_STOP]) < 2:
+            return NONE  # a word alone ("feel") is no disclosure the rules did not see
         s = m.scores([self.features(self.prepare(text))])[0]
         p = s.get("stop", 0.0) + s.get("check", 0.0)
         if p >= self.data.safety.model_check:
@@ -494,6 +497,59 @@ class Understanding:
         return {v: x / total for v, x in p.items()}, name or ""
 
     def _one(self, field: str, raw: str, norm: str, options: list[Option]) -> Reading:
+        whole = self._one_clause(field, raw, norm, options)
+        if whole.action == "accept" and whole.how == "model+words":
+            return whole
+        # a long answer often says how much first and then why ("a fair bit, my wife does
+        # the cleaning and the meals now"): when the whole is unclear, read each part
+        # between commas or full stops too ("but" is left alone: "yes but less" is one)
+        cl = [self.speller.fix_text(c) for c in clauses(rewrite(raw, self._rewrites), ())]
+        if len(cl) < 2:
+            return whole
+        reads = [r for r in (self._one_clause(field, c, c, options) for c in cl) if r.values and r.action != "ask_again"]
+        if not reads:
+            return whole
+        best = max(reads, key=lambda r: r.confidence)
+        if whole.values and whole.action != "ask_again":
+            if best.values != whole.values or best.confidence <= whole.confidence:
+                return whole
+            conf = best.confidence
+        else:
+            conf = best.confidence * 0.97
+        why = f"one part: {best.why}"
+        if any(r.values != best.values and r.confidence >= self.confirm for r in reads):
+            conf = min(conf, (self.accept + self.confirm) / 2)
+            why += "; another part says something else"
+        return Reading(best.values, round(conf, 3), _action(conf, self.accept, self.confirm), how="clause", why=why, alternatives=best.alternatives)
+
+    def _short_known(self, field: str, norm: str, options: list[Option]) -> bool:
+        """An answer of one or two words (little words aside) is only read when it is
+        (nearly) a short example, a yes or no, or an answer's own words: "when", "feel" or
+        "ok" alone answer nothing."""
+        words = [w for w in norm.split() if w not in _MENTION_STOP and w not in self._fillers]
+        if len(words) > 2 or self._hits(norm, options)[0]:
+            return True
+        want = frozenset(words or norm.split())
+        return any(want <= short for short in self._short(field_pattern(field)))
+
+    def _short(self, pattern: str) -> frozenset[frozenset[str]]:
+        """The words (little words aside) of each example of three words or fewer."""
+        got = self._shorts.get(pattern)
+        if got is None:
+            f = self.data.fields.get(pattern)
+            texts = [p for ps in f.examples.values() for p in ps] if f else []
+            if f is None or {"yes", "no"} <= set(f.examples):
+                texts += [p for ps in self.data.yes_no.values() for p in ps]
+            keep: set[frozenset[str]] = set()
+            for t in texts:
+                words = [w for w in self.prepare(t).split() if w not in _MENTION_STOP and w not in self._fillers]
+                if len(words) <= 3:
+                    keep.add(frozenset(words or self.prepare(t).split()))
+            got = frozenset(keep)
+            self._shorts[pattern] = got
+        return got
+
+    def _one_clause(self, field: str, raw: str, norm: str, options: list[Option]) -> Reading:
         if norm in self._yes or norm in self._no:
             want = "yes" if norm in self._yes else "no"
             for o in options:
@@ -537,6 +593,9 @@ class Understanding:
         # a close second means unsure
         if second > 0 and conf - second < 0.15:
             conf = min(conf, 0.6)
+        if not self._short_known(field, norm, options):
+            conf = min(conf, self.confirm * 0.9)
+            why += ", a word or two that no example is"
         alts = tuple((v, round(x, 3)) for v, x in ranked[1:3] if x > 0.05)
         return Reading((top,), round(conf, 3), _action(conf, self.accept, self.confirm), how=how, why=why, alternatives=alts)
 
