@@ -273,7 +273,7 @@ class Plain:
         fd = self.proc.stdout.fileno()
         start = len(self.out)
         deadline = time.monotonic() + timeout
-        while not self.out.endswith(b"You: "):
+        while len(self.out) == start or not self.out.endswith(b"You: "):
             left = deadline - time.monotonic()
             assert left > 0, "ras-chat --plain said nothing for a minute"
             ready, _, _ = select.select([fd], [], [], left)
@@ -291,9 +291,7 @@ class Plain:
         self.proc.stdin.flush()
 
     def finish(self) -> tuple[int, str, str]:
-        assert self.proc.stdin is not None
-        self.proc.stdin.close()
-        rest, err = self.proc.communicate(timeout=60)
+        rest, err = self.proc.communicate(timeout=60)  # closes standard input: the end of the input
         self.out += rest
         return self.proc.returncode, self.out.decode("utf-8"), err.decode("utf-8")
 
