@@ -7,6 +7,7 @@ files). Loading is cheap: YAML and pydantic only, no scikit-learn.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Mapping
 from decimal import Decimal
 from pathlib import Path
 from typing import Any, Literal
@@ -212,7 +213,7 @@ class ExamplesFile(_Strict):
         return _phrases(v)
 
 
-def _plain(err: dict) -> str:
+def _plain(err: Mapping[str, Any]) -> str:
     if err.get("type") == "extra_forbidden":
         return "unknown key (misspelt, or in the wrong place?)"
     if err.get("type") == "missing":

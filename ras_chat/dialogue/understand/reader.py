@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import threading
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from ras_chat.dialogue.match import Option
@@ -41,7 +41,7 @@ class Understanding:
     """The language-understanding layer for one examples file. `load` is cheap; models
     are trained on first use (or read from the cache), or all at once by `warm()`."""
 
-    def __init__(self, data: ExamplesFile, digest: str, path: Path | None = None, cache_dir: Path | None = None):
+    def __init__(self, data: ExamplesFile, digest: str, path: Path | None = None, cache_dir: Path | None = None) -> None:
         self.data = data
         self.digest = digest
         self.path = path
@@ -77,10 +77,16 @@ class Understanding:
         default: $RAS_CHAT_CACHE_DIR or the user cache folder)."""
         p = Path(path) if path is not None else default_examples_path()
         data, digest = read_examples(p)
-        folder = default_cache_dir() if cache_dir is _UNSET else (Path(cache_dir) if cache_dir is not None else None)  # type: ignore[arg-type]
+        folder: Path | None
+        if cache_dir is _UNSET:
+            folder = default_cache_dir()
+        elif isinstance(cache_dir, (str, Path)):
+            folder = Path(cache_dir)
+        else:
+            folder = None
         return cls(data, digest, p, folder)
 
-    def training_texts(self):
+    def training_texts(self) -> Iterator[str]:
         """Every line a model learns from (field examples, yes and no, off the subject,
         questions back, the safety model's lines): what the held-out corpus must not hold."""
         d = self.data
@@ -95,7 +101,7 @@ class Understanding:
         for phrases in d.safety.examples.values():
             yield from phrases
 
-    def person_lines(self):
+    def person_lines(self) -> Iterator[tuple[str, str]]:
         """Every line of this file a person may see, with where it is: (where, text)."""
         d = self.data
         for name, text in d.texts.model_dump().items():
@@ -174,9 +180,9 @@ class Understanding:
             c = 20.0 if name == "kind" else 12.0
             key = training_key(texts, labels, weights, c)
             cached = self.cache.get(name, key)
-            if cached is not False:
-                self._models[name] = cached  # type: ignore[assignment]
-                return cached  # type: ignore[return-value]
+            if cached is None or isinstance(cached, TextModel):
+                self._models[name] = cached
+                return cached
             m = train(texts, labels, weights, c=c) if texts else None
             self.train_seconds[name] = m.seconds if m else 0.0
             self.cache.put(name, m, key)

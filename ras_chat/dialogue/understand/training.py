@@ -3,6 +3,7 @@ a field, of yes and no, of "off the subject", and of the safety model."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -67,7 +68,7 @@ def training_set(u: Understanding, name: str) -> tuple[list[str], list[str], lis
     return texts, labels, weights
 
 
-def all_texts(u: Understanding):
+def all_texts(u: Understanding) -> Iterator[str]:
     """The training lines and the safety rules' words: the speller's vocabulary."""
     d = u.data
     yield from u.training_texts()
