@@ -227,7 +227,7 @@ def check_talk(person: dict[str, Any], driver: Driver, transcript: list[Any]) ->
     who = person["person"]
     limits = person.get("limits", {})
     run = driver.run
-    assert len(run.confirms) <= limits.get("confirms", 3), f"{who}: {len(run.confirms)} confirms: {run.confirms}"
+    assert len(run.confirms) <= limits.get("confirms", 4), f"{who}: {len(run.confirms)} confirms: {run.confirms}"
     assert not run.wrong_confirms, f"{who}: readings put to the person the wrong way: {run.wrong_confirms}"
     assert len(run.misses) <= limits.get("misses", 0), f"{who}: not understood at {run.misses}"
     assistant = [m.text for m in transcript if m.role != "person"]

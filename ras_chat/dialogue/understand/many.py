@@ -14,6 +14,9 @@ from ras_chat.dialogue.understand.text import NEGATIONS, clauses, find, parts, p
 if TYPE_CHECKING:  # pragma: no cover
     from ras_chat.dialogue.understand.reader import Understanding
 
+FINE_REACH = 6
+"""How many words back a negation turns a fine marker round ("can't ... on my own")."""
+
 
 def polarity(u: Understanding, clause: str, negated_mode: str) -> str:
     hard = fine = False
@@ -22,7 +25,8 @@ def polarity(u: Understanding, clause: str, negated_mode: str) -> str:
         hard = hard or found
         fine = fine or neg
     for p in u._fine:
-        found, neg = find(clause, p)
+        # "she cant cook a meal on her own": a fine marker well after a "cant" is turned round
+        found, neg = find(clause, p, reach=FINE_REACH)
         fine = fine or found
         hard = hard or neg
     if hard and fine:
