@@ -230,6 +230,8 @@ def check_talk(person: dict[str, Any], driver: Driver, transcript: list[Any]) ->
     assert len(run.confirms) <= limits.get("confirms", 4), f"{who}: {len(run.confirms)} confirms: {run.confirms}"
     assert not run.wrong_confirms, f"{who}: readings put to the person the wrong way: {run.wrong_confirms}"
     assert len(run.misses) <= limits.get("misses", 0), f"{who}: not understood at {run.misses}"
+    if "gentle_checks" in person["expect"]:
+        assert run.gentle_checks == person["expect"]["gentle_checks"], f"{who}: the gentle safety check was asked {run.gentle_checks} times"
     assistant = [m.text for m in transcript if m.role != "person"]
     for line in person["expect"].get("said_back", ()):
         assert line in assistant, f"{who}: never said back {line!r}"

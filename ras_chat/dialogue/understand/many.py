@@ -46,6 +46,8 @@ def read_many(u: Understanding, field: str, raw: str, norm: str, options: list[O
     bare = " ".join(w for w in norm.split() if w not in u._fillers) or norm
     if bare in u._none and only:
         return Reading((only[0].value,), 0.95, "accept" if 0.95 >= u.accept else "confirm", how="none", why=f"'{bare}'")
+    if len(norm.split()) == 1 and not one.short_known(u, field, norm, options):
+        return Reading((), 0.0, "ask_again", how="clauses", why="a word or two that no example is")
     pattern = field_pattern(field)
     negated_mode = u.data.fields[pattern].negated if pattern in u.data.fields else "hard"
     breaks = u.data.clause_breaks

@@ -154,29 +154,32 @@ def read_one(u: Understanding, field: str, raw: str, norm: str, options: list[Op
 
 
 def short_known(u: Understanding, field: str, norm: str, options: list[Option]) -> bool:
-    """An answer of one or two words (little words aside) is only read when it is
-    (nearly) a short example, a yes or no, or an answer's own words: "when", "feel" or
-    "ok" alone answer nothing."""
+    """An answer of one or two words (little words aside) is only read when it is like a
+    short example (one word: the first word of one; two: inside one), a yes or no, or an
+    answer's own words: "when", "feel" or "ok" alone answer nothing."""
     words = [w for w in norm.split() if w not in MENTION_STOP and w not in u._fillers]
     if len(words) > 2 or option_hits(u, norm, options)[0]:
         return True
-    want = frozenset(words or norm.split())
-    return any(want <= short for short in short(u, field_pattern(field)))
+    said = tuple(words or norm.split())
+    examples = short_examples(u, field_pattern(field))
+    if len(said) == 1:
+        return any(ex[:1] == said for ex in examples)
+    return any(set(said) <= set(ex) for ex in examples)
 
 
-def short(u: Understanding, pattern: str) -> frozenset[frozenset[str]]:
-    """The words (little words aside) of each example of three words or fewer."""
+def short_examples(u: Understanding, pattern: str) -> frozenset[tuple[str, ...]]:
+    """The words (little words aside, in order) of each example of three words or fewer."""
     got = u._shorts.get(pattern)
     if got is None:
         f = u.data.fields.get(pattern)
         texts = [p for ps in f.examples.values() for p in ps] if f else []
         if f is None or {"yes", "no"} <= set(f.examples):
             texts += [p for ps in u.data.yes_no.values() for p in ps]
-        keep: set[frozenset[str]] = set()
+        keep: set[tuple[str, ...]] = set()
         for t in texts:
             words = [w for w in u.prepare(t).split() if w not in MENTION_STOP and w not in u._fillers]
             if len(words) <= 3:
-                keep.add(frozenset(words or u.prepare(t).split()))
+                keep.add(tuple(words or u.prepare(t).split()))
         got = frozenset(keep)
         u._shorts[pattern] = got
     return got
@@ -190,6 +193,8 @@ def one_clause(u: Understanding, field: str, raw: str, norm: str, options: list[
                 return Reading((o.value,), 0.97, action_for(0.97, u.accept, u.confirm), how="words", why=f"'{norm}'")
         if want == "yes" and options and field_pattern(field) in u.data.yes_first:
             return Reading((options[0].value,), 0.95, action_for(0.95, u.accept, u.confirm), how="words", why="yes: the first answer offered")
+    # "ok", "fine", "no" alone to a question that is not yes or no: maybe an answer, never a sure one
+    bare_yes_no = (norm in u._yes or norm in u._no) and not {o.value for o in options} & {"yes", "no"}
     p, _name = scores(u, field, norm, raw, options)
     hits, negated = option_hits(u, norm, options)
     how = "model"
@@ -229,6 +234,9 @@ def one_clause(u: Understanding, field: str, raw: str, norm: str, options: list[
     if not short_known(u, field, norm, options):
         conf = min(conf, u.confirm * 0.9)
         why += ", a word or two that no example is"
+    elif bare_yes_no:
+        conf = min(conf, (u.accept + u.confirm) / 2)
+        why += f", only '{norm}'"
     alts = tuple((v, round(x, 3)) for v, x in ranked[1:3] if x > 0.05)
     return Reading((top,), round(conf, 3), action_for(conf, u.accept, u.confirm), how=how, why=why, alternatives=alts)
 

@@ -48,7 +48,7 @@ class Understanding:
         self.cache = ModelCache(cache_dir, digest)
         self._models: dict[str, TextModel | None] = {}
         self._vocabs: dict[str, frozenset[str]] = {}
-        self._shorts: dict[str, frozenset[frozenset[str]]] = {}
+        self._shorts: dict[str, frozenset[tuple[str, ...]]] = {}
         self._lock = threading.RLock()
         self.train_seconds: dict[str, float] = {}
         t = data.thresholds
