@@ -265,7 +265,10 @@ def test_a_lone_word_is_no_disclosure(u):
 def test_ok_alone_to_a_question_that_is_not_yes_or_no_is_not_stored(u, session):
     # "If you did not get this help, what would happen?" "ok" answers nothing for sure
     assert read(u, session, "areas.health.risk", "ok").action != "accept"
-    assert read(u, session, "areas.choice.need", "no").action != "accept"
+    assert read(u, session, "areas.health.need", "yes").action != "accept"
+    # unless it is an answer's own words: "no thanks" to "Would you like to try it now?" is "skip"
+    r = read(u, session, "money.offer", "no thanks")
+    assert r.values == ("skip",) and r.action == "accept"
 
 
 def test_one_word_answers_that_are_answers_are_still_read(u, session):
@@ -300,3 +303,12 @@ def test_cannot_do_it_on_her_own_is_hard_not_mixed(u, session):
     assert r.values == ("nutrition",) and r.action == "accept"
     r = read(u, session, "unable_outcomes", "she can cook a meal on her own, its the shower", "health")
     assert r.values == ("hygiene",) and "nutrition" in r.fine
+
+
+def test_a_part_that_says_why_names_no_new_thing(u, session):
+    # "I'm scared of falling" says why the bath is hard; it does not tick moving round the home
+    r = read(u, session, "unable_outcomes", "getting in the bath, I'm scared of falling", "health")
+    assert r.values == ("hygiene",)
+    # alone, a fall is moving round the home; and a thing named beside a fine one still counts
+    assert read(u, session, "unable_outcomes", "I keep falling", "health").values == ("home_safety",)
+    assert read(u, session, "unable_outcomes", "the stairs are fine but i cant cook any more", "health").values == ("nutrition",)

@@ -93,6 +93,10 @@ class FieldExamples(_Strict):
     """For "pick several": a thing named with "not" or "never" and nothing else ("I don't
     see my friends") is hard (an everyday thing) or is left out (a way it is hard)."""
     examples: dict[str, tuple[str, ...]] = {}
+    reasons: str | None = None
+    """For "pick several things": the field whose examples say why a thing is hard. A part
+    of the answer that reads more surely as a reason than as a thing ("getting in the
+    bath, I'm scared of falling") says why the other things are hard; it names none."""
     topic: tuple[str, ...] = ()
     """Words about what the question is about, not about the answer (for the ways a thing
     is hard: the everyday things themselves, "toilet", "buttons"): known words, so an

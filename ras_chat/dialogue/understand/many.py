@@ -14,6 +14,8 @@ from ras_chat.dialogue.understand.text import NEGATIONS, clauses, find, parts, p
 if TYPE_CHECKING:  # pragma: no cover
     from ras_chat.dialogue.understand.reader import Understanding
 
+REASON_MIN = 0.7
+"""How sure the reasons model must be that a part says why, not what."""
 FINE_REACH = 6
 """How many words back a negation turns a fine marker round ("can't ... on my own")."""
 
@@ -54,6 +56,7 @@ def read_many(u: Understanding, field: str, raw: str, norm: str, options: list[O
     cl = [u.speller.fix_text(c) for c in clauses(rewrite(raw, u._rewrites), breaks)] or [norm]
     picked: dict[str, float] = {}
     fine: dict[str, float] = {}
+    found: list[tuple[str, str]] = []
     none_vote = 0.0
     all_first = False
     notes: list[str] = []
@@ -71,20 +74,28 @@ def read_many(u: Understanding, field: str, raw: str, norm: str, options: list[O
         pol = polarity(u, clause, negated_mode)
         if all_first:
             pol = "fine"  # "all of them except cooking"
-        for part in parts(clause, u.data.part_joins):
-            if only_topic(u, pattern, part):
-                continue  # "... to eat and drink": "drink" names the thing, not a way
-            for value, conf in mentions(u, field, part, raw, options):
-                if only and value == only[0].value:
-                    if pol != "fine":
-                        none_vote = max(none_vote, conf)
-                    continue
-                if pol == "fine":
-                    fine[value] = max(fine.get(value, 0.0), conf)
-                else:
-                    c = conf * (0.75 if pol == "mixed" else 1.0)
-                    picked[value] = max(picked.get(value, 0.0), c)
+        # ("... to eat and drink": "drink" names the thing, not a way)
+        found.extend((pol, part) for part in parts(clause, u.data.part_joins) if not only_topic(u, pattern, part))
         notes.append(f"'{clause}': {pol}")
+    named = [(pol, part, mentions(u, field, part, raw, options)) for pol, part in found]
+    reasons = u.data.fields[pattern].reasons if pattern in u.data.fields else None
+    if reasons and len(named) > 1:
+        why_parts = [i for i, (_p, part, _m) in enumerate(named) if not names_a_thing(u, reasons, part, options) and is_reason(u, pattern, reasons, part)]
+        # only beside a thing named as hard: "the stairs are fine but i cant cook" names cooking
+        if why_parts and any(pol != "fine" and said for i, (pol, _part, said) in enumerate(named) if i not in why_parts):
+            notes += [f"'{named[i][1]}': why, not what" for i in why_parts]
+            named = [n for i, n in enumerate(named) if i not in why_parts]
+    for pol, _part, said in named:
+        for value, conf in said:
+            if only and value == only[0].value:
+                if pol != "fine":
+                    none_vote = max(none_vote, conf)
+                continue
+            if pol == "fine":
+                fine[value] = max(fine.get(value, 0.0), conf)
+            else:
+                c = conf * (0.75 if pol == "mixed" else 1.0)
+                picked[value] = max(picked.get(value, 0.0), c)
     for v in list(picked):
         if v in fine and not all_first:
             # named both hard and fine: keep it, but ask
@@ -104,6 +115,39 @@ def read_many(u: Understanding, field: str, raw: str, norm: str, options: list[O
         conf = 0.55
         return Reading((only[0].value,), conf, action_for(conf, u.accept, u.confirm), how="clauses", why=why + "; only fine things named", fine=fine_t)
     return Reading((), 0.0, "ask_again", how="clauses", why=why or "nothing named", fine=fine_t)
+
+
+def names_a_thing(u: Understanding, reasons: str, part: str, options: list[Option]) -> bool:
+    """True when a part has an answer's own words that are not also words of the reasons
+    ("the shops" names a thing; "falling" is a way a thing is hard as much as a thing)."""
+    key = f"examples:{reasons}"
+    said_why = u._vocabs.get(key)
+    if said_why is None:
+        f = u.data.fields.get(reasons)
+        texts = [p for ps in f.examples.values() for p in ps] if f else []
+        said_why = frozenset(stem(w) for t in texts for w in u.prepare(t).split())
+        u._vocabs[key] = said_why
+    for o in options:
+        for phrase in (o.label, *o.words):
+            ps = phrase_stems(phrase)
+            if o.only or not ps or not any(find(part, ps)):
+                continue
+            if not all(s in said_why for s in ps):
+                return True
+    return False
+
+
+def is_reason(u: Understanding, pattern: str, reasons: str, part: str) -> bool:
+    """True when a part of a "pick several things" answer reads more surely as a reason
+    (the `reasons` field's model: "I'm scared of falling") than as a thing (this field's
+    model: "getting in the bath")."""
+    things, why = u.model(f"field:{pattern}"), u.model(f"field:{reasons}")
+    if things is None or why is None:
+        return False
+    text = u.features(u.mention_text(part))
+    as_why = max((p for k, p in why.scores([text])[0].items() if k != "none"), default=0.0)
+    as_thing = max(things.scores([text])[0].values(), default=0.0)
+    return as_why >= REASON_MIN and as_why > as_thing
 
 
 def mentions(u: Understanding, field: str, part: str, raw: str, options: list[Option]) -> list[tuple[str, float]]:

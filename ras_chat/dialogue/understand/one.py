@@ -194,7 +194,8 @@ def one_clause(u: Understanding, field: str, raw: str, norm: str, options: list[
         if want == "yes" and options and field_pattern(field) in u.data.yes_first:
             return Reading((options[0].value,), 0.95, action_for(0.95, u.accept, u.confirm), how="words", why="yes: the first answer offered")
     # "ok", "fine", "no" alone to a question that is not yes or no: maybe an answer, never a sure one
-    bare_yes_no = (norm in u._yes or norm in u._no) and not {o.value for o in options} & {"yes", "no"}
+    # (unless an answer's own words are just that: "no thanks" is "No, skip this")
+    bare_yes_no = (norm in u._yes or norm in u._no) and not {o.value for o in options} & {"yes", "no"} and not option_hits(u, norm, options)[0]
     p, _name = scores(u, field, norm, raw, options)
     hits, negated = option_hits(u, norm, options)
     how = "model"
