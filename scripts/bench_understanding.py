@@ -41,6 +41,7 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--cache", help="model cache folder (default: a new temporary folder, so training is timed)")
     ap.add_argument("--show-wrong", action="store_true", help="list every line read wrong")
+    ap.add_argument("--people", action="store_true", help="only read each answer of the four people in tests/people/*.yaml (a development set: the tests talk them through)")
     ap.add_argument("--plans", action="store_true", help="only compare with the session's matching on tests/plans (what would change)")
     args = ap.parse_args(argv)
     cache = args.cache or tempfile.mkdtemp(prefix="ras-bench-")
@@ -51,6 +52,8 @@ def main(argv: list[str] | None = None) -> int:
 
     if args.plans:
         return compare_plans(Understanding.load())
+    if args.people:
+        return read_people(Understanding.load(), sample_session(), options_for)
 
     t0 = time.perf_counter()
     u = Understanding.load()
@@ -171,6 +174,45 @@ def compare_plans(u) -> int:
     return 0
 
 
+def read_people(u, session, options_for) -> int:
+    """Each scripted answer of tests/people/*.yaml read on its own, with the options of the
+    question it answers: what would be done, and whether it is what the person meant."""
+    import yaml
+
+    from ras.models import OUTCOME_IDS
+
+    area_of = {o: session.policy_at.outcomes[o].area for o in OUTCOME_IDS}
+    total = right = accepted = 0
+    for path in sorted((ROOT / "tests" / "people").glob("*.yaml")):
+        person = yaml.safe_load(path.read_text(encoding="utf-8"))
+        print(f"== {person['person']}")
+        for key, entry in person["answers"].items():
+            if not isinstance(entry, dict) or "means" not in entry or "*" in key:
+                continue
+            bits = key.split(".")
+            if bits[0] == "unable_outcomes":
+                q, area = "unable_outcomes", bits[1]
+            elif bits[0] == "unable_reasons":
+                q, area = "unable_reasons", area_of[bits[1]]
+            else:
+                q, area = key, None
+            _state, options, multi = options_for(session, q, area)
+            if not options:
+                continue
+            want = entry["means"]
+            wanted = tuple(sorted(str(w) for w in want)) if isinstance(want, list) else (str(want),)
+            s = u.safety(entry["say"], options)
+            r = u.read(q, entry["say"], options, multi)
+            good = tuple(sorted(r.values)) == wanted if multi else r.values == wanted
+            total += 1
+            right += good and r.action != "ask_again"
+            accepted += good and r.action == "accept"
+            mark = "ok " if good and r.action == "accept" else ("WRONG" if not good else r.action)
+            print(f"  {mark:9} {key:32} {entry['say'][:70]!r} -> {list(r.values)} {r.confidence:.2f} [{r.how}] safety {s.level}")
+    print(f"{right} of {total} read right ({accepted} without a confirm)")
+    return 0
+
+
 def pct(a: int, b: int) -> str:
     return f"{100 * a / b:5.1f}%" if b else "  n/a"
 
@@ -178,7 +220,7 @@ def pct(a: int, b: int) -> str:
 def evaluate(u, session, rows, options_cache, read_ms, safety_ms, MULTI_FIELDS, options_for) -> dict:
     res = {
         "per_kind": defaultdict(lambda: [0, 0, 0, 0]), "n": 0, "right": 0, "silent": 0, "confirms": 0,
-        "off_n": 0, "off_ok": 0, "disclosures": 0, "caught": 0, "ordinary": 0, "alarms": 0,
+        "off_n": 0, "off_ok": 0, "unclear_n": 0, "unclear_ok": 0, "disclosures": 0, "caught": 0, "ordinary": 0, "alarms": 0,
         "answers": 0, "answer_alarms": 0, "missed": [], "false_alarms": [], "wrong": [], "lines": len(rows),
         "people": defaultdict(lambda: [0, 0, 0, 0]),  # the four people of the issue: lines, right, accepted right, caught
     }
@@ -220,7 +262,12 @@ def evaluate(u, session, rows, options_cache, read_ms, safety_ms, MULTI_FIELDS, 
         pk = res["per_kind"][k]
         pk[0] += 1
         res["n"] += 1
-        if want is None:
+        if want is None and row.get("kind") == "unclear":
+            # a lone word ("when", "feel"): never a confident answer; asking again is right
+            res["unclear_n"] += 1
+            good = not r.values or r.action == "ask_again"
+            res["unclear_ok"] += good
+        elif want is None:
             res["off_n"] += 1
             res["off_ok"] += r.kind != "answer" and r.kind == row.get("kind", r.kind)
             good = not r.values
@@ -260,6 +307,7 @@ def print_results(name: str, res: dict, show_wrong: bool) -> None:
     print(f"stored wrong without asking:       {pct(res['silent'], n)}  (target <= 1%)")
     print(f"confirm rate:                      {pct(res['confirms'], n)}")
     print(f"off the subject / questions back:  {res['off_ok']} of {res['off_n']} answered as such")
+    print(f"lone words asked again:            {res['unclear_ok']} of {res['unclear_n']}")
     print(f"safety recall (stop or check):     {res['caught']} of {res['disclosures']} ({pct(res['caught'], res['disclosures']).strip()}; target: every one)")
     print(f"false alarms on ordinary lines:    {res['alarms']} of {res['ordinary']} ({pct(res['alarms'], res['ordinary']).strip()}; target <= 5%)")
     print(f"false alarms on ordinary answers:  {res['answer_alarms']} of {res['answers']} ({pct(res['answer_alarms'], res['answers']).strip()})")

@@ -236,3 +236,79 @@ def test_any_text_gives_a_reading_and_a_safety_level(u, session, text, field):
 def test_any_amount_text_is_an_amount_or_nothing(text):
     a = read_amount(text)
     assert a is None or (a.amount >= 0 and a.said.startswith("£"))
+
+
+# ----- lone words, long answers, parts that disagree -----------------------------------
+
+
+@pytest.mark.parametrize(
+    ("field", "text", "area"),
+    [
+        ("areas.health.need", "when", None),
+        ("areas.health.risk", "feel", None),
+        ("areas.health.risk", "ok", None),
+        ("client_group", "feel", None),
+        ("fluctuating", "when", None),
+        ("unable_reasons", "when", "health"),
+        ("unable_outcomes", "feel", "health"),
+    ],
+)
+def test_a_lone_word_is_never_read_as_a_sure_answer(u, session, field, text, area):
+    r = read(u, session, field, text, area)
+    assert r.action != "accept", r
+
+
+def test_a_lone_word_is_no_disclosure(u):
+    assert u.safety("feel").level == "none"
+
+
+def test_ok_alone_to_a_question_that_is_not_yes_or_no_is_not_stored(u, session):
+    # "If you did not get this help, what would happen?" "ok" answers nothing for sure
+    assert read(u, session, "areas.health.risk", "ok").action != "accept"
+    assert read(u, session, "areas.health.need", "yes").action != "accept"
+    # unless it is an answer's own words: "no thanks" to "Would you like to try it now?" is "skip"
+    r = read(u, session, "money.offer", "no thanks")
+    assert r.values == ("skip",) and r.action == "accept"
+
+
+def test_one_word_answers_that_are_answers_are_still_read(u, session):
+    assert read(u, session, "unable_outcomes", "washing", "health").values == ("hygiene",)
+    assert read(u, session, "unable_reasons", "hurts", "health").values == ("pain_or_distress",)
+    r = read(u, session, "areas.health.need", "loads")  # 3: "A lot of help every day"
+    assert r.values == ("3",) and r.action == "accept"
+
+
+def test_a_long_answer_that_says_how_much_first_is_read_by_that_part(u, session):
+    # "a fair bit" is "A lot of help every day" (value 3); the rest says who helps
+    r = read(u, session, "areas.choice.need", "a fair bit, my wife does the cleaning and the meals now")
+    assert r.values == ("3",) and r.action in ("accept", "confirm")
+    assert r.how == "clause"
+
+
+def test_parts_that_say_different_amounts_are_put_to_the_person(u, session):
+    # "a little" (1) and "help with everything all day" (4): never stored without asking
+    r = read(u, session, "areas.health.need", "a little, she needs help with everything all day")
+    assert r.action != "accept"
+    r = read(u, session, "areas.health.need", "none, he needs someone with him every minute")
+    assert r.action != "accept"
+
+
+def test_help_to_get_on_the_loo_is_a_lot_of_help(u, session):
+    r = read(u, session, "areas.health.need", "he needs help to get on the loo")
+    assert r.values == ("3",) and r.action in ("accept", "confirm")
+
+
+def test_cannot_do_it_on_her_own_is_hard_not_mixed(u, session):
+    r = read(u, session, "unable_outcomes", "she cant cook a meal on her own", "health")
+    assert r.values == ("nutrition",) and r.action == "accept"
+    r = read(u, session, "unable_outcomes", "she can cook a meal on her own, its the shower", "health")
+    assert r.values == ("hygiene",) and "nutrition" in r.fine
+
+
+def test_a_part_that_says_why_names_no_new_thing(u, session):
+    # "I'm scared of falling" says why the bath is hard; it does not tick moving round the home
+    r = read(u, session, "unable_outcomes", "getting in the bath, I'm scared of falling", "health")
+    assert r.values == ("hygiene",)
+    # alone, a fall is moving round the home; and a thing named beside a fine one still counts
+    assert read(u, session, "unable_outcomes", "I keep falling", "health").values == ("home_safety",)
+    assert read(u, session, "unable_outcomes", "the stairs are fine but i cant cook any more", "health").values == ("nutrition",)

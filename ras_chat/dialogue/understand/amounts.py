@@ -26,7 +26,7 @@ _UNITS = {
 }  # fmt: skip
 _SCALES = {"hundred": 100, "thousand": 1000, "grand": 1000, "k": 1000, "million": 1_000_000, "mill": 1_000_000, "m": 1_000_000}
 _MONEY_WORDS = ("£", "pound", "pounds", "quid", "grand", "k", "gbp", "p", "pence", "thousand", "hundred", "million")
-_PERIOD_WORDS: dict[str, tuple[str, ...]] = {
+_PERIOD_WORDS: dict[Period, tuple[str, ...]] = {
     "day": ("a day", "per day", "each day", "every day", "daily", "a night"),
     "week": ("a week", "per week", "each week", "every week", "weekly", "pw", "p w", "a wk", "per wk", "wk"),
     "fortnight": ("a fortnight", "per fortnight", "every fortnight", "each fortnight", "fortnightly", "every two weeks", "every 2 weeks"),
@@ -95,10 +95,10 @@ def _words_number(tokens: list[str]) -> tuple[Decimal, int] | None:
             current += _UNITS[tok]
             seen = True
         elif tok in ("hundred",) and (seen or current == 0):
-            current = (current or 1) * 100
+            current = (current or Decimal(1)) * 100
             seen = True
         elif tok in ("thousand", "grand", "k", "million", "mill") and (seen or i > 0):
-            current = (current or 1) * _SCALES[tok]
+            current = (current or Decimal(1)) * _SCALES[tok]
             total += current
             current = Decimal(0)
             seen = True
@@ -167,7 +167,7 @@ def _period(norm: str) -> Period | None:
     padded = f" {norm} "
     found = [p for p, words in _PERIOD_WORDS.items() if any(f" {w} " in padded for w in words)]
     if len(found) == 1:
-        return found[0]  # type: ignore[return-value]
+        return found[0]
     if "week" in found and "every day" in padded and len(found) == 2:
         return "week"
     return None

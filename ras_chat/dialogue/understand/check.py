@@ -31,7 +31,8 @@ def check_examples(
     example it still reads as another answer is surely in conflict); `folds=k` reads
     each with a model trained without it (k-fold: slower, and finds the weak ones)."""
     from ras_chat.dialogue.understand.model import train
-    from ras_chat.dialogue.understand.reader import field_pattern
+    from ras_chat.dialogue.understand.result import field_pattern
+    from ras_chat.dialogue.understand.training import training_set
 
     u = understanding
     out: list[str] = []
@@ -48,7 +49,7 @@ def check_examples(
             if len(phrases) < min_examples:
                 out.append(f"fields.{pattern}.examples.{value}: only {len(phrases)} example(s); give at least {min_examples}")
         name = f"field:{pattern}"
-        texts, labels, _w = u._training(name)
+        texts, labels, _w = training_set(u, name)
         raw = [p for _value, phrases in f.examples.items() for p in phrases]
         n = len(raw)  # the field's own examples come first in the training set
         if len(set(labels)) < 2 or n < 4:
@@ -58,7 +59,7 @@ def check_examples(
             if m is None:
                 continue
             for i, s in enumerate(m.scores(texts[:n])):
-                best = max(s, key=s.get)
+                best = max(s, key=lambda label: s[label])
                 if best != labels[i] and s[best] >= 0.5:
                     out.append(f"fields.{pattern}.examples.{labels[i]}: \u201c{raw[i]}\u201d reads as `{best}` ({s[best]:.2f}): move it, or add examples like it")
             continue
@@ -70,7 +71,7 @@ def check_examples(
             if m is None:
                 continue
             for i, s in zip(test, m.scores([texts[i] for i in test])):
-                best = max(s, key=s.get)
+                best = max(s, key=lambda label: s[label])
                 if best != labels[i] and s[best] >= 0.5:
                     out.append(
                         f"fields.{pattern}.examples.{labels[i]}: \u201c{raw[i]}\u201d reads as `{best}` ({s[best]:.2f}) "

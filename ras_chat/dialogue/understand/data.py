@@ -7,6 +7,7 @@ files). Loading is cheap: YAML and pydantic only, no scikit-learn.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Mapping
 from decimal import Decimal
 from pathlib import Path
 from typing import Any, Literal
@@ -92,6 +93,10 @@ class FieldExamples(_Strict):
     """For "pick several": a thing named with "not" or "never" and nothing else ("I don't
     see my friends") is hard (an everyday thing) or is left out (a way it is hard)."""
     examples: dict[str, tuple[str, ...]] = {}
+    reasons: str | None = None
+    """For "pick several things": the field whose examples say why a thing is hard. A part
+    of the answer that reads more surely as a reason than as a thing ("getting in the
+    bath, I'm scared of falling") says why the other things are hard; it names none."""
     topic: tuple[str, ...] = ()
     """Words about what the question is about, not about the answer (for the ways a thing
     is hard: the everyday things themselves, "toilet", "buttons"): known words, so an
@@ -212,7 +217,7 @@ class ExamplesFile(_Strict):
         return _phrases(v)
 
 
-def _plain(err: dict) -> str:
+def _plain(err: Mapping[str, Any]) -> str:
     if err.get("type") == "extra_forbidden":
         return "unknown key (misspelt, or in the wrong place?)"
     if err.get("type") == "missing":

@@ -87,9 +87,10 @@ def options_for(session: Any, field: str, area: str | None = None) -> tuple[str 
     from ras_chat.dialogue import registry
 
     dialogue = session.dialogue
+    state: str | None
     if field in dialogue.states:
         state = field
-        f = field_of(dialogue, state) or state
+        f = field_of(dialogue, field) or field
         cursor: dict[str, str] = {}
     else:
         state, cursor = state_of(dialogue, field)

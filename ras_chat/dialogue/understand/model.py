@@ -18,7 +18,7 @@ import pickle
 import tempfile
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -165,7 +165,7 @@ def training_key(texts: Sequence[str], labels: Sequence[str], weights: Sequence[
     return h.hexdigest()
 
 
-def _char_wb(ngram_range: tuple[int, int]):
+def _char_wb(ngram_range: tuple[int, int]) -> Callable[[str], list[str]]:
     """scikit-learn's `char_wb` analyzer on the plain view (no accents stripped, no lower
     casing: the text is normalised before it gets here)."""
     lo, hi = ngram_range
@@ -188,7 +188,7 @@ def _char_wb(ngram_range: tuple[int, int]):
     return analyze
 
 
-def _words(ngram_range: tuple[int, int]):
+def _words(ngram_range: tuple[int, int]) -> Callable[[str], list[str]]:
     """scikit-learn's word analyzer (token pattern `\\b\\w+\\b`) on the marked view."""
     import re
 
@@ -214,7 +214,7 @@ class ModelCache:
     file's hash (and the hash of the training set itself). Anything wrong with a file (damaged, another format or scikit-learn
     version, another examples file) means it is trained again and written afresh."""
 
-    def __init__(self, folder: Path | None, digest: str):
+    def __init__(self, folder: Path | None, digest: str) -> None:
         self.folder = folder
         self.digest = digest
         self._lock = threading.Lock()

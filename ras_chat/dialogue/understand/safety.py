@@ -58,7 +58,7 @@ class SafetyRules:
     """The lexicon and patterns of one `safety:` section, stemmed once and indexed by
     first word (so a turn looks only at phrases that can match)."""
 
-    def __init__(self, data: Safety, fix: Callable[[str], str] | None = None):
+    def __init__(self, data: Safety, fix: Callable[[str], str] | None = None) -> None:
         self.data = data
         self.fix = fix
         st = phrase_stems

@@ -81,7 +81,7 @@ class Speller:
     (under 4 letters) or a number is left alone; so is a word with two known neighbours
     equally close (no guess between them)."""
 
-    def __init__(self, vocabulary: Iterable[str], counts: dict[str, int] | None = None, keep: Iterable[str] = ()):
+    def __init__(self, vocabulary: Iterable[str], counts: dict[str, int] | None = None, keep: Iterable[str] = ()) -> None:
         self.words: frozenset[str] = frozenset(w for w in vocabulary if w.isalpha() and len(w) >= 3)
         self.keep = frozenset(keep) | COMMON | frozenset(NUMBER_WORDS) | NEGATIONS
         self.stems = frozenset(stem(w) for w in self.words | self.keep)
