@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from ras.changes import consistent, outcome_areas
 from ras.models import AREA_IDS, CARER_OUTCOME_IDS, CLIENT_GROUPS, OUTCOME_IDS, UNABLE_WAYS, AssessmentRecord, CarerRecord
+from ras_chat.dialogue import registry
 from ras_chat.dialogue.fields import FIELDS, concrete, placeholders, split
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -127,6 +128,8 @@ class Answers:
                 said = text(self.answer(pattern, area=area))
                 if said:
                     bits.append(f"{label}: {said}")
+            if area == registry.work_area(self) and registry.retired_skips_area_for(self):
+                bits.append("Retired: not asked about work, learning and money (the person did not raise it)")
             said = self.answer("areas.{area}.unpaid_support", area=area)
             if cannot_go_on and said in ("some", "most"):
                 bits.append(f"Unpaid support counted as {said}, but the carer cannot carry on like this: check it can continue")

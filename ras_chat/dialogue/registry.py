@@ -14,8 +14,8 @@ from typing import TYPE_CHECKING
 
 from ras.eligibility import CARER_OUTCOME_WORDS
 from ras.models import AREA_IDS, CARER_OUTCOME_IDS, OUTCOME_IDS
-from ras_chat.dialogue.fields import FIELDS
 from ras_chat.dialogue.match import Option, contains_phrase, normalise
+from ras_chat.dialogue.state import Frame
 
 if TYPE_CHECKING:  # pragma: no cover
     from ras_chat.dialogue.session import Session
@@ -97,6 +97,34 @@ def going_well_only(s: Session) -> bool:
     if s.answered("areas.{area}.what_matters", area=area):
         return False
     return is_first_area(s)
+
+
+def work_area(s: Session) -> str:
+    """The part of life that holds work, learning and volunteering (reg. 2(2)(h))."""
+    return s.policy_at.outcomes["work_education"].area
+
+
+def raised_work(s: Session) -> bool:
+    """The person spoke of work, learning or money first: what matters most touched it,
+    or they chose to start there."""
+    area = work_area(s)
+    return area in s.state.suggested or area_order(s)[:1] == [area]
+
+
+@condition
+def may_be_retired(s: Session) -> bool:
+    """At work, learning and money, when the person did not raise it: are they retired?"""
+    return s.state.cursor.get("area") == work_area(s) and not raised_work(s) and not s.answered("retired")
+
+
+def retired_skips_area_for(s: Session) -> bool:
+    """Someone retired who did not raise work, learning or money is not asked about it."""
+    return not raised_work(s) and s.answer("retired") == "yes"
+
+
+@condition
+def retired_skips_area(s: Session) -> bool:
+    return s.state.cursor.get("area") == work_area(s) and retired_skips_area_for(s)
 
 
 @condition
@@ -265,26 +293,14 @@ def compute_result(s: Session) -> None:
     s.state.checked = True
 
 
-CHANGE_SECTIONS = {
-    "start": ("what_matters", "start_area"),
-    "about": ("client_group", "fluctuating"),
-    "carer": ("carer.present", "carer.coping", "carer.offer"),
-}
-"""The fields asked again when the person picks that part to change."""
-
-
 @action
-def review_section(s: Session) -> None:
-    """Mark one part's answers to be asked again (the rest are kept and skipped over)."""
-    section = s.state.last_choice
-    keys: list[str | None]
-    if section in AREA_IDS:
-        s.state.cursor = {"area": section, "outcome": None}
-        keys = [s.key_for(p, area=section) for p, f in FIELDS.items() if f.scope == "area"]
-        keys += [s.key_for("unable_reasons.{outcome}", area=section, outcome=o) for o in picked_outcomes(s, section)]
-    else:
-        keys = [s.key_for(p) for p in CHANGE_SECTIONS.get(section or "", ())]
-    s.state.review = sorted(set(s.state.review) | {k for k in keys if k})
+def change_one(s: Session) -> None:
+    """Go to the one answer picked to change (`change_answers`); the check comes after it."""
+    picked = s.state.last_choice
+    for item in s.answer_items():
+        if item.key == picked:
+            s.state.jump = Frame(state=item.state, area=item.area, outcome=item.outcome)
+            return
 
 
 # ----- choice providers --------------------------------------------------------------
@@ -358,10 +374,6 @@ def money_options(s: Session) -> list[Option]:
 
 
 @choices
-def change_sections(s: Session) -> list[Option]:
-    t = s.dialogue.spec.texts
-    items = [("start", t.change_start, ("what matters", "matters most", "start"), False)]
-    items += [(a, s.policy_at.areas[a].person_name, (), False) for a in area_order(s)]
-    items += [("about", t.change_about, ("about me", "changes", "week to week", "group"), False)]
-    items += [("carer", t.change_carer, ("carer", "family carer"), False)]
-    return _with_numbers(items)
+def change_answers(s: Session) -> list[Option]:
+    """Every answer in the check-your-answers list, to pick the one to change."""
+    return _with_numbers([(item.key, item.name, (), False) for item in s.answer_items() if item.key])

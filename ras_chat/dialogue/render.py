@@ -7,6 +7,7 @@ this part only puts them together. A mixin of `Session`.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
@@ -15,6 +16,7 @@ from ras_chat.dialogue import registry
 from ras_chat.dialogue.clean import clean_text
 from ras_chat.dialogue.fields import split
 from ras_chat.dialogue.mapping import level, text, unknown
+from ras_chat.dialogue.match import normalise
 from ras_chat.dialogue.reading import confirm_words, understanding
 from ras_chat.dialogue.schema import StateSpec
 from ras_chat.dialogue.state import Choice, Message
@@ -24,6 +26,27 @@ if TYPE_CHECKING:  # pragma: no cover
 
 SESSION_VARIABLES = ("area", "outcome", "suggested", "first_area", "money_intro", "name")
 """The placeholders any state's text may use (`dialogue check` refuses others)."""
+
+
+START_FIELDS = ("who", "name", "what_matters")
+AREA_FIELDS = ("areas.{area}.what_matters", "areas.{area}.going_well", "areas.{area}.need",
+               "areas.{area}.unpaid_support", "areas.{area}.risk", "unable_outcomes.{area}")
+LATER_FIELDS = ("client_group", "fluctuating", "carer.present", "carer.coping", "carer.offer")
+"""The answers in the check-your-answers list, in its order (by field, never by state)."""
+READ_FROM_WORDS = ("words", "model", "model+words", "earlier", "band")
+"""Readings from the person's own words: the list shows those words beside the answer."""
+
+
+@dataclass(frozen=True)
+class AnswerItem:
+    """One line of the check-your-answers list, and where to go to change it."""
+
+    key: str
+    state: str
+    name: str
+    shown: str
+    area: str | None = None
+    outcome: str | None = None
 
 
 class _Blank(dict):
@@ -91,6 +114,8 @@ class Rendering:
         if pending is not None:  # a question put over this one: yes or no
             if pending.kind == "confirm":
                 words = confirm_words(self, pending.values, pending.confidence, self._options(spec))
+                if pending.how == "earlier":  # words said to an earlier question
+                    words = f"{t.you_said.format(said=pending.said[:200])} {words}"
             else:
                 words = understanding(self).data.safety.gentle_check
             choices = tuple(Choice(number=o.number, label=o.label, value=o.value) for o in self._yes_no())
@@ -132,36 +157,61 @@ class Rendering:
             return None
         return {c.value: c.label for c in self.dialogue.states[name].choices}.get(value)
 
+    def answer_items(self: Session) -> list[AnswerItem]:
+        """Every answer given, in the person's words where they gave them, for the
+        check-your-answers list and for picking the one to change."""
+        pa = self.policy_at
+        items: list[AnswerItem] = []
+
+        def add(pattern: str, area: str | None = None, outcome: str | None = None, value: Any = None) -> None:
+            key = self.key_for(pattern, area=area, outcome=outcome)
+            name = self.dialogue.setter(pattern)
+            template = self.dialogue.spec.answer_names.get(pattern)
+            if key is None or name is None or template is None or key not in self.state.answers:
+                return
+            shown = self._shown_answer(name, self.state.answers[key] if value is None else value)
+            reading = self.state.readings.get(key)
+            if reading is not None and reading.how in READ_FROM_WORDS and normalise(reading.said) != normalise(shown):
+                shown = self.dialogue.spec.texts.summary_said.format(answer=lower_first(shown), said=reading.said[:200])
+            words = template.format(
+                area=lower_first(pa.areas[area].person_name) if area in pa.areas else "",
+                outcome=pa.outcomes[outcome].person_name if outcome in pa.outcomes else "",
+            )
+            where = registry.work_area(self) if pattern == "retired" else area
+            items.append(AnswerItem(key, name, words[:1].upper() + words[1:], lower_first(shown), where, outcome))
+
+        for pattern in START_FIELDS:
+            add(pattern)
+        unable, _ways = self.unable()
+        for area in registry.area_order(self):
+            if area == registry.work_area(self):
+                add("retired")
+            needs_help = bool(level(self.answer("areas.{area}.need", area=area)))
+            for pattern in AREA_FIELDS:
+                if pattern in AREA_FIELDS[3:] and not needs_help:
+                    continue  # no help needed (or not known): nothing more was asked here
+                if pattern.startswith("unable_outcomes"):
+                    hard = self.answer(pattern, area=area)
+                    if isinstance(hard, list):  # what is hard: only the things that truly are
+                        hard = [o for o in hard if o in unable] or ["none"]
+                    add(pattern, area=area, value=hard)
+                    continue
+                add(pattern, area=area)
+            if needs_help:
+                for o in self.picked(area):
+                    add("unable_reasons.{outcome}", area=area, outcome=o)
+        for pattern in LATER_FIELDS:
+            add(pattern)
+        return items
+
     def _summary_messages(self: Session, now: dt.datetime) -> list[Message]:
         t = self.dialogue.spec.texts
-        pa = self.policy_at
         lines = [t.summary_intro]
-        said = text(self.answer("what_matters"))
-        if said:
-            lines.append(t.summary_matters.format(text=said))
-        for area in registry.area_order(self):
-            need = self.answer("areas.{area}.need", area=area)
-            need_level = level(need)
-            need_words = pa.scales.need[need_level] if need_level is not None else t.not_known
-            lines.append(t.summary_area.format(area=pa.areas[area].person_name, need=lower_first(need_words)))
-            if need == "0":
-                continue
-            support = self.answer("areas.{area}.unpaid_support", area=area)
-            risk = level(self.answer("areas.{area}.risk", area=area))
-            support_words = pa.scales.unpaid_support.get(support, t.not_known) if isinstance(support, str) else t.not_known
-            risk_words = pa.scales.risk[risk] if risk is not None else t.not_known
-            lines.append(t.summary_area_more.format(support=lower_first(support_words), risk=lower_first(risk_words)))
-            hard = self.picked(area)
-            if hard:
-                lines.append(t.summary_hard.format(things=listing([pa.outcomes[o].person_name for o in hard])))
-            else:
-                lines.append(t.summary_nothing_hard)
-        group = self._label_of("client_group", self.answer("client_group"))
-        lines.append(t.summary_group.format(group=lower_first(group) if group else t.not_known))
-        for pattern, template in (("fluctuating", t.summary_changes), ("carer.present", t.summary_carer)):
-            value = self.answer(pattern)
-            yes_no = t.yes_label if value == "yes" else t.no_label if value == "no" else t.not_known
-            lines.append(template.format(answer=lower_first(yes_no)))
+        for item in self.answer_items():
+            lines.append(t.summary_line.format(name=item.name, answer=item.shown))
+            if item.state == self.dialogue.setter("retired") and registry.retired_skips_area_for(self):
+                area = self.policy_at.areas[registry.work_area(self)].person_name
+                lines.append(t.summary_retired.format(area=area))
         return [self._msg(line, now, kind="summary") for line in lines]
 
     def _result_messages(self: Session, now: dt.datetime) -> list[Message]:
@@ -264,4 +314,4 @@ class Rendering:
         return out
 
 
-__all__ = ["Rendering", "SESSION_VARIABLES", "listing", "lower_first"]
+__all__ = ["AnswerItem", "Rendering", "SESSION_VARIABLES", "listing", "lower_first"]

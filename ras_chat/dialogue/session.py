@@ -140,6 +140,9 @@ class Session(Turns, Answers, Rendering, MoneyPart, WorkerView):
         if not self.spec.is_question:  # a session built but never opened
             out += self._forward(now)
             return self._commit(out, now)
+        if not clean and self.spec.optional and self.state.pending is None:  # left out, and that is fine
+            out += self._leave_out(now)
+            return self._commit(out, now)
         if not clean:  # an empty answer is not a miss: ask again, kindly
             out += [self._msg(texts.empty_answer, now, kind="error"), self._question_message(now)]
             return self._commit(out, now)
@@ -173,6 +176,9 @@ class Session(Turns, Answers, Rendering, MoneyPart, WorkerView):
         skipping = False
         held: list[Message] = []
         for _ in range(MAX_STEPS_PER_TURN):
+            if self.state.jump is not None:  # the one answer picked to change at the check
+                out += self._jump(now)
+                skipping = False
             name = self.state.state
             spec = self.spec
             if spec.kind == "say":
@@ -210,9 +216,31 @@ class Session(Turns, Answers, Rendering, MoneyPart, WorkerView):
                 continue
             if skipping and held and (spec.scope != "once" or spec.part == "area"):
                 out += held
+            hint = self.state.hints.pop(key, None) if key not in self.state.answers else None
+            if hint is not None:  # words said before may answer this one
+                settled = self._use_hint(hint, now)
+                if settled is not None:
+                    out += settled
+                    skipping = False
+                    continue
             out.append(self._question_message(now))
             return out
         raise RuntimeError(f"dialogue loops without a question near state `{self.state.state}`")
+
+    def _jump(self, now: dt.datetime) -> list[Message]:
+        """Go to the answer picked at the check, and say what was said before."""
+        frame = self.state.jump
+        self.state.jump = None
+        if frame is None or frame.state not in self.dialogue.states:
+            return []
+        self.state.cursor = {"area": frame.area, "outcome": frame.outcome}
+        self._machine.set_state(frame.state, model=self._model)
+        self.state.state = frame.state
+        key = self._key(frame.state)
+        if key not in self.state.review:
+            self.state.review.append(key)
+        previous = self._shown_answer(frame.state, self.state.answers[key]) if key in self.state.answers else ""
+        return [self._msg(self._fill(self.dialogue.spec.texts.before_you_said, previous=previous), now)] if previous else []
 
     def _push_frame(self) -> None:
         c = self.state.cursor

@@ -134,6 +134,12 @@ class SessionState(BaseModel):
     pending: Pending | None = None
     """A question put over the current one: "It sounds like ... Is that right?" (`confirm`)
     or the gentle safety check (`safety_check`). Answered before anything else."""
+    hints: dict[str, Pending] = {}
+    """Answers that words said earlier may give, by answer key ("my wife does all of it"
+    said to how much help: who helps). Used when that question comes: a sure one is said
+    back and kept, a less sure one is put to the person."""
+    jump: Frame | None = None
+    """The one answer to ask again, picked at the check (then on to the check again)."""
     readings: dict[str, Reading] = {}
     """How each answer was read, by answer key: the person's own words, how sure the
     program was, and whether they confirmed it (for the worker)."""
