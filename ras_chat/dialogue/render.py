@@ -133,7 +133,9 @@ class Rendering:
         # the dialogue file is checked at load; the policy's and engine's words are cleaned here
         return Message(role="assistant", text=clean_text(words), at=now, state=self.state.state, kind=kind)
 
-    def _shown_answer(self: Session, name: str, value: Any) -> str:
+    def _shown_answer(self: Session, name: str, value: Any, *, lower: bool = False) -> str:
+        """An answer as the person would read it; `lower` for inside a sentence (a choice's
+        label starts small; the person's own words are kept as they wrote them)."""
         texts = self.dialogue.spec.texts
         how = unknown(value)
         if how == "skipped":
@@ -145,7 +147,7 @@ class Rendering:
             return str(value)
         if spec.kind == "money" and not self._options(spec):
             return pounds(Decimal(str(value))) if _is_amount(value) else str(value)
-        labels = {o.value: o.label for o in self._options(spec)}
+        labels = {o.value: lower_first(o.label) if lower else o.label for o in self._options(spec)}
         if isinstance(value, list):
             return listing([labels.get(v, v) for v in value])
         return labels.get(value, str(value))
@@ -169,16 +171,22 @@ class Rendering:
             template = self.dialogue.spec.answer_names.get(pattern)
             if key is None or name is None or template is None or key not in self.state.answers:
                 return
-            shown = self._shown_answer(name, self.state.answers[key] if value is None else value)
+            saved = dict(self.state.cursor)
+            self.state.cursor = {"area": area, "outcome": outcome}  # the choices of that part of life
+            try:
+                shown = self._shown_answer(name, self.state.answers[key] if value is None else value, lower=True)
+            finally:
+                self.state.cursor = saved
+            shown = shown.rstrip(" .")
             reading = self.state.readings.get(key)
             if reading is not None and reading.how in READ_FROM_WORDS and normalise(reading.said) != normalise(shown):
-                shown = self.dialogue.spec.texts.summary_said.format(answer=lower_first(shown), said=reading.said[:200])
+                shown = self.dialogue.spec.texts.summary_said.format(answer=shown, said=reading.said[:200].rstrip(" ."))
             words = template.format(
                 area=lower_first(pa.areas[area].person_name) if area in pa.areas else "",
                 outcome=pa.outcomes[outcome].person_name if outcome in pa.outcomes else "",
             )
             where = registry.work_area(self) if pattern == "retired" else area
-            items.append(AnswerItem(key, name, words[:1].upper() + words[1:], lower_first(shown), where, outcome))
+            items.append(AnswerItem(key, name, words[:1].upper() + words[1:], shown, where, outcome))
 
         for pattern in START_FIELDS:
             add(pattern)

@@ -283,6 +283,9 @@ class SettleWords(_Strict):
     value: str | None = None
     maybe: tuple[str, ...] = ()
     """Words that let the answer be read for the field (the reading decides how sure)."""
+    confirm: bool = True
+    """A less sure reading is put to the person ("It sounds like ... Is that right?");
+    false: it is dropped and the question is asked as usual (a yes-or-no question)."""
 
 
 class ScaleWords(_Strict):

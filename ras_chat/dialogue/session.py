@@ -191,8 +191,8 @@ class Session(Turns, Answers, Rendering, MoneyPart, WorkerView):
                     said += self._charge_messages(now)
                 if spec.statement:
                     said += self._statement_messages(now)
-                if skipping:
-                    held = said
+                if skipping or spec.part == "area":
+                    held = said  # "Let us talk about ...": only said when a question of that part is asked
                 else:
                     out += said
                 self._advance()
@@ -214,8 +214,9 @@ class Session(Turns, Answers, Rendering, MoneyPart, WorkerView):
                 self._advance()
                 skipping = True
                 continue
-            if skipping and held and (spec.scope != "once" or spec.part == "area"):
+            if held and (spec.scope != "once" or spec.part == "area"):
                 out += held
+            held = []
             hint = self.state.hints.pop(key, None) if key not in self.state.answers else None
             if hint is not None:  # words said before may answer this one
                 settled = self._use_hint(hint, now)

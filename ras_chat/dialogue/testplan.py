@@ -118,6 +118,11 @@ def run_plan(path: str | Path, *, dialogue=None) -> PlanRun:
         elif key == "status":
             if session.state.status != value:
                 fail(lineno, f"expected status {value!r}, found {session.state.status!r}")
+        elif key == "field":  # an answer by its field: `field: name=Farzana`
+            name, _, want = value.partition("=")
+            got = session.fields().get(name.strip())
+            if not _same(got, want):
+                fail(lineno, f"expected the answer for {name.strip()} to be {want.strip()!r}, found {got!r}")
         elif key == "answers":
             if run.answers != int(value):
                 fail(lineno, f"expected {value} answers so far, counted {run.answers}")

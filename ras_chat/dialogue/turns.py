@@ -260,6 +260,8 @@ class Turns:
                 if r.kind == "answer" and r.values and r.action != "ask_again":
                     # where plain words would settle it, other words are only put to the person
                     conf = min(r.confidence, u.accept - 0.01) if words.sure else r.confidence
+                    if conf < u.accept and not words.confirm:
+                        continue
                     hint = Pending(kind="confirm", said=said, values=tuple(r.values), how=EARLIER, confidence=conf)
             old = self.state.hints.get(key)
             if hint is None or (old is not None and old.confidence > hint.confidence):
