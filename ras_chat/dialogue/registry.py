@@ -106,8 +106,10 @@ def work_area(s: Session) -> str:
 
 def raised_work(s: Session) -> bool:
     """The person spoke of work, learning or money first: what matters most touched it,
-    or they chose to start there."""
+    or they chose to start there (or its questions were answered before a change)."""
     area = work_area(s)
+    if s.answered("areas.{area}.need", area=area):  # asked about it already (before a change)
+        return True
     return area in s.state.suggested or area_order(s)[:1] == [area]
 
 
