@@ -93,6 +93,9 @@ class Turns:
             return self._money_turn(clean, now)
         if spec.yes_picks_first and options and self._said_yes(clean):
             return self._take([options[0].value], Reading(said=clean, how="label", confidence=1.0), now, said_back=None)
+        plain = self._plain_words(clean, options)
+        if plain is not None:  # "I'm retired" to "Are you retired?": the field's own plain words
+            return self._take([plain], Reading(said=clean, how="words", confidence=0.95), now, said_back=None)
         read = read_answer(self, clean, options, multi=spec.kind == "multi")
         if read.reply is not None:  # a question back, or something off the subject: not a miss
             return [self._msg(read.reply, now), self._question_message(now)]
@@ -271,6 +274,15 @@ class Turns:
                 labels = {o.value: o.label for o in options}
                 aside = lower_first(listing([labels.get(v, v) for v in hint.values]))
         return aside
+
+    def _plain_words(self: Session, said: str, options: list[Option]) -> str | None:
+        """The value the field's sure `settle_words` give, when they are in the answer (and
+        not after "not"); the same words that settle the question from an earlier answer."""
+        words = self.dialogue.spec.settle_words.get(self.spec.sets or "")
+        if words is None or words.value is None or not any(o.value == words.value for o in options):
+            return None
+        norm = normalise(said)
+        return words.value if any(find_phrase(norm, w)[0] for w in words.sure) else None
 
     def _use_hint(self: Session, hint: Pending, now: dt.datetime) -> list[Message] | None:
         """At a question that words said before may answer: a sure reading is said back and
