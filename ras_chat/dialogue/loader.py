@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import functools
 import os
+from collections.abc import Mapping
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 from pydantic import ValidationError
 
@@ -80,7 +82,7 @@ class Dialogue:
         return f"Dialogue({self.id!r}, {str(self.path)!r})"
 
 
-def _plain(err: dict) -> str:
+def _plain(err: Mapping[str, Any]) -> str:
     if err.get("type") == "extra_forbidden":
         return "unknown key (misspelt, or in the wrong place?)"
     if err.get("type") == "missing":

@@ -9,8 +9,8 @@ changes only its model (`session.state`); none touches the UI, storage or the cl
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any
 
 from ras.eligibility import CARER_OUTCOME_WORDS
 from ras.models import AREA_IDS, CARER_OUTCOME_IDS, OUTCOME_IDS
@@ -58,6 +58,11 @@ def area_outcome_ids(s: Session, area: str | None) -> list[str]:
 def picked_outcomes(s: Session, area: str | None = None) -> list[str]:
     """The everyday things the person said are hard in `area` (default: the current part)."""
     return s.picked(area or s.state.cursor.get("area"))
+
+
+def _words(by_id: Mapping[Any, tuple[str, ...]]) -> dict[str, tuple[str, ...]]:
+    """Words by part of life or everyday thing, keyed by plain text."""
+    return {str(k): v for k, v in by_id.items()}
 
 
 def suggest_areas_for(text: str, area_words: dict[str, tuple[str, ...]]) -> list[str]:
@@ -203,7 +208,8 @@ def first_money_question(s: Session) -> None:
 def next_money_question(s: Session) -> None:
     ids = money_question_ids(s)
     current = s.state.cursor.get("money")
-    s.state.cursor = {**s.state.cursor, "money": ids[ids.index(current) + 1]}
+    nxt = ids[ids.index(current) + 1] if current in ids else ids[0]
+    s.state.cursor = {**s.state.cursor, "money": nxt}
 
 
 @action
@@ -230,7 +236,7 @@ def note_who(s: Session) -> None:
 @action
 def suggest_areas(s: Session) -> None:
     text = s.answer("what_matters")
-    s.state.suggested = suggest_areas_for(text, s.dialogue.spec.area_words) if isinstance(text, str) else []
+    s.state.suggested = suggest_areas_for(text, _words(s.dialogue.spec.area_words)) if isinstance(text, str) else []
 
 
 @action
@@ -316,7 +322,7 @@ def _with_numbers(items: list[tuple[str, str, tuple[str, ...], bool]]) -> list[O
 def areas(s: Session) -> list[Option]:
     """The parts of life, those the person's words touched first."""
     order = list(s.state.suggested) + [a for a in AREA_IDS if a not in s.state.suggested]
-    words = s.dialogue.spec.area_words
+    words = _words(s.dialogue.spec.area_words)
     return _with_numbers([(a, s.policy_at.areas[a].person_name, tuple(words.get(a, ())), False) for a in order])
 
 
@@ -346,8 +352,8 @@ def support_scale(s: Session) -> list[Option]:
 @choices
 def area_outcomes(s: Session) -> list[Option]:
     area = s.state.cursor.get("area")
-    words = s.dialogue.spec.outcome_words
-    items = [
+    words = _words(s.dialogue.spec.outcome_words)
+    items: list[tuple[str, str, tuple[str, ...], bool]] = [
         (o, s.policy_at.outcomes[o].person_name.capitalize(), tuple(words.get(o, ())), False)
         for o in OUTCOME_IDS
         if s.policy_at.outcomes[o].area == area
@@ -358,7 +364,9 @@ def area_outcomes(s: Session) -> list[Option]:
 
 @choices
 def carer_outcomes(s: Session) -> list[Option]:
-    items = [(o, CARER_OUTCOME_WORDS[o].capitalize(), (CARER_OUTCOME_WORDS[o],), False) for o in CARER_OUTCOME_IDS]
+    items: list[tuple[str, str, tuple[str, ...], bool]] = [
+        (o, CARER_OUTCOME_WORDS[o].capitalize(), (CARER_OUTCOME_WORDS[o],), False) for o in CARER_OUTCOME_IDS
+    ]
     items.append(("none", s.dialogue.spec.texts.none_hard, ("none", "none of these", "nothing", "no"), True))
     return _with_numbers(items)
 

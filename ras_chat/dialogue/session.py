@@ -23,7 +23,7 @@ from ras_chat.dialogue.match import Option
 from ras_chat.dialogue.money import MoneyPart
 from ras_chat.dialogue.render import Rendering
 from ras_chat.dialogue.schema import StateSpec
-from ras_chat.dialogue.state import SESSION_SCHEMA, Choice, Flag, Frame, Message, SessionState
+from ras_chat.dialogue.state import SESSION_SCHEMA, Choice, Flag, FlagCode, FlagLevel, Frame, Message, SessionState
 from ras_chat.dialogue.turns import Turns
 from ras_chat.dialogue.worker import WorkerView
 
@@ -288,10 +288,10 @@ class Session(Turns, Answers, Rendering, MoneyPart, WorkerView):
         self.state.updated = now
         return out
 
-    def _flag(self, code: str, level: str, text: str, now: dt.datetime, key: str | None = None) -> None:
+    def _flag(self, code: FlagCode, level: FlagLevel, text: str, now: dt.datetime, key: str | None = None) -> None:
         self.state.flags.append(Flag(code=code, level=level, text=text, state=self.state.state, key=key, at=now))
 
-    def flag_once(self, code: str, level: str, text: str) -> None:
+    def flag_once(self, code: FlagCode, level: FlagLevel, text: str) -> None:
         """Raise a flag for the worker unless the same one is already raised (for registry actions)."""
         if any(f.code == code and f.text == text for f in self.state.flags):
             return
@@ -302,10 +302,11 @@ class Session(Turns, Answers, Rendering, MoneyPart, WorkerView):
         c = self.state.cursor
         spec = self.spec
         parts = [self.state.state]
-        if spec.scope in ("area", "outcome") and c.get("area") in self.policy_at.areas:
-            parts.append(self.policy_at.areas[c["area"]].worker_name)
-        if spec.scope == "outcome" and c.get("outcome") in self.policy_at.outcomes:
-            parts.append(self.policy_at.outcomes[c["outcome"]].regulation)
+        area, outcome = c.get("area"), c.get("outcome")
+        if spec.scope in ("area", "outcome") and area is not None and area in self.policy_at.areas:
+            parts.append(self.policy_at.areas[area].worker_name)
+        if spec.scope == "outcome" and outcome is not None and outcome in self.policy_at.outcomes:
+            parts.append(self.policy_at.outcomes[outcome].regulation)
         return " / ".join(parts)
 
     def result(self, force: bool = False) -> Allocation | None:

@@ -11,10 +11,14 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict
 
-SESSION_SCHEMA = "ras-chat-session/1"
+SESSION_SCHEMA: Literal["ras-chat-session/1"] = "ras-chat-session/1"
 STATUSES = ("in_progress", "handed_off", "agreed")
 """A session's status: talking; handed to a worker; agreed at sign-off."""
 Status = Literal["in_progress", "handed_off", "agreed"]
+
+
+FlagCode = Literal["safety", "possible_harm", "skipped", "dont_know", "hard_to_match", "gave_up", "carer_struggling", "carer_later"]
+FlagLevel = Literal["urgent", "attention", "info"]
 
 
 class Choice(BaseModel):
@@ -44,8 +48,8 @@ class Flag(BaseModel):
 
     model_config = ConfigDict(frozen=True)
 
-    code: Literal["safety", "possible_harm", "skipped", "dont_know", "hard_to_match", "gave_up", "carer_struggling", "carer_later"]
-    level: Literal["urgent", "attention", "info"]
+    code: FlagCode
+    level: FlagLevel
     text: str
     state: str
     key: str | None = None
@@ -145,4 +149,4 @@ class SessionState(BaseModel):
     program was, and whether they confirmed it (for the worker)."""
 
 
-__all__ = ["Choice", "Flag", "Frame", "Message", "Pending", "Reading", "SESSION_SCHEMA", "STATUSES", "SessionState", "Status"]
+__all__ = ["Choice", "Flag", "FlagCode", "FlagLevel", "Frame", "Message", "Pending", "Reading", "SESSION_SCHEMA", "STATUSES", "SessionState", "Status"]

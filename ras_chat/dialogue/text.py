@@ -82,10 +82,10 @@ def person_lines(dialogue: Dialogue, session=None) -> Iterator[Line]:
                 continue
             for area in AREA_IDS:
                 session.state.cursor = {"area": area, "outcome": None}
-                for o in registry.CHOICES[state.choices_from](session):
-                    if o.label not in seen:
-                        seen.add(o.label)
-                        yield Line(f"policy choices ({state.choices_from})", o.label)
+                for choice in registry.CHOICES[state.choices_from](session):
+                    if choice.label not in seen:
+                        seen.add(choice.label)
+                        yield Line(f"policy choices ({state.choices_from})", choice.label)
 
 
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
@@ -119,7 +119,7 @@ def reading_grade(lines: list[str]) -> float:
     textstat's default also wants NLTK's CMU dictionary, which it downloads on first use;
     Pyphen ships with it, so the figure is the same offline and on every machine.
     """
-    from textstat.textstat import textstatistics
+    from textstat.textstat import textstatistics  # type: ignore[import-untyped]  # no stubs for the submodule
 
     ts = textstatistics()
     ts.set_lang("en-GB")

@@ -18,16 +18,17 @@ A mixin of `Session`.
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 from ras_chat.dialogue.fields import concrete
 from ras_chat.dialogue.match import Option, find_phrase, is_command, match_one, normalise
+from ras_chat.dialogue.parts import SessionParts
 from ras_chat.dialogue.reading import detect_harm, read_answer, understanding
 from ras_chat.dialogue.render import listing, lower_first
 from ras_chat.dialogue.state import Message, Pending, Reading
 
 if TYPE_CHECKING:  # pragma: no cover
-    from ras_chat.dialogue.session import Session
+    pass
 
 EARLIER = "earlier"
 """How an answer settled by words said to an earlier question is marked."""
@@ -36,17 +37,17 @@ NOT_SAID_BACK = ("number", "label")
 from their own words is ("OK: a lot of help every day.")."""
 
 
-class Turns:
+class Turns(SessionParts):
     """A mixin of `Session`."""
 
-    def _turn(self: Session, clean: str, now: dt.datetime, *, checked: bool = False) -> list[Message]:
+    def _turn(self, clean: str, now: dt.datetime, *, checked: bool = False) -> list[Message]:
         spec = self.spec
         d = self.dialogue.spec
         pending = self.state.pending
         if pending is not None and pending.kind == "safety_check":
             return self._safety_check_answer(clean, pending, now)
         if not checked:
-            harm = detect_harm(self, clean)
+            harm = detect_harm(self.whole, clean)
             if harm.level == "stop":
                 return self._safety(clean, harm.why, now)
             if harm.level == "check":
@@ -96,7 +97,7 @@ class Turns:
         plain = self._plain_words(clean, options)
         if plain is not None:  # "I'm retired" to "Are you retired?": the field's own plain words
             return self._take([plain], Reading(said=clean, how="words", confidence=0.95), now, said_back=None)
-        read = read_answer(self, clean, options, multi=spec.kind == "multi")
+        read = read_answer(self.whole, clean, options, multi=spec.kind == "multi")
         if read.reply is not None:  # a question back, or something off the subject: not a miss
             return [self._msg(read.reply, now), self._question_message(now)]
         if read.how not in NOT_SAID_BACK:
@@ -118,7 +119,7 @@ class Turns:
             return [self._question_message(now)]
         return self._miss(now)
 
-    def _take(self: Session, values: list[str], reading: Reading, now: dt.datetime, *, said_back: str | None) -> list[Message]:
+    def _take(self, values: list[str], reading: Reading, now: dt.datetime, *, said_back: str | None) -> list[Message]:
         """Keep a reading of a choice or multi question, and say it back if it came from words."""
         spec = self.spec
         shown = self._shown_values(values)
@@ -130,21 +131,21 @@ class Turns:
             return out + self._accept(values[0], shown, now, reply=reply, reading=reading)
         return out + self._accept(values, shown, now, reading=reading)
 
-    def _shown_values(self: Session, values: list[str] | tuple[str, ...]) -> str:
+    def _shown_values(self, values: list[str] | tuple[str, ...]) -> str:
         labels = {o.value: o.label for o in self._options(self.spec)}
         return listing([labels.get(v, v) for v in values])
 
-    def _said_yes(self: Session, clean: str) -> bool:
+    def _said_yes(self, clean: str) -> bool:
         d = self.dialogue.spec
         picked = match_one(clean, self._yes_no(), yes=d.yes_words, no=d.no_words)
         return picked is not None and picked.value == "yes"
 
-    def _yes_no(self: Session) -> list[Option]:
+    def _yes_no(self) -> list[Option]:
         t = self.dialogue.spec.texts
         d = self.dialogue.spec
         return [Option(1, "yes", t.yes_label, tuple(d.yes_words)), Option(2, "no", t.no_label, tuple(d.no_words))]
 
-    def _accept(self: Session, value: Any, shown: str, now: dt.datetime, reply: str | None = None, reading: Reading | None = None) -> list[Message]:
+    def _accept(self, value: Any, shown: str, now: dt.datetime, reply: str | None = None, reading: Reading | None = None) -> list[Message]:
         spec = self.spec
         key = self._key(self.state.state)
         old = self.state.answers.get(key)
@@ -164,7 +165,7 @@ class Turns:
         self._advance()
         return out + self._forward(now)
 
-    def _unknown_answer(self: Session, how: str, text: str, now: dt.datetime) -> list[Message]:
+    def _unknown_answer(self, how: Literal["skipped", "dont_know", "gave_up"], text: str, now: dt.datetime) -> list[Message]:
         key = self._key(self.state.state)
         what = {"skipped": "skipped", "dont_know": "said they did not know", "gave_up": "could not be matched to an answer"}[how]
         if not self._in_money_part():  # the money part is optional: a gap there is no flag
@@ -184,7 +185,7 @@ class Turns:
         self._advance()
         return out + self._forward(now)
 
-    def _miss(self: Session, now: dt.datetime) -> list[Message]:
+    def _miss(self, now: dt.datetime) -> list[Message]:
         d = self.dialogue.spec
         self.state.misses += 1
         limit = d.settings.miss_limit
@@ -208,7 +209,7 @@ class Turns:
 
     # -- an answer left out, and answers settled by words said before --
 
-    def _leave_out(self: Session, now: dt.datetime) -> list[Message]:
+    def _leave_out(self, now: dt.datetime) -> list[Message]:
         """An optional answer left out (a name): kept as skipped, with no flag for the worker."""
         key = self._key(self.state.state)
         self.state.answers[key] = {"unknown": "skipped"}
@@ -224,7 +225,7 @@ class Turns:
         self._advance()
         return out + self._forward(now)
 
-    def _stripped(self: Session, said: str) -> str:
+    def _stripped(self, said: str) -> str:
         """The answer without the words the question strips off its front ("call me Sam"
         -> "Sam"), and without full stops or "please" at the end."""
         words = said.split()
@@ -238,13 +239,13 @@ class Turns:
         kept = " ".join(words).strip(" .,!;:")
         return kept.title() if kept.islower() else kept
 
-    def _note_settles(self: Session, said: str) -> str | None:
+    def _note_settles(self, said: str) -> str | None:
         """Keep what these words say for the later questions this one `settles`. Returns the
         label of a sure reading for another question of this part of life, if any."""
         spec = self.spec
         area = self.state.cursor.get("area")
         norm = normalise(said)
-        u = understanding(self)
+        u = understanding(self.whole)
         aside = None
         for pattern in spec.settles:
             words = self.dialogue.spec.settle_words.get(pattern)
@@ -275,7 +276,7 @@ class Turns:
                 aside = lower_first(listing([labels.get(v, v) for v in hint.values]))
         return aside
 
-    def _plain_words(self: Session, said: str, options: list[Option]) -> str | None:
+    def _plain_words(self, said: str, options: list[Option]) -> str | None:
         """The value the field's sure `settle_words` give, when they are in the answer (and
         not after "not"); the same words that settle the question from an earlier answer."""
         words = self.dialogue.spec.settle_words.get(self.spec.sets or "")
@@ -284,11 +285,11 @@ class Turns:
         norm = normalise(said)
         return words.value if any(find_phrase(norm, w)[0] for w in words.sure) else None
 
-    def _use_hint(self: Session, hint: Pending, now: dt.datetime) -> list[Message] | None:
+    def _use_hint(self, hint: Pending, now: dt.datetime) -> list[Message] | None:
         """At a question that words said before may answer: a sure reading is said back and
         kept (the messages, and the machine moves on); a less sure one is put to the person
         as "You said ... It sounds like ... Is that right?" (None: ask it)."""
-        if hint.confidence < understanding(self).accept:
+        if hint.confidence < understanding(self.whole).accept:
             self.state.pending = hint
             return None
         spec = self.spec
@@ -305,7 +306,7 @@ class Turns:
         self._advance()
         return out
 
-    def _back(self: Session, now: dt.datetime) -> list[Message]:
+    def _back(self, now: dt.datetime) -> list[Message]:
         d = self.dialogue.spec
         if not self.state.history:
             return [self._msg(d.texts.first_question, now), self._question_message(now)]
@@ -331,10 +332,10 @@ class Turns:
         out.append(self._question_message(now))
         return out
 
-    def _safety_check_answer(self: Session, clean: str, pending: Pending, now: dt.datetime) -> list[Message]:
+    def _safety_check_answer(self, clean: str, pending: Pending, now: dt.datetime) -> list[Message]:
         """The answer to the gentle check: yes is urgent; no carries on, flagged for the worker."""
         d = self.dialogue.spec
-        harm = detect_harm(self, clean)
+        harm = detect_harm(self.whole, clean)
         if harm.level == "stop":
             return self._safety(f"{pending.said} / {clean}", harm.why, now)
         picked = match_one(clean, self._yes_no(), yes=d.yes_words, no=d.no_words)
@@ -354,7 +355,7 @@ class Turns:
             return self._turn(clean, now)  # (safety is read again on these words)
         return [self._msg(d.texts.safety_check_no, now)] + self._turn(pending.said, now, checked=True)
 
-    def _safety(self: Session, clean: str, why: str, now: dt.datetime) -> list[Message]:
+    def _safety(self, clean: str, why: str, now: dt.datetime) -> list[Message]:
         self._flag(
             "safety",
             "urgent",

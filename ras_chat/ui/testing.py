@@ -48,8 +48,8 @@ def planned_answer(question: Message) -> tuple[int, ...] | str:
         wanted = MULTI.get(question.state, (1,))
         picked = tuple(n for n in wanted if n in numbers)
         return picked or (numbers[0],)
-    wanted = SINGLE.get(question.state, 1)
-    return (wanted if wanted in numbers else numbers[0],)
+    number = SINGLE.get(question.state, 1)
+    return (number if number in numbers else numbers[0],)
 
 
 def keys_for(question: Message) -> list[str]:
