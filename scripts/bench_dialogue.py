@@ -2,10 +2,16 @@
 
     .venv/bin/python scripts/bench_dialogue.py
 
-- answers: how many answers each test plan gives (tests/plans/*.plan); the median is over
-  the plans that reach a full assessment (a safety stop is not a complete assessment).
-  Target: 30 or fewer. The optional money part comes after the result and is counted
-  apart ("money part": 1 to skip it, 14 to answer every money question).
+- answers in people's own words: each person of scripts/people/*.yaml (and of
+  tests/people/*.yaml when that folder is there) is talked through in their own words,
+  keyed by the field each question sets, never by position: whatever is asked, the
+  driver types that person's words for it; when a reading is put to them ("It sounds
+  like ... Is that right?") they say yes only when it is what they meant; asked a third
+  time, they type the number. Counted: every line typed until the result (confirms,
+  misses and all). Target: 25 or fewer for the median person.
+- answers in the test plans (tests/plans/*.plan, which mostly answer with numbers); the
+  median is over the plans that reach a full assessment. The optional money part comes
+  after the result and is counted apart.
 - reading grade: Flesch-Kincaid grade (textstat) of every person-facing line of the
   dialogue, each line read as its own sentence; and of the assistant's words in every
   plan's transcript, which includes the engine's explanation. Target: 6 or below.
@@ -17,6 +23,7 @@ Prints figures only; it asserts nothing (a slow machine is not a failing test).
 from __future__ import annotations
 
 import datetime as dt
+import fnmatch
 import statistics
 import sys
 import time
@@ -31,6 +38,7 @@ from ras_chat.dialogue.testplan import run_plan  # noqa: E402
 from ras_chat.dialogue.text import person_lines, reading_grade  # noqa: E402
 
 PLANS = sorted((ROOT / "tests" / "plans").glob("*.plan"))
+PEOPLE = sorted((ROOT / "scripts" / "people").glob("*.yaml")) + sorted((ROOT / "tests" / "people").glob("*.yaml"))
 T0 = dt.datetime(2026, 5, 4, 9, 30, tzinfo=dt.UTC)
 
 
@@ -57,9 +65,89 @@ def as_sentence(text: str) -> str:
     return text if text.endswith((".", "?", "!", ":")) else text + "."
 
 
+def question_key(s: Session) -> str:
+    """The field the current question sets, made concrete (`areas.health.need`)."""
+    from ras_chat.dialogue.fields import concrete
+
+    c = s.state.cursor
+    if s.spec.sets:
+        return concrete(s.spec.sets, area=c.get("area"), outcome=c.get("outcome"), question=c.get("money"))
+    return s.spec.examples or s.state.state
+
+
+def entry_for(answers: dict, key: str):
+    if key in answers:
+        return answers[key]
+    for pattern, entry in answers.items():
+        if "*" in pattern and fnmatch.fnmatchcase(key, pattern):
+            return entry
+    return None
+
+
+def meant(entry) -> tuple[str, ...]:
+    m = entry.get("means") if isinstance(entry, dict) else None
+    return tuple(str(x) for x in m) if isinstance(m, list) else (str(m),) if m is not None else ()
+
+
+def talk(answers: dict) -> tuple[Session, int, int, int, list[str]]:
+    """One person in their own words, to the result: (session, lines typed, confirms, misses, problems)."""
+    s = Session.start(session_id="bench-person", clock=lambda: T0)
+    s.opening()
+    typed = confirms = misses = 0
+    tries: dict[str, int] = {}
+    problems: list[str] = []
+    while not s.finished and s.state.state != "result" and not s.state.checked and typed < 120:
+        key = question_key(s)
+        entry = entry_for(answers, key)
+        pending = s.state.pending
+        if pending is not None and pending.kind == "safety_check":
+            line = str(answers.get("safety_check", "no"))
+        elif pending is not None and pending.kind == "confirm":
+            confirms += 1
+            line = "yes" if set(pending.values) == set(meant(entry)) else "no"
+        elif entry is None:
+            problems.append(f"no words for {key}")
+            line = "skip"
+        else:
+            n = tries.get(key, 0)
+            tries[key] = n + 1
+            if not isinstance(entry, dict):
+                line = str(entry)
+            elif n == 0:
+                line = str(entry["say"])
+            elif n == 1 and "again" in entry:
+                line = str(entry["again"])
+            else:
+                numbers = {o.value: o.number for o in s.options()}
+                line = " and ".join(str(numbers[m]) for m in meant(entry) if m in numbers) or "skip"
+        out = s.send(line)
+        typed += 1
+        misses += sum(1 for m in out if m.kind == "error")
+    return s, typed, confirms, misses, problems
+
+
+def people_figures() -> None:
+    import yaml
+
+    print("Answers to a result, in people's own words (scripts/people, tests/people)")
+    counts = []
+    for path in PEOPLE:
+        person = yaml.safe_load(path.read_text(encoding="utf-8"))
+        s, typed, confirms, misses, problems = talk(person["answers"])
+        stopped = any(f.code == "safety" for f in s.state.flags)
+        if not stopped:
+            counts.append(typed)
+        note = "safety stop" if stopped else f"{confirms} confirms, {misses} asked again"
+        extra = f"; {', '.join(problems)}" if problems else ""
+        print(f"  {path.parent.parent.name}/{path.stem:24s} {typed:3d} lines typed  ({note}{extra})")
+    if counts:
+        print(f"  median person: {statistics.median(counts):.0f} (target <= 25); max {max(counts)}")
+
+
 def main() -> int:
     dialogue = load_dialogue()
-    print("Answers to complete (test plans)")
+    people_figures()
+    print("\nAnswers to complete (test plans)")
     complete = []
     transcript_text = []
     for plan in PLANS:

@@ -222,6 +222,13 @@ def draft(case_id: str, record: AssessmentRecord, carer: CarerRecord | None, tal
             answer = talk.get("dont_know_words", {}).get(key, "I don't know")
         elif name == "who":
             answer = pick(s, talk.get("who", "self"), [talk.get("who_words", "just me")])
+        elif name == "ask_name":
+            answer = talk.get("name_words", "skip")
+        elif name == "ask_retired":
+            work = talk["areas"].get("work", "")
+            answer = work if "retired" in work or "too old" in work else "no, I am not retired"
+        elif s.state.pending is not None and s.state.pending.how == "earlier":
+            answer = "yes"  # "You said ... It sounds like ... Is that right?": check it in the draft
         elif name == "what_matters_most":
             answer = talk["matters"]
         elif name == "confirm_areas":

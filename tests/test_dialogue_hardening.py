@@ -116,6 +116,7 @@ def _session() -> Session:
 def test_a_pasted_escape_never_reaches_the_transcript_or_answers():
     s = _session()
     s.send("1")
+    s.send("skip")  # no name
     out = s.send("\x1b]0;pwned\x07I want to \x1b[31mcook\x1b[0m again\x00")
     assert out[0].role == "person" and out[0].text == "I want to cook again"
     saved = repr(s.state.model_dump(mode="json"))
@@ -126,6 +127,7 @@ def test_a_pasted_escape_never_reaches_the_transcript_or_answers():
 def test_a_very_long_paste_is_cut_with_a_kind_message():
     s = _session()
     s.send("1")
+    s.send("skip")  # no name
     out = s.send("I like to garden. " * 500)
     assert len(out[0].text) <= 2003
     assert any("very long" in m.text and "2,000" in m.text for m in out if m.role == "assistant")
@@ -144,6 +146,7 @@ def test_an_empty_answer_is_asked_again_kindly_and_is_not_a_miss(empty):
 def test_unicode_answers_are_kept_as_typed():
     s = _session()
     s.send("1")
+    s.send("skip")  # no name
     s.send("رؤية أحفادي 👨\u200d👩\u200d👧")
     assert s.state.answers["what_matters_most"] == "رؤية أحفادي 👨\u200d👩\u200d👧"
 

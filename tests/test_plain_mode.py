@@ -72,8 +72,8 @@ def test_plain_mode_is_chosen_when_term_is_dumb():
 
 
 def test_answers_can_be_given_by_number_or_by_words():
-    by_words = run("me, for myself\n", "--plain").stdout
-    by_number = run("1\n", "--plain").stdout
+    by_words = run("me, for myself\nskip\n", "--plain").stdout
+    by_number = run("1\nskip\n", "--plain").stdout
     assert "What matters most to you right now?" in by_words
     assert "What matters most to you right now?" in by_number
 

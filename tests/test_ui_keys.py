@@ -97,7 +97,7 @@ def test_one_and_enter_at_once_answer_one_question_only(how):
     # "1" picked "Me, for myself"; Enter in the empty box sent nothing to the next question
     assert people_said(session) == [("who", "Me, for myself")]
     assert session.state.answers["who"] == choice_value(session, "who", 1)
-    assert now_at == "what_matters_most" and "what_matters_most" not in session.state.answers
+    assert now_at == "ask_name" and "ask_name" not in session.state.answers
 
 
 def test_a_second_number_in_the_same_write_does_not_answer_the_next_question():
@@ -120,7 +120,7 @@ def test_words_typed_after_a_number_in_one_write_wait_in_the_box_for_the_next_qu
         app = make_app(session)
         async with app.run_test(size=SIZE) as pilot:
             await pilot.pause()
-            await write(pilot, "1", *"my garden", "enter")
+            await write(pilot, "1", *"Sam Jones", "enter")
             left = box(app)
             at = session.current_question.state
             await write(pilot, "enter")  # now, having read the new question, the person sends them
@@ -129,8 +129,8 @@ def test_words_typed_after_a_number_in_one_write_wait_in_the_box_for_the_next_qu
     left, at = run(go())
     # the Enter was pressed before the next question was on screen: the words were not
     # sent to it then, nor lost; they waited in the box until Enter was pressed again
-    assert left == "my garden" and at == "what_matters_most"
-    assert people_said(session) == [("who", "Me, for myself"), ("what_matters_most", "my garden")]
+    assert left == "Sam Jones" and at == "ask_name"
+    assert people_said(session) == [("who", "Me, for myself"), ("ask_name", "Sam Jones")]
 
 
 # ----- tick boxes -------------------------------------------------------------------------------

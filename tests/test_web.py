@@ -127,7 +127,7 @@ def test_every_question_page_names_the_question_in_its_title_and_heading(app, db
     page = answer(c, page, choice=["1"])
     assert people(db) == ["Me, for myself"]  # a radio sends its label
     assert 'for="answer-text"' in page.text and "<textarea" in page.text
-    assert "What matters most to you" in h1(page.text)
+    assert h1(page.text) == "What would you like us to call you? You can say skip."
 
 
 def test_a_multiple_choice_question_is_checkboxes_and_sends_the_numbers_ticked(app, db):
@@ -196,7 +196,7 @@ def test_an_empty_answer_shows_the_sessions_error_in_a_summary_that_links_to_the
 def test_back_goes_to_the_last_question_and_says_what_was_answered(app):
     c = client(app)
     page = answer(c, start(c), "1")
-    assert "What matters most to you" in h1(page.text)
+    assert "What would you like us to call you" in h1(page.text)
     page = c.post("/back", data={"csrf": csrf_of(page.text), "turn": turn_of(page.text)})
     assert h1(page.text) == "Who is answering today?"
     assert "Before, you said: Me, for myself." in plain(page.text)
@@ -235,7 +235,7 @@ def test_check_your_answers_shows_the_summary_with_a_change_button(app):
     change = re.search(r'<input type="hidden" name="choice" value="(\d+)">\s*<button type="submit" class="link-button">Change', page.text)
     assert change
     page = c.post("/answer", data={"csrf": csrf_of(page.text), "turn": turn_of(page.text), "choice": change.group(1)})
-    assert h1(page.text) == "What would you like to change?"
+    assert h1(page.text) == "Which answer would you like to change?"
 
 
 def test_a_safety_stop_shows_the_sessions_words_with_999_and_samaritans_as_phone_links(app):
@@ -589,12 +589,12 @@ def test_two_processes_sharing_the_store_carry_on_one_conversation(db):
         b = client(two)
         b.cookies.set(COOKIE, a.cookies.get(COOKIE))
         page = b.get("/question")  # process two: the same question
-        assert "What matters most to you" in h1(page.text)
-        page = answer(b, page, "I want to go to college")
+        assert "What would you like us to call you" in h1(page.text)
+        page = answer(b, page, "Sam")
         page = a.get("/question")  # back on process one, which had kept the older session
-        assert "I want to go to college" in plain(page.text)
-        assert "What matters most to you" not in h1(page.text)
-        assert people(db) == ["1", "I want to go to college"]
+        assert "We will use the name Sam" in plain(page.text)
+        assert "What would you like us to call you" not in h1(page.text)
+        assert people(db) == ["1", "Sam"]
     finally:
         for app in (one, two):
             app.state.web.pool.shutdown()

@@ -161,7 +161,7 @@ def test_a_whole_assessment_by_keyboard_with_back_an_error_save_and_resume(brows
 
     answers = plan_answers("farzana")
     say(page, answers[0])
-    assert "What matters most to you" in heading(page)
+    assert "What would you like us to call you" in heading(page)
     assert_focus_on_question(page)
     # going back: shift+Tab to Back, Enter; the question before comes again, with the answer given
     tab_to(page, lambda f: f["text"] == "Back", back=True)
@@ -223,7 +223,7 @@ def test_with_javascript_an_answer_does_not_reload_the_page_and_the_news_is_anno
     chat = page.locator("#chat")
     assert chat.get_attribute("aria-live") == "polite"
     assert "Me, for myself" in chat.locator("li.msg--person").last.inner_text()
-    assert "What matters most to you" in heading(page)
+    assert "What would you like us to call you" in heading(page)
     assert focused(page)["id"] == "answer-text"
     # numbers of the chat stay in order, no message twice
     seqs = [int(s) for s in chat.locator("li[data-seq]").evaluate_all("els => els.map(e => e.dataset.seq)")]

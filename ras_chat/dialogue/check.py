@@ -189,13 +189,12 @@ TEXT_PLACEHOLDERS: dict[str, tuple[str, ...]] = {
     "shortened": ("limit",),
     "money_per_week": ("amount",),
     "charge_missing": ("missing",),
-    "summary_matters": ("text",),
-    "summary_area": ("area", "need"),
-    "summary_area_more": ("support", "risk"),
-    "summary_hard": ("things",),
-    "summary_group": ("group",),
-    "summary_changes": ("answer",),
-    "summary_carer": ("answer",),
+    "settled": ("said", "label"),
+    "settled_aside": ("label",),
+    "you_said": ("said",),
+    "summary_line": ("name", "answer"),
+    "summary_said": ("answer", "said"),
+    "summary_retired": ("area",),
     "result_part": ("name", "amount", "why"),
     "not_known_parts": ("parts",),
     "result_amount": ("weekly", "annual", "low", "high"),
@@ -246,8 +245,12 @@ def check_placeholders(dialogue: Dialogue) -> list[Problem]:
             look(c.label, (), f"states.{name}.choices.{c.value}", ("states", name, "choices"))
             if c.reply:
                 look(c.reply, SESSION_VARIABLES, f"states.{name}.choices.{c.value}.reply", ("states", name, "choices"))
+        if state.said_back:
+            look(state.said_back, (*SESSION_VARIABLES, "answer"), f"states.{name}.said_back", ("states", name, "said_back"))
     for key, text in dialogue.spec.unknown_words.items():
         look(text, ("area", "outcome"), f"unknown_words.{key}", ("unknown_words", key))
+    for key, text in dialogue.spec.answer_names.items():
+        look(text, ("area", "outcome"), f"answer_names.{key}", ("answer_names", key))
     for i, text in enumerate(dialogue.spec.safety.message):
         look(text, (), f"safety.message.{i}", ("safety", "message", i))
     return problems

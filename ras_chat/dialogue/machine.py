@@ -33,6 +33,9 @@ class MachineModel:
 
     state: str
 
+    if TYPE_CHECKING:  # pragma: no cover - pytransitions adds the trigger at run time
+        def trigger(self, name: str) -> bool: ...
+
 
 def _condition(session: Session, name: str) -> Callable[[], bool]:
     fn = registry.CONDITIONS[name]

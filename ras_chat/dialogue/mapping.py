@@ -13,11 +13,12 @@ from typing import TYPE_CHECKING, Any
 
 from ras.changes import consistent, outcome_areas
 from ras.models import AREA_IDS, CARER_OUTCOME_IDS, CLIENT_GROUPS, OUTCOME_IDS, UNABLE_WAYS, AssessmentRecord, CarerRecord
+from ras_chat.dialogue import registry
 from ras_chat.dialogue.fields import FIELDS, concrete, placeholders, split
+from ras_chat.dialogue.parts import SessionParts
 
 if TYPE_CHECKING:  # pragma: no cover
     from ras_chat.dialogue.loader import Dialogue
-    from ras_chat.dialogue.session import Session
 
 COPING = ("coping", "struggling", "at_breaking_point")
 
@@ -38,10 +39,10 @@ def text(value: Any) -> str | None:
     return value if isinstance(value, str) and value else None
 
 
-class Answers:
+class Answers(SessionParts):
     """The answers of one session, by field (a mixin of `Session`)."""
 
-    def key_for(self: Session, pattern: str, *, area: str | None = None, outcome: str | None = None, question: str | None = None) -> str | None:
+    def key_for(self, pattern: str, *, area: str | None = None, outcome: str | None = None, question: str | None = None) -> str | None:
         """The answer key for a field (`areas.{area}.need`, area="health"), or None when no
         question of this dialogue sets it."""
         name = self.dialogue.setter(pattern)
@@ -58,23 +59,23 @@ class Answers:
             return f"{name}:{question}"
         return name
 
-    def answer(self: Session, pattern: str, **where: str | None) -> Any:
+    def answer(self, pattern: str, **where: str | None) -> Any:
         """The answer given for a field, or None (an unknown answer is {"unknown": how})."""
         key = self.key_for(pattern, **where)
         return self.state.answers.get(key) if key else None
 
-    def answered(self: Session, pattern: str, **where: str | None) -> bool:
+    def answered(self, pattern: str, **where: str | None) -> bool:
         key = self.key_for(pattern, **where)
         return key is not None and key in self.state.answers
 
-    def fields(self: Session) -> dict[str, Any]:
+    def fields(self) -> dict[str, Any]:
         """Every answer given so far, keyed by its concrete field (`areas.health.need`)."""
         return fields_of(self.dialogue, self.state.answers)
 
-    def _area_need(self: Session, area: str) -> int | None:
+    def _area_need(self, area: str) -> int | None:
         return level(self.answer("areas.{area}.need", area=area))
 
-    def picked(self: Session, area: str | None) -> list[str]:
+    def picked(self, area: str | None) -> list[str]:
         """The everyday things the person said are hard in `area` (a part of life with only
         one is asked about directly, so that one is always "picked")."""
         ids = [o for o in OUTCOME_IDS if self.policy_at.outcomes[o].area == area]
@@ -85,7 +86,7 @@ class Answers:
             return []
         return [v for v in value if v in ids]
 
-    def unable(self: Session) -> tuple[list[str], dict[str, list[str]]]:
+    def unable(self) -> tuple[list[str], dict[str, list[str]]]:
         """The everyday things the person cannot achieve (reg. 2(3): a way is true), with the ways."""
         unable: list[str] = []
         reasons: dict[str, list[str]] = {}
@@ -100,7 +101,7 @@ class Answers:
                     reasons[o] = real
         return sorted(unable, key=OUTCOME_IDS.index), reasons
 
-    def record(self: Session) -> AssessmentRecord | None:
+    def record(self) -> AssessmentRecord | None:
         """The assessment record so far (a draft until the hand-off); None before any area is answered."""
         if not any(self.answered("areas.{area}.need", area=area) for area in AREA_IDS):
             return None
@@ -127,6 +128,8 @@ class Answers:
                 said = text(self.answer(pattern, area=area))
                 if said:
                     bits.append(f"{label}: {said}")
+            if area == registry.work_area(self.whole) and registry.retired_skips_area_for(self.whole):
+                bits.append("Retired: not asked about work, learning and money (the person did not raise it)")
             said = self.answer("areas.{area}.unpaid_support", area=area)
             if cannot_go_on and said in ("some", "most"):
                 bits.append(f"Unpaid support counted as {said}, but the carer cannot carry on like this: check it can continue")
@@ -151,7 +154,7 @@ class Answers:
         }
         return AssessmentRecord.model_validate(consistent(data, outcome_areas(self.policy_at)))
 
-    def not_known(self: Session) -> list[str]:
+    def not_known(self) -> list[str]:
         """The record fields whose answer is not known (skipped, not sure, never understood),
         in the record's order. A need not known leaves its support and risk unasked."""
         out: list[str] = []
@@ -171,7 +174,7 @@ class Answers:
         out += [f for f in ("client_group", "fluctuating") if unknown(self.answer(f))]
         return out
 
-    def carer_record(self: Session) -> CarerRecord | None:
+    def carer_record(self) -> CarerRecord | None:
         """The carer's own record (`ras-carer/1`), when the carer had their own talk."""
         if self.answer("carer.ready") != "yes" or not self.answered("carer.wellbeing_impact"):
             return None

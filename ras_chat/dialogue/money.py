@@ -27,35 +27,36 @@ from ras.charging import (
 )
 from ras.money import pounds
 from ras_chat.dialogue.mapping import unknown
+from ras_chat.dialogue.parts import SessionParts
 from ras_chat.dialogue.state import Message, Reading
 from ras_chat.dialogue.understand import read_amount
 
 if TYPE_CHECKING:  # pragma: no cover
-    from ras_chat.dialogue.session import Session
+    pass
 
 
-class MoneyPart:
+class MoneyPart(SessionParts):
     """A mixin of `Session`."""
 
-    def money_questions(self: Session) -> QuestionList:
+    def money_questions(self) -> QuestionList:
         """The charging question list (data: ras/policies/charging/questions.yaml)."""
         return load_questions()
 
-    def money_question(self: Session) -> Question | None:
+    def money_question(self) -> Question | None:
         """The money question being asked now (by the cursor), if any."""
         current = self.state.cursor.get("money")
         return next((q for q in self.money_questions().questions if q.id == current), None)
 
-    def _in_money_part(self: Session) -> bool:
+    def _in_money_part(self) -> bool:
         return self.spec.kind == "money" or self.spec.part == "money"
 
-    def _count_answer(self: Session) -> None:
+    def _count_answer(self) -> None:
         if self._in_money_part():
             self.state.money_answer_count += 1
         else:
             self.state.answer_count += 1
 
-    def _money_turn(self: Session, clean: str, now: dt.datetime) -> list[Message]:
+    def _money_turn(self, clean: str, now: dt.datetime) -> list[Message]:
         """An amount, as people say them ("about 8 grand", "£300 a month"): kept as a weekly
         figure for a weekly question (the sum said back), as said for savings."""
         d = self.dialogue.spec
@@ -73,7 +74,7 @@ class MoneyPart:
         reading = Reading(said=clean, how="amount", confidence=1.0)
         return self._accept(f"{amount:.2f}", pounds(amount), now, reply=reply, reading=reading)
 
-    def finance_answers(self: Session) -> dict[str, Any]:
+    def finance_answers(self) -> dict[str, Any]:
         """The money answers by question id: an amount ("120.00"), a choice value, or None
         when skipped or not known."""
         out: dict[str, Any] = {}
@@ -83,7 +84,7 @@ class MoneyPart:
                 out[q.id] = None if unknown(value) else value
         return out
 
-    def estimate_money(self: Session) -> None:
+    def estimate_money(self) -> None:
         """Build the finance record and the charge estimate from the money answers, and keep
         both in the state (JSON). The care cost is the weekly amount of the result."""
         self.state.finance = self.state.charge = None
@@ -109,15 +110,15 @@ class MoneyPart:
         self.state.charge = charge.dump()
         self.state.money_missing = list(charge.missing)
 
-    def finance_record(self: Session) -> FinanceRecord | None:
+    def finance_record(self) -> FinanceRecord | None:
         """The `ras-finance/1` record from the money part, or None (skipped or not enough)."""
         return FinanceRecord.model_validate(self.state.finance) if self.state.finance else None
 
-    def charge(self: Session) -> ChargeResult | None:
+    def charge(self) -> ChargeResult | None:
         """The charge estimate (`ras-charge/1`), or None when there is none."""
         return ChargeResult.model_validate(self.state.charge) if self.state.charge else None
 
-    def budget_statement(self: Session) -> BudgetStatement | None:
+    def budget_statement(self) -> BudgetStatement | None:
         """The personal budget statement (Care Act s.26) once there is a result: the total,
         and the person's and council's parts when the money part gave an estimate."""
         alloc = self.result()

@@ -9,13 +9,13 @@ changes only its model (`session.state`); none touches the UI, storage or the cl
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any
 
 from ras.eligibility import CARER_OUTCOME_WORDS
 from ras.models import AREA_IDS, CARER_OUTCOME_IDS, OUTCOME_IDS
-from ras_chat.dialogue.fields import FIELDS
 from ras_chat.dialogue.match import Option, contains_phrase, normalise
+from ras_chat.dialogue.state import Frame
 
 if TYPE_CHECKING:  # pragma: no cover
     from ras_chat.dialogue.session import Session
@@ -60,6 +60,11 @@ def picked_outcomes(s: Session, area: str | None = None) -> list[str]:
     return s.picked(area or s.state.cursor.get("area"))
 
 
+def _words(by_id: Mapping[Any, tuple[str, ...]]) -> dict[str, tuple[str, ...]]:
+    """Words by part of life or everyday thing, keyed by plain text."""
+    return {str(k): v for k, v in by_id.items()}
+
+
 def suggest_areas_for(text: str, area_words: dict[str, tuple[str, ...]]) -> list[str]:
     """The areas a free-text answer touches, most phrases first (ties in the policy's order)."""
     norm = normalise(text)
@@ -97,6 +102,36 @@ def going_well_only(s: Session) -> bool:
     if s.answered("areas.{area}.what_matters", area=area):
         return False
     return is_first_area(s)
+
+
+def work_area(s: Session) -> str:
+    """The part of life that holds work, learning and volunteering (reg. 2(2)(h))."""
+    return s.policy_at.outcomes["work_education"].area
+
+
+def raised_work(s: Session) -> bool:
+    """The person spoke of work, learning or money first: what matters most touched it,
+    or they chose to start there (or its questions were answered before a change)."""
+    area = work_area(s)
+    if s.answered("areas.{area}.need", area=area):  # asked about it already (before a change)
+        return True
+    return area in s.state.suggested or area_order(s)[:1] == [area]
+
+
+@condition
+def may_be_retired(s: Session) -> bool:
+    """At work, learning and money, when the person did not raise it: are they retired?"""
+    return s.state.cursor.get("area") == work_area(s) and not raised_work(s) and not s.answered("retired")
+
+
+def retired_skips_area_for(s: Session) -> bool:
+    """Someone retired who did not raise work, learning or money is not asked about it."""
+    return not raised_work(s) and s.answer("retired") == "yes"
+
+
+@condition
+def retired_skips_area(s: Session) -> bool:
+    return s.state.cursor.get("area") == work_area(s) and retired_skips_area_for(s)
 
 
 @condition
@@ -173,7 +208,8 @@ def first_money_question(s: Session) -> None:
 def next_money_question(s: Session) -> None:
     ids = money_question_ids(s)
     current = s.state.cursor.get("money")
-    s.state.cursor = {**s.state.cursor, "money": ids[ids.index(current) + 1]}
+    nxt = ids[ids.index(current) + 1] if current in ids else ids[0]
+    s.state.cursor = {**s.state.cursor, "money": nxt}
 
 
 @action
@@ -200,7 +236,7 @@ def note_who(s: Session) -> None:
 @action
 def suggest_areas(s: Session) -> None:
     text = s.answer("what_matters")
-    s.state.suggested = suggest_areas_for(text, s.dialogue.spec.area_words) if isinstance(text, str) else []
+    s.state.suggested = suggest_areas_for(text, _words(s.dialogue.spec.area_words)) if isinstance(text, str) else []
 
 
 @action
@@ -265,26 +301,14 @@ def compute_result(s: Session) -> None:
     s.state.checked = True
 
 
-CHANGE_SECTIONS = {
-    "start": ("what_matters", "start_area"),
-    "about": ("client_group", "fluctuating"),
-    "carer": ("carer.present", "carer.coping", "carer.offer"),
-}
-"""The fields asked again when the person picks that part to change."""
-
-
 @action
-def review_section(s: Session) -> None:
-    """Mark one part's answers to be asked again (the rest are kept and skipped over)."""
-    section = s.state.last_choice
-    keys: list[str | None]
-    if section in AREA_IDS:
-        s.state.cursor = {"area": section, "outcome": None}
-        keys = [s.key_for(p, area=section) for p, f in FIELDS.items() if f.scope == "area"]
-        keys += [s.key_for("unable_reasons.{outcome}", area=section, outcome=o) for o in picked_outcomes(s, section)]
-    else:
-        keys = [s.key_for(p) for p in CHANGE_SECTIONS.get(section or "", ())]
-    s.state.review = sorted(set(s.state.review) | {k for k in keys if k})
+def change_one(s: Session) -> None:
+    """Go to the one answer picked to change (`change_answers`); the check comes after it."""
+    picked = s.state.last_choice
+    for item in s.answer_items():
+        if item.key == picked:
+            s.state.jump = Frame(state=item.state, area=item.area, outcome=item.outcome)
+            return
 
 
 # ----- choice providers --------------------------------------------------------------
@@ -298,7 +322,7 @@ def _with_numbers(items: list[tuple[str, str, tuple[str, ...], bool]]) -> list[O
 def areas(s: Session) -> list[Option]:
     """The parts of life, those the person's words touched first."""
     order = list(s.state.suggested) + [a for a in AREA_IDS if a not in s.state.suggested]
-    words = s.dialogue.spec.area_words
+    words = _words(s.dialogue.spec.area_words)
     return _with_numbers([(a, s.policy_at.areas[a].person_name, tuple(words.get(a, ())), False) for a in order])
 
 
@@ -328,8 +352,8 @@ def support_scale(s: Session) -> list[Option]:
 @choices
 def area_outcomes(s: Session) -> list[Option]:
     area = s.state.cursor.get("area")
-    words = s.dialogue.spec.outcome_words
-    items = [
+    words = _words(s.dialogue.spec.outcome_words)
+    items: list[tuple[str, str, tuple[str, ...], bool]] = [
         (o, s.policy_at.outcomes[o].person_name.capitalize(), tuple(words.get(o, ())), False)
         for o in OUTCOME_IDS
         if s.policy_at.outcomes[o].area == area
@@ -340,7 +364,9 @@ def area_outcomes(s: Session) -> list[Option]:
 
 @choices
 def carer_outcomes(s: Session) -> list[Option]:
-    items = [(o, CARER_OUTCOME_WORDS[o].capitalize(), (CARER_OUTCOME_WORDS[o],), False) for o in CARER_OUTCOME_IDS]
+    items: list[tuple[str, str, tuple[str, ...], bool]] = [
+        (o, CARER_OUTCOME_WORDS[o].capitalize(), (CARER_OUTCOME_WORDS[o],), False) for o in CARER_OUTCOME_IDS
+    ]
     items.append(("none", s.dialogue.spec.texts.none_hard, ("none", "none of these", "nothing", "no"), True))
     return _with_numbers(items)
 
@@ -358,10 +384,6 @@ def money_options(s: Session) -> list[Option]:
 
 
 @choices
-def change_sections(s: Session) -> list[Option]:
-    t = s.dialogue.spec.texts
-    items = [("start", t.change_start, ("what matters", "matters most", "start"), False)]
-    items += [(a, s.policy_at.areas[a].person_name, (), False) for a in area_order(s)]
-    items += [("about", t.change_about, ("about me", "changes", "week to week", "group"), False)]
-    items += [("carer", t.change_carer, ("carer", "family carer"), False)]
-    return _with_numbers(items)
+def change_answers(s: Session) -> list[Option]:
+    """Every answer in the check-your-answers list, to pick the one to change."""
+    return _with_numbers([(item.key, item.name, (), False) for item in s.answer_items() if item.key])

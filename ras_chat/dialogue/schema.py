@@ -7,7 +7,7 @@ against the registry in code (`registry.py`), never importing anything named in 
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -99,6 +99,21 @@ class StateSpec(_Strict):
     Everything that reads an answer asks for its field, never for the state's name."""
     yes_picks_first: bool = False
     """A yes on its own picks the first choice (for "Shall we start with ...? Or pick another")."""
+    optional: bool = False
+    """The answer may be left out (a name): blank, skip or no is fine, with no flag for
+    the worker; `texts.optional_skipped` is said."""
+    said_back: str | None = None
+    """Said after a free-text answer; {answer} is what was kept."""
+    skip_words: tuple[str, ...] = ()
+    """For an `optional` question: whole answers that mean "leave it out" ("no thanks")."""
+    strip: tuple[str, ...] = ()
+    """For a free-text question: words taken off the front before the answer is kept
+    ("call me", "my name is")."""
+    settles: tuple[str, ...] = ()
+    """Fields that the words of this answer may also answer (`areas.{area}.unpaid_support`
+    from "my wife does all of it"), when `settle_words` for the field are in them. A
+    sure reading is said back and that question is not asked; a less sure one is put to
+    the person when that question comes."""
     examples: str | None = None
     """Which examples (in the examples file beside the dialogue) read this question's
     answers, when not those of the field it sets: `check` for "is this right?"."""
@@ -140,6 +155,11 @@ class StateSpec(_Strict):
             raise ValueError("`result`, `details`, `charge` and `statement` belong on a `say` state")
         if self.kind != "end" and self.status is not None:
             raise ValueError("only an `end` state has a `status`")
+        for field in self.settles:
+            if field not in FIELDS:
+                raise ValueError(f"`{field}` in `settles` is not a field (known: {', '.join(FIELDS)})")
+        if self.optional and self.kind != "text":
+            raise ValueError("only a free-text question is `optional`")
         if self.sets is not None:
             if not self.is_question:
                 raise ValueError(f"only a question sets a field; a `{self.kind}` state has no answer")
@@ -224,22 +244,11 @@ class Texts(_Strict):
     welcome_back: str
     pick_many: str
     none_hard: str
-    change_start: str
-    change_about: str
-    change_carer: str
     yes_label: str
     no_label: str
     not_known: str
     skipped_answer: str
     summary_intro: str
-    summary_matters: str
-    summary_area: str
-    summary_area_more: str
-    summary_hard: str
-    summary_nothing_hard: str
-    summary_group: str
-    summary_changes: str
-    summary_carer: str
     result_parts: str
     result_part: str
     shortened: str = "Your answer was very long, so I kept the first {limit} characters. You can add more later with the worker."
@@ -252,12 +261,33 @@ class Texts(_Strict):
     charge_unknown: str = "I cannot make a first guess from these answers. The money check will work out what you pay."
     charge_missing: str = "I could not make a first guess, because a figure is missing: {missing}"
     statement_intro: str = "Here is a short statement of your budget."
+    optional_skipped: str = "That is fine."
+    settled: str = "You said \u201c{said}\u201d, so I have put: {label}."
+    """An answer settled by words said before: {said}, {label}."""
+    settled_aside: str = "Thank you. I have put who helps: {label}."
+    """Said when an answer to one question settles another but not this one."""
+    you_said: str = "You said \u201c{said}\u201d."
+    """Before "It sounds like ... Is that right?" for a reading of words said before."""
+    summary_line: str = "{name}: {answer}."
+    summary_said: str = "{answer} (you said \u201c{said}\u201d)"
+    summary_retired: str = "{area}: not asked, as you are retired."
 
 
 class Safety(_Strict):
     message: tuple[str, ...] = Field(min_length=1)
     """Said when the questions stop at a disclosure of harm. What counts as one is in the
     examples file's `safety:` part (words, who-does-what patterns, a trained model)."""
+
+
+class SettleWords(_Strict):
+    sure: tuple[str, ...] = ()
+    """Words that settle the field on their own (first-person, plain), as `value`."""
+    value: str | None = None
+    maybe: tuple[str, ...] = ()
+    """Words that let the answer be read for the field (the reading decides how sure)."""
+    confirm: bool = True
+    """A less sure reading is put to the person ("It sounds like ... Is that right?");
+    false: it is dropped and the question is asked as usual (a yes-or-no question)."""
 
 
 class ScaleWords(_Strict):
@@ -284,11 +314,15 @@ class DialogueFile(_Strict):
     unknown_words: dict[str, str] = {}
     """How to name an answer not known yet, by field (`areas.{area}.need`: "how much help
     you need with {area}"), for the result's "not known yet" sentence."""
+    answer_names: dict[str, str] = {}
+    """What each answer is called in the check-your-answers list, by field."""
+    settle_words: dict[str, SettleWords] = {}
+    """By field: the words that let an earlier answer settle it (`settles:`)."""
     states: dict[str, StateSpec] = Field(min_length=1)
 
-    @field_validator("unknown_words")
+    @field_validator("unknown_words", "answer_names", "settle_words")
     @classmethod
-    def _known_fields(cls, value: dict[str, str]) -> dict[str, str]:
+    def _known_fields(cls, value: dict[str, Any]) -> dict[str, Any]:
         for key in value:
             if key not in FIELDS:
                 raise ValueError(f"`{key}` is not a field (known: {', '.join(FIELDS)})")

@@ -23,7 +23,7 @@ from ras_chat.dialogue.match import Option
 from ras_chat.dialogue.money import MoneyPart
 from ras_chat.dialogue.render import Rendering
 from ras_chat.dialogue.schema import StateSpec
-from ras_chat.dialogue.state import SESSION_SCHEMA, Choice, Flag, Frame, Message, SessionState
+from ras_chat.dialogue.state import SESSION_SCHEMA, Choice, Flag, FlagCode, FlagLevel, Frame, Message, SessionState
 from ras_chat.dialogue.turns import Turns
 from ras_chat.dialogue.worker import WorkerView
 
@@ -140,6 +140,9 @@ class Session(Turns, Answers, Rendering, MoneyPart, WorkerView):
         if not self.spec.is_question:  # a session built but never opened
             out += self._forward(now)
             return self._commit(out, now)
+        if not clean and self.spec.optional and self.state.pending is None:  # left out, and that is fine
+            out += self._leave_out(now)
+            return self._commit(out, now)
         if not clean:  # an empty answer is not a miss: ask again, kindly
             out += [self._msg(texts.empty_answer, now, kind="error"), self._question_message(now)]
             return self._commit(out, now)
@@ -173,6 +176,9 @@ class Session(Turns, Answers, Rendering, MoneyPart, WorkerView):
         skipping = False
         held: list[Message] = []
         for _ in range(MAX_STEPS_PER_TURN):
+            if self.state.jump is not None:  # the one answer picked to change at the check
+                out += self._jump(now)
+                skipping = False
             name = self.state.state
             spec = self.spec
             if spec.kind == "say":
@@ -185,8 +191,8 @@ class Session(Turns, Answers, Rendering, MoneyPart, WorkerView):
                     said += self._charge_messages(now)
                 if spec.statement:
                     said += self._statement_messages(now)
-                if skipping:
-                    held = said
+                if skipping or spec.part == "area":
+                    held = said  # "Let us talk about ...": only said when a question of that part is asked
                 else:
                     out += said
                 self._advance()
@@ -208,11 +214,34 @@ class Session(Turns, Answers, Rendering, MoneyPart, WorkerView):
                 self._advance()
                 skipping = True
                 continue
-            if skipping and held and (spec.scope != "once" or spec.part == "area"):
+            if held and (spec.scope != "once" or spec.part == "area"):
                 out += held
+            held = []
+            hint = self.state.hints.pop(key, None) if key not in self.state.answers else None
+            if hint is not None:  # words said before may answer this one
+                settled = self._use_hint(hint, now)
+                if settled is not None:
+                    out += settled
+                    skipping = False
+                    continue
             out.append(self._question_message(now))
             return out
         raise RuntimeError(f"dialogue loops without a question near state `{self.state.state}`")
+
+    def _jump(self, now: dt.datetime) -> list[Message]:
+        """Go to the answer picked at the check, and say what was said before."""
+        frame = self.state.jump
+        self.state.jump = None
+        if frame is None or frame.state not in self.dialogue.states:
+            return []
+        self.state.cursor = {"area": frame.area, "outcome": frame.outcome}
+        self._machine.set_state(frame.state, model=self._model)
+        self.state.state = frame.state
+        key = self._key(frame.state)
+        if key not in self.state.review:
+            self.state.review.append(key)
+        previous = self._shown_answer(frame.state, self.state.answers[key]) if key in self.state.answers else ""
+        return [self._msg(self._fill(self.dialogue.spec.texts.before_you_said, previous=previous), now)] if previous else []
 
     def _push_frame(self) -> None:
         c = self.state.cursor
@@ -259,10 +288,10 @@ class Session(Turns, Answers, Rendering, MoneyPart, WorkerView):
         self.state.updated = now
         return out
 
-    def _flag(self, code: str, level: str, text: str, now: dt.datetime, key: str | None = None) -> None:
+    def _flag(self, code: FlagCode, level: FlagLevel, text: str, now: dt.datetime, key: str | None = None) -> None:
         self.state.flags.append(Flag(code=code, level=level, text=text, state=self.state.state, key=key, at=now))
 
-    def flag_once(self, code: str, level: str, text: str) -> None:
+    def flag_once(self, code: FlagCode, level: FlagLevel, text: str) -> None:
         """Raise a flag for the worker unless the same one is already raised (for registry actions)."""
         if any(f.code == code and f.text == text for f in self.state.flags):
             return
@@ -273,10 +302,11 @@ class Session(Turns, Answers, Rendering, MoneyPart, WorkerView):
         c = self.state.cursor
         spec = self.spec
         parts = [self.state.state]
-        if spec.scope in ("area", "outcome") and c.get("area") in self.policy_at.areas:
-            parts.append(self.policy_at.areas[c["area"]].worker_name)
-        if spec.scope == "outcome" and c.get("outcome") in self.policy_at.outcomes:
-            parts.append(self.policy_at.outcomes[c["outcome"]].regulation)
+        area, outcome = c.get("area"), c.get("outcome")
+        if spec.scope in ("area", "outcome") and area is not None and area in self.policy_at.areas:
+            parts.append(self.policy_at.areas[area].worker_name)
+        if spec.scope == "outcome" and outcome is not None and outcome in self.policy_at.outcomes:
+            parts.append(self.policy_at.outcomes[outcome].regulation)
         return " / ".join(parts)
 
     def result(self, force: bool = False) -> Allocation | None:

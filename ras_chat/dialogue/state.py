@@ -11,10 +11,14 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict
 
-SESSION_SCHEMA = "ras-chat-session/1"
+SESSION_SCHEMA: Literal["ras-chat-session/1"] = "ras-chat-session/1"
 STATUSES = ("in_progress", "handed_off", "agreed")
 """A session's status: talking; handed to a worker; agreed at sign-off."""
 Status = Literal["in_progress", "handed_off", "agreed"]
+
+
+FlagCode = Literal["safety", "possible_harm", "skipped", "dont_know", "hard_to_match", "gave_up", "carer_struggling", "carer_later"]
+FlagLevel = Literal["urgent", "attention", "info"]
 
 
 class Choice(BaseModel):
@@ -44,8 +48,8 @@ class Flag(BaseModel):
 
     model_config = ConfigDict(frozen=True)
 
-    code: Literal["safety", "possible_harm", "skipped", "dont_know", "hard_to_match", "gave_up", "carer_struggling", "carer_later"]
-    level: Literal["urgent", "attention", "info"]
+    code: FlagCode
+    level: FlagLevel
     text: str
     state: str
     key: str | None = None
@@ -134,9 +138,15 @@ class SessionState(BaseModel):
     pending: Pending | None = None
     """A question put over the current one: "It sounds like ... Is that right?" (`confirm`)
     or the gentle safety check (`safety_check`). Answered before anything else."""
+    hints: dict[str, Pending] = {}
+    """Answers that words said earlier may give, by answer key ("my wife does all of it"
+    said to how much help: who helps). Used when that question comes: a sure one is said
+    back and kept, a less sure one is put to the person."""
+    jump: Frame | None = None
+    """The one answer to ask again, picked at the check (then on to the check again)."""
     readings: dict[str, Reading] = {}
     """How each answer was read, by answer key: the person's own words, how sure the
     program was, and whether they confirmed it (for the worker)."""
 
 
-__all__ = ["Choice", "Flag", "Frame", "Message", "Pending", "Reading", "SESSION_SCHEMA", "STATUSES", "SessionState", "Status"]
+__all__ = ["Choice", "Flag", "FlagCode", "FlagLevel", "Frame", "Message", "Pending", "Reading", "SESSION_SCHEMA", "STATUSES", "SessionState", "Status"]

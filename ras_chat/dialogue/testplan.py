@@ -28,8 +28,10 @@ import datetime as dt
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
+from ras.charging.models import ChargeResult
+from ras.charging.statement import BudgetStatement
 from ras_chat.dialogue.session import Message, Session
 
 FIXED_TIME = dt.datetime(2026, 5, 4, 10, 0, tzinfo=dt.UTC)
@@ -76,7 +78,7 @@ def run_plan(path: str | Path, *, dialogue=None) -> PlanRun:
     run = PlanRun(path.stem, session)
     recent: list[Message] = session.opening()
 
-    def fail(lineno: int, message: str) -> None:
+    def fail(lineno: int, message: str) -> NoReturn:
         said = "\n  ".join(f"{m.role}: {m.text}" for m in recent)
         raise PlanFailure(f"{path.name}:{lineno}: {message}\n  (state {session.state.state}; last turn:)\n  {said}")
 
@@ -118,6 +120,11 @@ def run_plan(path: str | Path, *, dialogue=None) -> PlanRun:
         elif key == "status":
             if session.state.status != value:
                 fail(lineno, f"expected status {value!r}, found {session.state.status!r}")
+        elif key == "field":  # an answer by its field: `field: name=Farzana`
+            name, _, want = value.partition("=")
+            got = session.fields().get(name.strip())
+            if not _same(got, want):
+                fail(lineno, f"expected the answer for {name.strip()} to be {want.strip()!r}, found {got!r}")
         elif key == "answers":
             if run.answers != int(value):
                 fail(lineno, f"expected {value} answers so far, counted {run.answers}")
@@ -146,10 +153,7 @@ def run_plan(path: str | Path, *, dialogue=None) -> PlanRun:
             if session.state.money_answer_count != int(value):
                 fail(lineno, f"expected {value} answers in the money part, counted {session.state.money_answer_count}")
         elif key in ("charge", "statement"):
-            if key == "charge":
-                obj = session.charge()
-            else:
-                obj = session.budget_statement()
+            obj: ChargeResult | BudgetStatement | None = session.charge() if key == "charge" else session.budget_statement()
             if value == "none":
                 if obj is not None:
                     fail(lineno, f"expected no {key}")

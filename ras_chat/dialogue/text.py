@@ -51,6 +51,8 @@ def person_lines(dialogue: Dialogue, session=None) -> Iterator[Line]:
                 yield Line(f"texts.{name}.{i}", text)
     for name, text in spec.unknown_words.items():
         yield Line(f"unknown_words.{name}", text)
+    for name, text in spec.answer_names.items():
+        yield Line(f"answer_names.{name}", text)
     for i, text in enumerate(spec.safety.message):
         yield Line(f"safety.message.{i}", text)
     for name, state in dialogue.states.items():
@@ -60,6 +62,8 @@ def person_lines(dialogue: Dialogue, session=None) -> Iterator[Line]:
             yield Line(f"states.{name}.prompt" + (f".{i}" if i or not isinstance(state.prompt, str) else ""), text)
         if state.help:
             yield Line(f"states.{name}.help", state.help)
+        if state.said_back:
+            yield Line(f"states.{name}.said_back", state.said_back)
         for c in state.choices:
             yield Line(f"states.{name}.choices.{c.value}", c.label)
             if c.reply:

@@ -18,32 +18,36 @@ A mixin of `Session`.
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
-from ras_chat.dialogue.match import Option, is_command, match_one
-from ras_chat.dialogue.reading import detect_harm, read_answer
-from ras_chat.dialogue.render import listing
+from ras_chat.dialogue.fields import concrete
+from ras_chat.dialogue.match import Option, find_phrase, is_command, match_one, normalise
+from ras_chat.dialogue.parts import SessionParts
+from ras_chat.dialogue.reading import detect_harm, read_answer, understanding
+from ras_chat.dialogue.render import listing, lower_first
 from ras_chat.dialogue.state import Message, Pending, Reading
 
 if TYPE_CHECKING:  # pragma: no cover
-    from ras_chat.dialogue.session import Session
+    pass
 
+EARLIER = "earlier"
+"""How an answer settled by words said to an earlier question is marked."""
 NOT_SAID_BACK = ("number", "label")
 """Readings not said back to the person: a number or a label they picked. Everything read
 from their own words is ("OK: a lot of help every day.")."""
 
 
-class Turns:
+class Turns(SessionParts):
     """A mixin of `Session`."""
 
-    def _turn(self: Session, clean: str, now: dt.datetime, *, checked: bool = False) -> list[Message]:
+    def _turn(self, clean: str, now: dt.datetime, *, checked: bool = False) -> list[Message]:
         spec = self.spec
         d = self.dialogue.spec
         pending = self.state.pending
         if pending is not None and pending.kind == "safety_check":
             return self._safety_check_answer(clean, pending, now)
         if not checked:
-            harm = detect_harm(self, clean)
+            harm = detect_harm(self.whole, clean)
             if harm.level == "stop":
                 return self._safety(clean, harm.why, now)
             if harm.level == "check":
@@ -61,6 +65,8 @@ class Turns:
         if is_command(clean, d.commands.repeat):
             return [self._question_message(now)]
         if is_command(clean, d.commands.skip):
+            if spec.optional:
+                return self._leave_out(now)
             return self._unknown_answer("skipped", d.texts.skipped, now)
         if is_command(clean, d.commands.dont_know):
             return self._unknown_answer("dont_know", d.texts.dont_know, now)
@@ -75,15 +81,30 @@ class Turns:
             # neither: read the words as a new answer to the question
 
         if spec.kind == "text":
-            return self._accept(clean, clean, now, reading=Reading(said=clean, how="text", confidence=1.0))
+            if spec.optional and is_command(clean, (*spec.skip_words, *d.commands.dont_know)):
+                return self._leave_out(now)
+            kept = self._stripped(clean) if spec.strip else clean
+            if not kept:
+                return self._leave_out(now)
+            self._note_settles(clean)
+            reply = self._fill(spec.said_back, answer=kept) if spec.said_back else None
+            return self._accept(kept, kept, now, reply=reply, reading=Reading(said=clean, how="text", confidence=1.0))
         options = self._options(spec)
         if spec.kind == "money" and not options:
             return self._money_turn(clean, now)
         if spec.yes_picks_first and options and self._said_yes(clean):
             return self._take([options[0].value], Reading(said=clean, how="label", confidence=1.0), now, said_back=None)
-        read = read_answer(self, clean, options, multi=spec.kind == "multi")
+        plain = self._plain_words(clean, options)
+        if plain is not None:  # "I'm retired" to "Are you retired?": the field's own plain words
+            return self._take([plain], Reading(said=clean, how="words", confidence=0.95), now, said_back=None)
+        read = read_answer(self.whole, clean, options, multi=spec.kind == "multi")
         if read.reply is not None:  # a question back, or something off the subject: not a miss
             return [self._msg(read.reply, now), self._question_message(now)]
+        if read.how not in NOT_SAID_BACK:
+            aside = self._note_settles(clean)
+            if aside is not None and not (read.action == "accept" and read.values):
+                # "my wife does all of it" to how much help: that says who helps; ask this again
+                return [self._msg(self._fill(d.texts.settled_aside, label=aside), now), self._question_message(now)]
         if read.action == "accept" and read.values:
             reading = Reading(said=clean, how=read.how, confidence=read.confidence)
             said_back = read.said_back if read.how not in NOT_SAID_BACK else None
@@ -98,7 +119,7 @@ class Turns:
             return [self._question_message(now)]
         return self._miss(now)
 
-    def _take(self: Session, values: list[str], reading: Reading, now: dt.datetime, *, said_back: str | None) -> list[Message]:
+    def _take(self, values: list[str], reading: Reading, now: dt.datetime, *, said_back: str | None) -> list[Message]:
         """Keep a reading of a choice or multi question, and say it back if it came from words."""
         spec = self.spec
         shown = self._shown_values(values)
@@ -110,21 +131,21 @@ class Turns:
             return out + self._accept(values[0], shown, now, reply=reply, reading=reading)
         return out + self._accept(values, shown, now, reading=reading)
 
-    def _shown_values(self: Session, values: list[str] | tuple[str, ...]) -> str:
+    def _shown_values(self, values: list[str] | tuple[str, ...]) -> str:
         labels = {o.value: o.label for o in self._options(self.spec)}
         return listing([labels.get(v, v) for v in values])
 
-    def _said_yes(self: Session, clean: str) -> bool:
+    def _said_yes(self, clean: str) -> bool:
         d = self.dialogue.spec
         picked = match_one(clean, self._yes_no(), yes=d.yes_words, no=d.no_words)
         return picked is not None and picked.value == "yes"
 
-    def _yes_no(self: Session) -> list[Option]:
+    def _yes_no(self) -> list[Option]:
         t = self.dialogue.spec.texts
         d = self.dialogue.spec
         return [Option(1, "yes", t.yes_label, tuple(d.yes_words)), Option(2, "no", t.no_label, tuple(d.no_words))]
 
-    def _accept(self: Session, value: Any, shown: str, now: dt.datetime, reply: str | None = None, reading: Reading | None = None) -> list[Message]:
+    def _accept(self, value: Any, shown: str, now: dt.datetime, reply: str | None = None, reading: Reading | None = None) -> list[Message]:
         spec = self.spec
         key = self._key(self.state.state)
         old = self.state.answers.get(key)
@@ -144,7 +165,7 @@ class Turns:
         self._advance()
         return out + self._forward(now)
 
-    def _unknown_answer(self: Session, how: str, text: str, now: dt.datetime) -> list[Message]:
+    def _unknown_answer(self, how: Literal["skipped", "dont_know", "gave_up"], text: str, now: dt.datetime) -> list[Message]:
         key = self._key(self.state.state)
         what = {"skipped": "skipped", "dont_know": "said they did not know", "gave_up": "could not be matched to an answer"}[how]
         if not self._in_money_part():  # the money part is optional: a gap there is no flag
@@ -164,7 +185,7 @@ class Turns:
         self._advance()
         return out + self._forward(now)
 
-    def _miss(self: Session, now: dt.datetime) -> list[Message]:
+    def _miss(self, now: dt.datetime) -> list[Message]:
         d = self.dialogue.spec
         self.state.misses += 1
         limit = d.settings.miss_limit
@@ -186,7 +207,106 @@ class Turns:
             text = self._fill(d.texts.not_understood, last=str(len(self._options(self.spec))))
         return [self._msg(text, now, kind="error"), self._question_message(now)]
 
-    def _back(self: Session, now: dt.datetime) -> list[Message]:
+    # -- an answer left out, and answers settled by words said before --
+
+    def _leave_out(self, now: dt.datetime) -> list[Message]:
+        """An optional answer left out (a name): kept as skipped, with no flag for the worker."""
+        key = self._key(self.state.state)
+        self.state.answers[key] = {"unknown": "skipped"}
+        self.state.readings.pop(key, None)
+        self.state.pending = None
+        self.state.last_choice = None
+        if key in self.state.review:
+            self.state.review.remove(key)
+        self.state.misses = 0
+        self._count_answer()
+        self._push_frame()
+        out = [self._msg(self.dialogue.spec.texts.optional_skipped, now)]
+        self._advance()
+        return out + self._forward(now)
+
+    def _stripped(self, said: str) -> str:
+        """The answer without the words the question strips off its front ("call me Sam"
+        -> "Sam"), and without full stops or "please" at the end."""
+        words = said.split()
+        for lead in sorted(self.spec.strip, key=lambda w: -len(w.split())):
+            n = len(lead.split())
+            if [normalise(w) for w in words[:n]] == normalise(lead).split() and len(words) > n:
+                words = words[n:]
+                break
+        while words and normalise(words[-1]) in ("please", "thanks", "thank you", ""):
+            words = words[:-1]
+        kept = " ".join(words).strip(" .,!;:")
+        return kept.title() if kept.islower() else kept
+
+    def _note_settles(self, said: str) -> str | None:
+        """Keep what these words say for the later questions this one `settles`. Returns the
+        label of a sure reading for another question of this part of life, if any."""
+        spec = self.spec
+        area = self.state.cursor.get("area")
+        norm = normalise(said)
+        u = understanding(self.whole)
+        aside = None
+        for pattern in spec.settles:
+            words = self.dialogue.spec.settle_words.get(pattern)
+            key = self.key_for(pattern, area=area)
+            setter = self.dialogue.setter(pattern)
+            if words is None or key is None or setter is None or key in self.state.answers:
+                continue
+            target = self.dialogue.states[setter]
+            options = self._options(target)
+            hint = None
+            if words.value is not None and any(find_phrase(norm, w)[0] for w in words.sure):
+                if any(o.value == words.value for o in options):
+                    hint = Pending(kind="confirm", said=said, values=(words.value,), how=EARLIER, confidence=1.0)
+            elif any(find_phrase(norm, w)[0] for w in words.maybe):
+                r = u.read(concrete(pattern, area=area), said, options, multi=target.kind == "multi")
+                if r.kind == "answer" and r.values and r.action != "ask_again":
+                    # where plain words would settle it, other words are only put to the person
+                    conf = min(r.confidence, u.accept - 0.01) if words.sure else r.confidence
+                    if conf < u.accept and not words.confirm:
+                        continue
+                    hint = Pending(kind="confirm", said=said, values=tuple(r.values), how=EARLIER, confidence=conf)
+            old = self.state.hints.get(key)
+            if hint is None or (old is not None and old.confidence > hint.confidence):
+                continue
+            self.state.hints[key] = hint
+            if hint.confidence >= u.accept and target.scope == "area":
+                labels = {o.value: o.label for o in options}
+                aside = lower_first(listing([labels.get(v, v) for v in hint.values]))
+        return aside
+
+    def _plain_words(self, said: str, options: list[Option]) -> str | None:
+        """The value the field's sure `settle_words` give, when they are in the answer (and
+        not after "not"); the same words that settle the question from an earlier answer."""
+        words = self.dialogue.spec.settle_words.get(self.spec.sets or "")
+        if words is None or words.value is None or not any(o.value == words.value for o in options):
+            return None
+        norm = normalise(said)
+        return words.value if any(find_phrase(norm, w)[0] for w in words.sure) else None
+
+    def _use_hint(self, hint: Pending, now: dt.datetime) -> list[Message] | None:
+        """At a question that words said before may answer: a sure reading is said back and
+        kept (the messages, and the machine moves on); a less sure one is put to the person
+        as "You said ... It sounds like ... Is that right?" (None: ask it)."""
+        if hint.confidence < understanding(self.whole).accept:
+            self.state.pending = hint
+            return None
+        spec = self.spec
+        key = self._key(self.state.state)
+        value: Any = list(hint.values) if spec.kind == "multi" else hint.values[0]
+        self.state.answers[key] = value
+        self.state.readings[key] = Reading(said=hint.said, how=EARLIER, confidence=hint.confidence)
+        self.state.last_choice = value if isinstance(value, str) else None
+        out = [self._msg(self._fill(self.dialogue.spec.texts.settled, said=hint.said[:200], label=lower_first(self._shown_values(hint.values))), now)]
+        reply = self._reply_for(spec, value) if isinstance(value, str) else None
+        if reply:
+            out.append(self._msg(reply, now))
+        self._push_frame()
+        self._advance()
+        return out
+
+    def _back(self, now: dt.datetime) -> list[Message]:
         d = self.dialogue.spec
         if not self.state.history:
             return [self._msg(d.texts.first_question, now), self._question_message(now)]
@@ -212,10 +332,10 @@ class Turns:
         out.append(self._question_message(now))
         return out
 
-    def _safety_check_answer(self: Session, clean: str, pending: Pending, now: dt.datetime) -> list[Message]:
+    def _safety_check_answer(self, clean: str, pending: Pending, now: dt.datetime) -> list[Message]:
         """The answer to the gentle check: yes is urgent; no carries on, flagged for the worker."""
         d = self.dialogue.spec
-        harm = detect_harm(self, clean)
+        harm = detect_harm(self.whole, clean)
         if harm.level == "stop":
             return self._safety(f"{pending.said} / {clean}", harm.why, now)
         picked = match_one(clean, self._yes_no(), yes=d.yes_words, no=d.no_words)
@@ -235,7 +355,7 @@ class Turns:
             return self._turn(clean, now)  # (safety is read again on these words)
         return [self._msg(d.texts.safety_check_no, now)] + self._turn(pending.said, now, checked=True)
 
-    def _safety(self: Session, clean: str, why: str, now: dt.datetime) -> list[Message]:
+    def _safety(self, clean: str, why: str, now: dt.datetime) -> list[Message]:
         self._flag(
             "safety",
             "urgent",

@@ -13,15 +13,16 @@ from ras.models import AREA_IDS, OUTCOME_IDS, UNABLE_WAYS
 from ras_chat.dialogue import registry
 from ras_chat.dialogue.catalogue import say
 from ras_chat.dialogue.mapping import level, text, unknown
+from ras_chat.dialogue.parts import SessionParts
 
 if TYPE_CHECKING:  # pragma: no cover
-    from ras_chat.dialogue.session import Session
+    pass
 
 
-class WorkerView:
+class WorkerView(SessionParts):
     """A mixin of `Session`."""
 
-    def progress(self: Session) -> tuple[int, int, str]:
+    def progress(self) -> tuple[int, int, str]:
         """Where the person is: (part, of parts, "Part 2 of 6: Work, learning and money")."""
         total = 2 + len(AREA_IDS)
         spec = self.spec
@@ -32,7 +33,7 @@ class WorkerView:
             return total, total, say("progress.part", n=total, total=total, label=say("progress.money"))
         if spec.scope != "once" or spec.part == "area":
             area = self.state.cursor.get("area")
-            order = registry.area_order(self)
+            order = registry.area_order(self.whole)
             n = 2 + (order.index(area) if area in order else 0)
             label = self.policy_at.areas[area].person_name if area in self.policy_at.areas else ""
         elif here < first_area_state:
@@ -41,11 +42,11 @@ class WorkerView:
             n, label = total, say("progress.about_you")
         return n, total, say("progress.part", n=n, total=total, label=label)
 
-    def worker_view(self: Session) -> dict:
+    def worker_view(self) -> dict:
         """The conversation so far in professional terms, for a worker's panel."""
         pa = self.policy_at
         areas = {}
-        for area in registry.area_order(self):
+        for area in registry.area_order(self.whole):
             need = self._area_need(area)
             risk = level(self.answer("areas.{area}.risk", area=area))
             support = self.answer("areas.{area}.unpaid_support", area=area)

@@ -14,6 +14,7 @@ FIXED_ID = "test-session"
 SINGLE = {
     "who": 1,
     "confirm_areas": 1,
+    "ask_retired": 2,  # not retired: work, learning and money is asked about too
     "area_need": 4,  # "A lot of help every day": need 3
     "area_support": 2,  # some unpaid support
     "area_risk": 4,  # "I could get hurt or ill...": risk 3
@@ -24,6 +25,8 @@ SINGLE = {
 }
 MULTI = {"area_outcomes": (1, 2), "outcome_ways": (1,)}
 TEXT = "My garden"
+TEXTS = {"ask_name": "Sam"}
+"""Free-text answers by question (the rest get TEXT)."""
 
 
 def fixed_clock() -> dt.datetime:
@@ -39,14 +42,14 @@ def fixed_session(**kwargs) -> Session:
 def planned_answer(question: Message) -> tuple[int, ...] | str:
     """The numbers to pick (or the words to type) for `question`."""
     if not question.choices:
-        return TEXT
+        return TEXTS.get(question.state, TEXT)
     numbers = [c.number for c in question.choices]
     if question.multiple:
         wanted = MULTI.get(question.state, (1,))
         picked = tuple(n for n in wanted if n in numbers)
         return picked or (numbers[0],)
-    wanted = SINGLE.get(question.state, 1)
-    return (wanted if wanted in numbers else numbers[0],)
+    number = SINGLE.get(question.state, 1)
+    return (number if number in numbers else numbers[0],)
 
 
 def keys_for(question: Message) -> list[str]:
