@@ -198,9 +198,9 @@ class DialogueMeta(_Strict):
 class DialogueSettings(_Strict):
     """The dialogue file's own `settings:` block (not the program's `ras_chat.settings.Settings`)."""
 
-    miss_limit: int = Field(3, ge=1, le=10)
-    text_limit: int = Field(2000, ge=50, le=20000)
-    wellbeing_impact_min_risk: int = Field(2, ge=0, le=4)
+    miss_limit: int = Field(default=3, ge=1, le=10)
+    text_limit: int = Field(default=2000, ge=50, le=20000)
+    wellbeing_impact_min_risk: int = Field(default=2, ge=0, le=4)
     client_group_if_unknown: Literal[
         "older_people", "physical_disability", "learning_disability", "mental_health"
     ] = "physical_disability"

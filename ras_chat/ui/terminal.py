@@ -20,9 +20,8 @@ def run_app(args: argparse.Namespace, *, after: bool = True) -> int:
     at once and is built in the background; otherwise (the first start, files or code
     changed, `--resume`) it is built first, so a broken file or database is said before
     anything is drawn, and its first screen is kept for next time."""
-    from ras_chat.ui import first as first_screen
-
     from ras_chat.environment import quick
+    from ras_chat.ui import first as first_screen
 
     theme = getattr(args, "theme", None) or quick().theme
     try:
