@@ -25,18 +25,7 @@ from ras_chat.ui.events import (
     ChoicesSubmitted,
     ConversationFinished,
 )
-from ras_chat.ui.ready import (
-    EXIT_BAD_INPUT,
-    EXIT_OK,
-    EXIT_SAVE_FAILED,
-    Loaded,
-    Loader,
-    OnTurn,
-    Ready,
-    load_session,
-    plain_error,
-    prepare_new_session,
-)
+from ras_chat.ui.ready import EXIT_BAD_INPUT, EXIT_OK, EXIT_SAVE_FAILED, Loaded, Loader, OnTurn, Ready, plain_error
 from ras_chat.ui.screens.chat import ChatScreen
 from ras_chat.ui.themes import HIGH_CONTRAST, hold_still, theme_name
 from ras_chat.ui.widgets.answers import AnswerBar
@@ -47,19 +36,8 @@ if TYPE_CHECKING:  # not imported to start: the first screen is drawn without th
     from ras_chat.training.whatif import WhatIf
     from ras_chat.ui.first import FirstScreen
 
-__all__ = [  # what callers and tests take from here, wherever it is defined now
-    "EXIT_BAD_INPUT",
-    "EXIT_OK",
-    "EXIT_SAVE_FAILED",
-    "Loader",
-    "OnTurn",
-    "RasChatApp",
-    "Ready",
-    "load_session",
-    "make_app",
-    "prepare_new_session",
-    "run_app",
-]
+# what callers and tests take from here, wherever it is defined now
+__all__ = ["EXIT_BAD_INPUT", "EXIT_OK", "EXIT_SAVE_FAILED", "Loader", "OnTurn", "RasChatApp", "Ready", "make_app", "run_app"]
 
 
 class RasChatApp(WorkerActions, App[int]):
