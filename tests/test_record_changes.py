@@ -82,9 +82,8 @@ def test_the_session_review_and_what_if_agree_when_farzanas_work_need_becomes_ze
     # the conversation: "I want to change something", work, then "no help" for the need
     s = farzana_at_check()
     s.send("I want to change something")
-    s.send("2")  # the parts are listed what matters first, then her parts of life: work first
-    assert s.state.state == "area_going_well" and s.state.cursor["area"] == "work"
-    s.send("I am kind and I like meeting people")
+    s.send("How much help you need with work, learning and money")  # the one answer, from the list
+    assert s.state.state == "area_need" and s.state.cursor["area"] == "work"
     s.send("no help")
     assert s.state.state == "check_answers"
     s.send("yes")

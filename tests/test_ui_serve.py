@@ -122,7 +122,7 @@ def test_the_browser_page_shows_the_first_question_and_takes_an_answer(tmp_path)
                 assert page.locator(".textual-terminal canvas").count() >= 1
                 page.click(".textual-terminal")
                 page.keyboard.press("1")
-                assert wait_for("What matters most to you"), screen_text()[-2000:]
+                assert wait_for("What would you like us to call you"), screen_text()[-2000:]
                 assert (tmp_path / "sessions.db").exists()  # the tab's answers were saved
             finally:
                 browser.close()
