@@ -235,3 +235,36 @@ def test_run_app_starts_from_the_kept_first_screen_in_the_background(tmp_path, m
     assert ready.session.state.transcript == [] and ready.session.state.policy == "example"  # new, not yet opened
     on_turn, hint = ready.connect()
     assert callable(on_turn) and "--resume" in hint
+
+
+def test_the_answer_bars_words_come_from_the_catalogue_and_are_kept_with_the_first_screen():
+    """The answer bar's words are in dialogues/messages.en.yaml (where `dialogue check` reads
+    them); a kept first screen carries them, so they are drawn before the catalogue loads."""
+    from ras_chat.dialogue.catalogue import say
+
+    screen = real_first_screen()
+    words = dict(screen.words)
+    assert words["screen.hint_pick"] == "Press the number of a choice. Or type your answer in words."
+    assert words == {key: say(key) for key in ("screen.send", "screen.send_choices", "screen.hint_type",
+                                                "screen.hint_tick", "screen.hint_pick", "screen.placeholder")}
+    assert first_screen.keep_first_screen(first_screen.FirstScreen(
+        key=first_screen.screen_key(args()) or "", messages=screen.messages, question=screen.question,
+        progress=screen.progress, words=screen.words,
+    ))
+    back = first_screen.read_first_screen(args())
+    assert back is not None and dict(back.words) == words
+
+
+def test_preset_words_are_used_without_reading_the_catalogue(monkeypatch):
+    import ras_chat.dialogue.catalogue as catalogue
+    from ras_chat.ui import words
+
+    def no_catalogue(key, **values):
+        raise AssertionError(f"the catalogue was read for {key}")
+
+    monkeypatch.setattr(words, "_preset", {})
+    words.preset({"screen.hint_pick": "Pick one (kept)", "result.note": "not an answer-bar word"})
+    monkeypatch.setattr(catalogue, "say", no_catalogue)
+    assert words.word("screen.hint_pick") == "Pick one (kept)"  # from the kept first screen
+    with pytest.raises(AssertionError, match="result.note"):  # only the answer bar's words are kept
+        words.word("result.note", reference="x")

@@ -29,6 +29,7 @@ from ras_chat.ui.ready import EXIT_BAD_INPUT, EXIT_OK, EXIT_SAVE_FAILED, Loaded,
 from ras_chat.ui.screens.chat import ChatScreen
 from ras_chat.ui.themes import HIGH_CONTRAST, hold_still, theme_name
 from ras_chat.ui.widgets.answers import AnswerBar
+from ras_chat.ui.words import word
 from ras_chat.ui.worker_actions import WorkerActions
 
 if TYPE_CHECKING:  # not imported to start: the first screen is drawn without them
@@ -264,7 +265,7 @@ class RasChatApp(WorkerActions, App[int]):
             self.on_turn(self.live, replies)
         except Exception as exc:  # the store's own errors are plain words; keep the talk going
             self.save_error = str(exc) or exc.__class__.__name__
-            self.notify(f"Your answers could not be saved: {self.save_error}", title="Not saved", severity="error", timeout=30)
+            self.notify(word("screen.save_failed", error=self.save_error), title=word("screen.not_saved_title"), severity="error", timeout=30)
             return False
         self.save_error = None
         return True

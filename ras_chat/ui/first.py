@@ -57,6 +57,8 @@ class FirstScreen:
     messages: tuple[ShownMessage, ...]
     question: ShownMessage | None
     progress: str
+    words: tuple[tuple[str, str], ...] = ()
+    """The answer bar's words from the message catalogue (`ras_chat.ui.words.FIRST_SCREEN`)."""
 
     def matches(self, messages: Sequence[Message], question: Message | None, progress: str) -> bool:
         """True when the session's real opening is what this screen shows."""
@@ -67,6 +69,7 @@ class FirstScreen:
             "messages": [_dump_message(m) for m in self.messages],
             "question": _dump_message(self.question) if self.question else None,
             "progress": self.progress,
+            "words": dict(self.words),
         }
 
 
@@ -109,7 +112,14 @@ def from_session(key: str, messages: Sequence[Message], question: Message | None
         messages=tuple(_shown(m) for m in messages if m.text),
         question=_shown(question) if question is not None else None,
         progress=progress,
+        words=tuple(sorted(first_screen_words().items())),
     )
+
+
+def first_screen_words() -> dict[str, str]:
+    from ras_chat.ui.words import first_screen_words as words
+
+    return words()
 
 
 # ----- which files a new session reads -------------------------------------------------
@@ -140,13 +150,15 @@ def screen_key(args: argparse.Namespace) -> str | None:
     dialogue = settings.dialogue_name()
     ras_folder = _package_folder("ras")
     try:
-        dialogue_bytes = _shipped_or_path(dialogue, _package_folder("dialogues")).read_bytes()
+        dialogues = _package_folder("dialogues")
+        dialogue_bytes = _shipped_or_path(dialogue, dialogues).read_bytes()
+        words_bytes = (dialogues / "messages.en.yaml").read_bytes() if dialogues else b""  # the answer bar's words
         policy_bytes = _shipped_or_path(policy, ras_folder / "policies" if ras_folder else None).read_bytes()
         here = Path(__file__).resolve()
         code = cache.code_stamp(here, here.parent / "app.py")  # and this module and the app's start
     except OSError:
         return None
-    return cache.key_of(KIND, policy, dialogue, dialogue_bytes, policy_bytes, code=code)
+    return cache.key_of(KIND, policy, dialogue, dialogue_bytes, policy_bytes, words_bytes, code=code)
 
 
 def read_first_screen(args: argparse.Namespace) -> FirstScreen | None:
@@ -166,8 +178,9 @@ def read_first_screen(args: argparse.Namespace) -> FirstScreen | None:
             messages=tuple(_load_message(m) for m in data["messages"]),
             question=_load_message(data["question"]) if data.get("question") else None,
             progress=str(data["progress"]),
+            words=tuple(sorted((str(k), str(v)) for k, v in data["words"].items())),
         )
-    except (KeyError, TypeError, ValueError):
+    except (KeyError, TypeError, ValueError, AttributeError):
         return None
 
 

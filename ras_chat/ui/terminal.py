@@ -10,6 +10,7 @@ from ras_chat.startup import warm_understanding
 from ras_chat.ui.app import RasChatApp
 from ras_chat.ui.ready import EXIT_BAD_INPUT, EXIT_OK, load_session, prepare_new_session
 from ras_chat.ui.themes import theme_name
+from ras_chat.ui.words import preset, word
 
 
 def run_app(args: argparse.Namespace, *, after: bool = True) -> int:
@@ -30,6 +31,8 @@ def run_app(args: argparse.Namespace, *, after: bool = True) -> int:
         print(f"ras-chat: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
     shown = first_screen.read_first_screen(args)
+    if shown is not None:
+        preset(dict(shown.words))  # the answer bar's words, before the catalogue is loaded
     key = None if getattr(args, "resume", None) else first_screen.screen_key(args)
     if shown is not None:
         app = RasChatApp(
@@ -74,9 +77,9 @@ def run_app(args: argparse.Namespace, *, after: bool = True) -> int:
 
             print("\n".join(handoff_summary(session)).strip("\n"))
         elif app.stopped_by:
-            print("We stopped here for now.")
+            print(word("screen.stopped"))
             if app.on_turn is None:
-                print("Your answers were not saved this time.")
+                print(word("screen.not_saved"))
             elif app.resume_hint:
                 print(app.resume_hint)
         if app.save_error:

@@ -15,6 +15,7 @@ from ras.models import Allocation
 from ras.money import pounds
 from ras_chat.app.summary import standing_for
 from ras_chat.ui.widgets.chat import ChatLog
+from ras_chat.ui.words import word
 
 if TYPE_CHECKING:  # pragma: no cover
     from ras_chat.review.standing import Standing
@@ -31,7 +32,7 @@ class ResultScreen(Screen):
     amount shown, with its own statement, beside the first figures.
     """
 
-    BINDINGS = [Binding("escape", "app.pop_screen", "Back to the chat")]
+    BINDINGS = [Binding("escape", "app.pop_screen", word("result.back"))]
     DEFAULT_CSS = """
     #result-parts {
         height: auto;
@@ -58,9 +59,8 @@ class ResultScreen(Screen):
     def title_text(self) -> str:
         s = self.standing
         if s is not None and s.eligible:
-            said = "Your agreed amount" if s.agreed else "The amount a worker set"
-            return f"{said}: {pounds(s.weekly)} a week"
-        return f"Your starting amount: {pounds(self.allocation.weekly)} a week"
+            return word("result.agreed" if s.agreed else "result.worker_set", weekly=pounds(s.weekly))
+        return word("result.starting", weekly=pounds(self.allocation.weekly))
 
     def parts_text(self) -> str:
         """Who pays what, from the budget statement: the person's and the council's parts
@@ -71,11 +71,9 @@ class ResultScreen(Screen):
             return ""
         pw, py, cw, cy = st.person_weekly, st.person_yearly, st.council_weekly, st.council_yearly
         if not st.parts_known or pw is None or py is None or cw is None or cy is None:
-            return "Your part and the council's part are not worked out yet. A money check decides."
-        return (
-            f"You pay {pounds(pw)} a week ({pounds(py)} a year). "
-            f"The council pays {pounds(cw)} a week ({pounds(cy)} a year). "
-            "Your part is a first guess: a money check with a finance officer decides it."
+            return word("result.parts_unknown")
+        return word(
+            "result.parts", person_weekly=pounds(pw), person_yearly=pounds(py), council_weekly=pounds(cw), council_yearly=pounds(cy)
         )
 
     def compose(self) -> ComposeResult:
@@ -86,11 +84,7 @@ class ResultScreen(Screen):
             parts = self.parts_text()
             if parts:
                 yield Static(parts, id="result-parts", markup=False)
-            yield Static(
-                f"Your reference: {self.reference}. A worker will check this with you. "
-                "Press Escape to see the chat again, ctrl+q to close.",
-                id="result-note",
-            )
+            yield Static(word("result.note", reference=self.reference), id="result-note")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -99,18 +93,24 @@ class ResultScreen(Screen):
         for step in a.explanation:
             log.add(step.text, kind="result")
         table = self.query_one(DataTable)
-        table.add_column("Part of the money", key="part")
-        table.add_column("A week", key="weekly")
-        table.add_column("What it is for", key="why")
+        table.add_column(word("result.column_part"), key="part")
+        table.add_column(word("result.column_weekly"), key="weekly")
+        table.add_column(word("result.column_why"), key="why")
         for e in a.elements:
             table.add_row(e.name, pounds(e.amount), e.why, key=f"element-{e.area}")
-        table.add_row("Total a week", pounds(a.weekly), "", key="weekly")
-        table.add_row("Total a year", pounds(a.annual), "", key="annual")
-        table.add_row("Range a week", f"{pounds(a.range.low)} to {pounds(a.range.high)}", "It can go up or down", key="range")
+        table.add_row(word("result.total_weekly"), pounds(a.weekly), "", key="weekly")
+        table.add_row(word("result.total_yearly"), pounds(a.annual), "", key="annual")
+        table.add_row(
+            word("result.range_weekly"),
+            word("result.range_value", low=pounds(a.range.low), high=pounds(a.range.high)),
+            word("result.range_why"),
+            key="range",
+        )
         s = self.standing
         if s is not None and s.eligible and s.changed:
-            said = "Agreed with a worker" if s.agreed else "Set by a worker"
-            table.add_row("Agreed a week" if s.agreed else "Now a week", pounds(s.weekly), said, key="standing-weekly")
+            said = word("result.agreed_with" if s.agreed else "result.set_by")
+            weekly = word("result.agreed_weekly" if s.agreed else "result.now_weekly")
+            table.add_row(weekly, pounds(s.weekly), said, key="standing-weekly")
             if s.annual is not None:
-                table.add_row("Agreed a year" if s.agreed else "Now a year", pounds(s.annual), "", key="standing-annual")
+                table.add_row(word("result.agreed_yearly" if s.agreed else "result.now_yearly"), pounds(s.annual), "", key="standing-annual")
         table.focus()

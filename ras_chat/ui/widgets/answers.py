@@ -27,6 +27,7 @@ from textual.containers import Grid, Horizontal, Vertical
 from textual.widgets import Button, Input, Static
 
 from ras_chat.ui.events import AnswerSubmitted, ChoicePicked, ChoicesSubmitted
+from ras_chat.ui.words import word
 
 if TYPE_CHECKING:  # the first screen is drawn before the dialogue package is loaded
     from ras_chat.ui.shown import Said as Message  # the session's Message, or the first screen's
@@ -111,16 +112,16 @@ def _mark(question: Message) -> tuple:
 def _buttons(question: Message) -> list[Button]:
     buttons: list[Button] = [ChoiceButton(c.number, c.label, multiple=question.multiple) for c in question.choices]
     if question.multiple:
-        buttons.append(Button("Send my choices", id="send-choices", classes="send-choices", compact=True))
+        buttons.append(Button(word("screen.send_choices"), id="send-choices", classes="send-choices", compact=True))
     return buttons
 
 
 def _hint(question: Message) -> str:
     if not question.choices:
-        return "Type your answer and press Enter."
+        return word("screen.hint_type")
     if question.multiple:
-        return "Press the numbers to tick or untick, then Enter to send. Or type your answer."
-    return "Press the number of a choice. Or type your answer in words."
+        return word("screen.hint_tick")
+    return word("screen.hint_pick")
 
 
 class AnswerBar(Vertical):
@@ -151,8 +152,8 @@ class AnswerBar(Vertical):
             yield ChoicePad(id="choices")
             yield Static("", id="hint")
         with Horizontal(id="entry"):
-            yield AnswerInput(placeholder="Type your answer here, then press Enter", id="answer")
-            yield Button("Send", id="send", compact=True)
+            yield AnswerInput(placeholder=word("screen.placeholder"), id="answer")
+            yield Button(word("screen.send"), id="send", compact=True)
 
     # -- rendering --
 
@@ -176,7 +177,7 @@ class AnswerBar(Vertical):
         if question is None:
             pad.display = False
             entry.display = False
-            hint.update("The conversation has ended. Press ctrl+q to close.")
+            hint.update(word("screen.ended"))
             return
         entry.display = True
         choices = question.choices
@@ -193,7 +194,7 @@ class AnswerBar(Vertical):
         answer = self.query_one("#answer", Input)
         answer.value = f"{text} {answer.value}".strip() if answer.value.strip() else text
         answer.cursor_position = len(answer.value)
-        self.query_one("#hint", Static).update("Your words are in the box. Press Enter to send them as the answer to this question.")
+        self.query_one("#hint", Static).update(word("screen.words_kept"))
         self.app.bell()
 
     # -- keys typed in the text box --
@@ -280,7 +281,7 @@ class AnswerBar(Vertical):
     def _send_ticked(self) -> None:
         numbers = tuple(b.number for b in self.query(ChoiceButton) if b.ticked)
         if not numbers:
-            self.query_one("#hint", Static).update("Tick at least one choice first (press its number), or type your answer.")
+            self.query_one("#hint", Static).update(word("screen.tick_first"))
             self.app.bell()
             return
         self._keyed = ""
