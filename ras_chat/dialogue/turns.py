@@ -172,13 +172,7 @@ class Turns(SessionParts):
             self._flag(how, "attention", f"{self._worker_question()}: the person {what}. Ask about this with them.", now, key=key)
         if self.spec.remember:
             self.state.answers[key] = {"unknown": how}
-        self.state.pending = None
-        self.state.last_choice = None
-        if key in self.state.review:
-            self.state.review.remove(key)
-        self.state.misses = 0
-        self._count_answer()
-        self._push_frame()
+        self._close_unanswered(key)
         if self._in_money_part():
             text = self.dialogue.spec.texts.money_skipped
         out = [self._msg(text, now)]
@@ -209,11 +203,9 @@ class Turns(SessionParts):
 
     # -- an answer left out, and answers settled by words said before --
 
-    def _leave_out(self, now: dt.datetime) -> list[Message]:
-        """An optional answer left out (a name): kept as skipped, with no flag for the worker."""
-        key = self._key(self.state.state)
-        self.state.answers[key] = {"unknown": "skipped"}
-        self.state.readings.pop(key, None)
+    def _close_unanswered(self, key: str) -> None:
+        """The bookkeeping of a question closed without an answer (not known, or left out):
+        nothing waits, the miss count starts again, and it counts as an answer given."""
         self.state.pending = None
         self.state.last_choice = None
         if key in self.state.review:
@@ -221,6 +213,13 @@ class Turns(SessionParts):
         self.state.misses = 0
         self._count_answer()
         self._push_frame()
+
+    def _leave_out(self, now: dt.datetime) -> list[Message]:
+        """An optional answer left out (a name): kept as skipped, with no flag for the worker."""
+        key = self._key(self.state.state)
+        self.state.answers[key] = {"unknown": "skipped"}
+        self.state.readings.pop(key, None)
+        self._close_unanswered(key)
         out = [self._msg(self.dialogue.spec.texts.optional_skipped, now)]
         self._advance()
         return out + self._forward(now)
