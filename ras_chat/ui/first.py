@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 from ras_chat import cache
 from ras_chat.environment import quick
+from ras_chat.ui.words import first_screen_words  # standard library only: the catalogue loads when called
 
 if TYPE_CHECKING:
     from ras_chat.dialogue.session import Message
@@ -114,12 +115,6 @@ def from_session(key: str, messages: Sequence[Message], question: Message | None
         progress=progress,
         words=tuple(sorted(first_screen_words().items())),
     )
-
-
-def first_screen_words() -> dict[str, str]:
-    from ras_chat.ui.words import first_screen_words as words
-
-    return words()
 
 
 # ----- which files a new session reads -------------------------------------------------
