@@ -119,25 +119,25 @@ def test_changing_an_answer_after_going_back_keeps_the_later_answers():
 
 
 def test_a_need_changed_to_none_skips_that_areas_other_questions():
-    s = drive(["1", "skip", "college", "yes", "I like people", "no help needed"])
+    s = drive(["1", "skip", "college", "I like people", "no help needed"])
     assert s.state.state == "area_intro" or s.state.cursor["area"] != "work"
     assert "area_support:work" not in s.state.answers
 
 
 def test_skip_is_recorded_as_skipped_and_flagged_never_as_an_answer():
-    s = drive(["1", "skip", "college", "yes", "I like people", "skip"])
+    s = drive(["1", "skip", "college", "I like people", "skip"])
     assert s.state.answers["area_need:work"] == {"unknown": "skipped"}
     assert s.state.flags[-1].code == "skipped" and "Economic" in s.state.flags[-1].text
 
 
 def test_i_dont_know_is_recorded_as_such_and_flagged():
-    s = drive(["1", "skip", "college", "yes", "I like people", "I don't know"])
+    s = drive(["1", "skip", "college", "I like people", "I don't know"])
     assert s.state.answers["area_need:work"] == {"unknown": "dont_know"}
     assert s.state.flags[-1].code == "dont_know"
 
 
 def test_three_misses_offer_numbers_and_a_fourth_moves_on_never_a_loop():
-    s = drive(["1", "skip", "college", "yes", "I like people"])
+    s = drive(["1", "skip", "college", "I like people"])
     first = s.send("purple")
     assert first[1].kind == "error"
     s.send("green")
@@ -164,7 +164,7 @@ def test_control_characters_are_removed_and_very_long_text_is_cut():
 
 
 def test_free_text_is_matched_to_an_option_by_its_words():
-    s = drive(["1", "skip", "college", "yes", "I like people"])
+    s = drive(["1", "skip", "college", "I like people"])
     s.send("I need a lot of help")
     assert s.state.answers["area_need:work"] == "3"
 
@@ -275,10 +275,11 @@ def test_changing_what_matters_most_at_the_check_asks_again_where_to_start_and_k
     s.send("change")
     s.send("what matters most")  # the one answer, picked from the list
     assert s.state.state == "what_matters_most"
-    s.send("Seeing my friends more")
-    assert s.state.state == "confirm_areas" and s.current_question.choices[0].value == "community"
-    s.send("yes")
-    # the parts of life were all answered: straight back to the check
+    out = s.send("Seeing my friends more")
+    # where to start follows from the new words, said back (not asked); every part of
+    # life was answered and what is going well was asked once: straight back to the check
+    assert any("We will start with friends, family and getting out" in m.text for m in out)
+    assert s.state.area_order[0] == "community"
     assert s.state.state == "check_answers"
     assert {k: v for k, v in s.state.answers.items() if k.startswith("area_")} == before
     s.send("yes")

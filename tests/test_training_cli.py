@@ -50,7 +50,7 @@ def test_a_bad_case_id_is_one_line_and_exit_2():
 
 def test_train_plain_takes_the_workers_typed_answers_and_ends_with_a_debrief_finding_the_planted_change():
     script = list(load_case("learning-at-college").script)
-    script[5] = "a lot, every day"
+    script[4] = "a lot, every day"
     out = ras_chat("train", "learning-at-college", "--plain", stdin="\n".join(script) + "\n")
     assert out.returncode == 0, out.stderr
     assert "Amira" in out.stdout  # the story first

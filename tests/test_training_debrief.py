@@ -30,9 +30,9 @@ def test_the_debrief_of_the_reference_script_finds_no_difference_and_says_same_a
 
 
 def test_the_debrief_finds_a_planted_difference_in_one_answer_and_prices_it_under_each_method():
-    # the first part asked is work, learning and money; answer 6 is its need: "some help most days" (2)
-    assert CASE.script[5] == "some help most days"
-    d = debrief(_planted(5, "a lot, every day"), CASE.record, PA)
+    # the first part asked is work, learning and money; answer 5 is its need: "some help most days" (2)
+    assert CASE.script[4] == "some help most days"
+    d = debrief(_planted(4, "a lot, every day"), CASE.record, PA)
     assert [x.path for x in d.differences] == ["areas.work.need"]
     diff = d.differences[0]
     assert (diff.yours, diff.reference) == (3, 2)

@@ -35,7 +35,7 @@ async def _what_if_in_the_worker_panel(app, pilot):
 def test_a_whole_training_round_picks_a_case_holds_the_talk_and_shows_the_debrief_with_what_if():
     case = load_case("learning-at-college")
     script = list(case.script)
-    script[5] = "a lot, every day"  # a planted difference: the debrief must find it
+    script[4] = "a lot, every day"  # a planted difference: the debrief must find it
 
     async def go():
         app = make_training_app()

@@ -247,6 +247,8 @@ def check_placeholders(dialogue: Dialogue) -> list[Problem]:
                 look(c.reply, SESSION_VARIABLES, f"states.{name}.choices.{c.value}.reply", ("states", name, "choices"))
         if state.said_back:
             look(state.said_back, (*SESSION_VARIABLES, "answer"), f"states.{name}.said_back", ("states", name, "said_back"))
+        if state.settled:
+            look(state.settled, (*SESSION_VARIABLES, "said", "label"), f"states.{name}.settled", ("states", name, "settled"))
     for key, text in dialogue.spec.unknown_words.items():
         look(text, ("area", "outcome"), f"unknown_words.{key}", ("unknown_words", key))
     for key, text in dialogue.spec.answer_names.items():

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 from ras.eligibility import CARER_OUTCOME_WORDS
 from ras.models import AREA_IDS, CARER_OUTCOME_IDS, OUTCOME_IDS
 from ras_chat.dialogue.match import Option, contains_phrase, normalise
-from ras_chat.dialogue.state import Frame
+from ras_chat.dialogue.state import Frame, Pending
 
 if TYPE_CHECKING:  # pragma: no cover
     from ras_chat.dialogue.session import Session
@@ -94,14 +94,25 @@ def is_first_area(s: Session) -> bool:
 
 @condition
 def going_well_only(s: Session) -> bool:
-    """The first part of life only asks what is going well (what matters was just said).
+    """The first part of life asks what is going well (what matters most was just said).
     After a change of where to start, a part keeps whichever of the two it was asked."""
     area = s.state.cursor.get("area")
     if s.answered("areas.{area}.going_well", area=area):
         return True
     if s.answered("areas.{area}.what_matters", area=area):
         return False
+    # asked once: a new place to start (what matters most changed) does not ask it again
+    if any(s.answered("areas.{area}.going_well", area=a) for a in AREA_IDS):
+        return False
     return is_first_area(s)
+
+
+@condition
+def said_what_matters_here(s: Session) -> bool:
+    """The other parts of life go straight to how much help is needed: what matters was
+    said at the start. Only a part asked it before (a session saved by an older
+    dialogue, or a change of where to start) keeps its question."""
+    return s.answered("areas.{area}.what_matters", area=s.state.cursor.get("area"))
 
 
 def work_area(s: Session) -> str:
@@ -237,6 +248,10 @@ def note_who(s: Session) -> None:
 def suggest_areas(s: Session) -> None:
     text = s.answer("what_matters")
     s.state.suggested = suggest_areas_for(text, _words(s.dialogue.spec.area_words)) if isinstance(text, str) else []
+    key = s.key_for("start_area")
+    if s.state.suggested and isinstance(text, str) and key is not None and not s.answered("start_area"):
+        # where to start follows from what matters most: said back, not asked ("back" picks another)
+        s.state.hints[key] = Pending(kind="confirm", said=text, values=(s.state.suggested[0],), how="earlier", confidence=1.0)
 
 
 @action

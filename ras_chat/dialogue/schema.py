@@ -104,6 +104,9 @@ class StateSpec(_Strict):
     the worker; `texts.optional_skipped` is said."""
     said_back: str | None = None
     """Said after a free-text answer; {answer} is what was kept."""
+    settled: str | None = None
+    """Said instead of `texts.settled` when words said before settle this question
+    ({said}: those words, {label}: the answer they give)."""
     skip_words: tuple[str, ...] = ()
     """For an `optional` question: whole answers that mean "leave it out" ("no thanks")."""
     strip: tuple[str, ...] = ()
@@ -288,6 +291,10 @@ class SettleWords(_Strict):
     confirm: bool = True
     """A less sure reading is put to the person ("It sounds like ... Is that right?");
     false: it is dropped and the question is asked as usual (a yes-or-no question)."""
+    after: tuple[str, ...] = ()
+    """Only when the answer that settles it was read as one of these values ("most": a
+    family member does most of the help). The `sure` words are then looked for in what
+    was said, once the answer is kept."""
 
 
 class ScaleWords(_Strict):

@@ -64,6 +64,8 @@ def person_lines(dialogue: Dialogue, session=None) -> Iterator[Line]:
             yield Line(f"states.{name}.help", state.help)
         if state.said_back:
             yield Line(f"states.{name}.said_back", state.said_back)
+        if state.settled:
+            yield Line(f"states.{name}.settled", state.settled)
         for c in state.choices:
             yield Line(f"states.{name}.choices.{c.value}", c.label)
             if c.reply:

@@ -153,6 +153,7 @@ class Turns(SessionParts):
             self.state.answers[key] = value
             if reading is not None:
                 self.state.readings[key] = reading
+                self._note_settles_after(value, reading.said)
         self.state.last_choice = value if isinstance(value, str) else None
         if old is not None and old != value:
             self._clear_dependants(spec)
@@ -250,7 +251,7 @@ class Turns(SessionParts):
             words = self.dialogue.spec.settle_words.get(pattern)
             key = self.key_for(pattern, area=area)
             setter = self.dialogue.setter(pattern)
-            if words is None or key is None or setter is None or key in self.state.answers:
+            if words is None or words.after or key is None or setter is None or key in self.state.answers:
                 continue
             target = self.dialogue.states[setter]
             options = self._options(target)
@@ -275,6 +276,23 @@ class Turns(SessionParts):
                 aside = lower_first(listing([labels.get(v, v) for v in hint.values]))
         return aside
 
+    def _note_settles_after(self, value: Any, said: str) -> None:
+        """Once an answer is kept: the later questions it settles only for some values
+        (`after`), when their sure words are in what was said ("me and her mum do most of
+        it" settles that someone looks after her; "my son lives with me" does not)."""
+        if not said or not isinstance(value, str):
+            return
+        norm = normalise(said)
+        for pattern in self.spec.settles:
+            words = self.dialogue.spec.settle_words.get(pattern)
+            if words is None or not words.after or value not in words.after or words.value is None:
+                continue
+            key = self.key_for(pattern, area=self.state.cursor.get("area"))
+            if key is None or key in self.state.answers or key in self.state.hints:
+                continue
+            if any(find_phrase(norm, w)[0] for w in words.sure):
+                self.state.hints[key] = Pending(kind="confirm", said=said, values=(words.value,), how=EARLIER, confidence=1.0)
+
     def _plain_words(self, said: str, options: list[Option]) -> str | None:
         """The value the field's sure `settle_words` give, when they are in the answer (and
         not after "not"); the same words that settle the question from an earlier answer."""
@@ -297,7 +315,9 @@ class Turns(SessionParts):
         self.state.answers[key] = value
         self.state.readings[key] = Reading(said=hint.said, how=EARLIER, confidence=hint.confidence)
         self.state.last_choice = value if isinstance(value, str) else None
-        out = [self._msg(self._fill(self.dialogue.spec.texts.settled, said=hint.said[:200], label=lower_first(self._shown_values(hint.values))), now)]
+        self._note_settles_after(value, hint.said)
+        said_back = spec.settled or self.dialogue.spec.texts.settled
+        out = [self._msg(self._fill(said_back, said=hint.said[:200], label=lower_first(self._shown_values(hint.values))), now)]
         reply = self._reply_for(spec, value) if isinstance(value, str) else None
         if reply:
             out.append(self._msg(reply, now))

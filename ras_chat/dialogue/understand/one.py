@@ -146,7 +146,13 @@ def read_one(u: Understanding, field: str, raw: str, norm: str, options: list[Op
     why = f"one part: {pick.why}" if pick is best else whole.why
     # parts that say different things ("some, I need somebody to push my wheelchair"
     # read as two amounts) are put to the person, never stored on their own
-    if any(r.values != pick.values and r.confidence >= u.confirm for r in reads) or (sure_whole and whole.values != pick.values):
+    # A part whose own words name the answer ("most days really") is not overruled by a
+    # part with none of the answer's words ("she needs someone with her to go out"):
+    # only a part that names an answer too, or the whole read from its words, disagrees.
+    worded = pick.how == "model+words"
+    against = [r for r in reads if r.values != pick.values and r.confidence >= u.confirm and (not worded or r.how == "model+words")]
+    whole_against = sure_whole and whole.values != pick.values and (not worded or whole.how in ("model+words", "words"))
+    if against or whole_against:
         conf = min(conf, (u.accept + u.confirm) / 2)
         why += "; another part says something else"
     how = "clause" if pick is best else whole.how
