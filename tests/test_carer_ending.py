@@ -155,9 +155,9 @@ def test_the_textual_result_screen_shows_the_carers_result():
     session = fixed_session()
     driver = Talk(with_carer_talk(health=pick("yes"), hard=pick("none"), effect=pick("yes")))
 
-    async def go() -> str:
+    async def go() -> tuple[str, list[int]]:
         app = make_app(session)
-        async with app.run_test(size=(100, 40)) as pilot:
+        async with app.run_test(size=(80, 24)) as pilot:
             await pilot.pause()
             for _ in range(150):
                 if session.finished:
@@ -166,10 +166,14 @@ def test_the_textual_result_screen_shows_the_carers_result():
                 await pilot.pause()
             await pilot.pause()
             assert isinstance(app.screen, ResultScreen), app.screen
-            return str(app.screen.query_one("#result-carer", Static).render())
+            carer = app.screen.query_one("#result-carer", Static)
+            bottoms = [carer.region.bottom, app.screen.query_one("#result-note").region.bottom]
+            return str(carer.render()), bottoms
 
-    shown = asyncio.run(go())
-    assert shown.splitlines() == [SAVED, *MET]
+    shown, bottoms = asyncio.run(go())
+    assert shown == " ".join([SAVED, *MET])
+    # at 80x24 the carer's part and the reference note are both in view, above the footer (row 23)
+    assert max(bottoms) <= 23, bottoms
 
 
 def test_the_textual_result_screen_has_no_carer_part_without_a_carer_talk():

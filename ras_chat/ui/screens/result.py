@@ -32,7 +32,8 @@ class ResultScreen(Screen):
     changed, `standing` (default: the one kept on resume, `ras_chat.app.summary`) is the
     amount shown, with its own statement, beside the first figures. `carer`: what the
     person is told of their carer's own talk (`ras_chat.app.summary.carer_ending`), shown
-    under the amount; empty when the carer had no talk of their own.
+    under the amount as one paragraph (so that at 80x24 the reference note stays in view);
+    empty when the carer had no talk of their own.
     """
 
     BINDINGS = [Binding("escape", "app.pop_screen", word("result.back"))]
@@ -94,7 +95,7 @@ class ResultScreen(Screen):
             if parts:
                 yield Static(parts, id="result-parts", markup=False)
             if self.carer:
-                yield Static("\n".join(self.carer), id="result-carer", markup=False)
+                yield Static(" ".join(self.carer), id="result-carer", markup=False)
             yield Static(word("result.note", reference=self.reference), id="result-note")
         yield Footer()
 
