@@ -94,6 +94,22 @@ def test_a_met_result_is_the_engines_own_rule():
     assert carer_eligibility(record).eligible and carer_result(session) == "met"
 
 
+def test_a_carer_talk_stopped_part_way_is_not_sure_yet():
+    """The carer tells of harm in their first answer: the talk stops there (a safety stop),
+    before the answers reg. 3 needs; the ending says it cannot tell yet, after the urgent line."""
+    script = {
+        **with_carer_talk(health=pick("yes"), hard=pick("none"), effect=pick("yes")),
+        "carer.relationship": "I look after my husband, he hits me and I am scared of him",
+    }
+    session, driver = talk(script)
+    assert any(f.code == "safety" for f in session.state.flags)
+    assert "carer.wellbeing_impact" not in driver.asked and session.carer_record() is None
+    assert carer_result(session) == "not_sure"
+    lines = handoff_summary(session)
+    assert lines[2].startswith("A worker has been asked to contact you urgently")
+    assert carer_part(lines) == [SAVED, *NOT_SURE]
+
+
 @pytest.mark.parametrize(
     "carer",
     [
