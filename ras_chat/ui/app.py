@@ -276,9 +276,12 @@ class RasChatApp(WorkerActions, App[int]):
         `event.prevent_default()` to show something else instead (the training app's debrief)."""
         result = self.live.result()
         if result is not None and self._show_result:
+            from ras_chat.app.summary import carer_ending
             from ras_chat.ui.screens.result import ResultScreen  # not needed to start: loaded late
 
-            self.push_screen(ResultScreen(result, self.live.state.id, statement=self.live.budget_statement()))
+            self.push_screen(
+                ResultScreen(result, self.live.state.id, statement=self.live.budget_statement(), carer=carer_ending(self.live))
+            )
 
     # -- what the person did (posted by widgets) --
 

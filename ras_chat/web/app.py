@@ -225,7 +225,7 @@ class WebApp:
         # the words typed are not shown again: they may be most of someone's reference
         return self.render(request, "resume.html", visitor, status=status, title=t["resume_title"], error=error, typed="")
 
-    async def _finished_page(self, request: Request) -> tuple[Visitor, Page, Any] | Response:
+    async def _finished_page(self, request: Request) -> tuple[Visitor, Page, Any, Any] | Response:
         visitor = self.visitor(request)
         if visitor is None or visitor.session_id is None:
             return self.redirect("/")
@@ -238,17 +238,23 @@ class WebApp:
         got = await self._finished_page(request)
         if isinstance(got, Response):
             return got
-        visitor, page, alloc = got
+        visitor, page, alloc, standing = got
         if page.question is not None:
             return self.redirect("/question")
+        from ras_chat.app.summary import carer_ending, standing_lines
+        from ras_chat.dialogue.catalogue import say
+
         messages = page.session.state.transcript
         safety = [m for m in messages if m.kind == "safety"]
         results = [m for m in messages if m.kind == "result"]
+        # signed off or changed by a worker since: the amount that stands, not the first figures
+        agreed = standing_lines(standing) if standing is not None and standing.eligible and not safety else []
         last_person = max((i for i, m in enumerate(messages) if m.role == "person"), default=-1)
         ending = [m for m in messages[last_person + 1 :] if m.kind not in ("result", "safety") and m.role == "assistant"]
         title = texts()["safety_title"] if safety else texts()["result_title"]
         return self.render(
-            request, "result.html", visitor, title=title, safety=safety, results=results, ending=ending,
+            request, "result.html", visitor, title=title, safety=safety, results=[] if agreed else results, agreed=agreed,
+            carer=carer_ending(page.session), carer_heading=say("summary.carer_heading"), ending=ending,
             has_result=alloc is not None and not safety,
         )
 
@@ -256,7 +262,7 @@ class WebApp:
         got = await self._finished_page(request)
         if isinstance(got, Response):
             return got
-        visitor, page, alloc = got
+        visitor, page, alloc, _standing = got
         if alloc is None:
             return self.redirect("/question" if page.question is not None else "/result")
         return self.render(request, "explanation.html", visitor, title=texts()["explanation_title"], steps=list(alloc.explanation))

@@ -16,6 +16,7 @@ from ras_chat.web.words import new_reference
 
 if TYPE_CHECKING:
     from ras_chat.dialogue.session import Session
+    from ras_chat.review.standing import Standing
 
 
 class Conversations:
@@ -127,10 +128,14 @@ class Conversations:
             return None
         return to_html_body(letter_blocks(build_handoff(details)))
 
-    def ended(self, store: Any, sid: str) -> tuple[Page, Any] | None:
-        """The page and the engine's result (None before the answers are checked)."""
+    def ended(self, store: Any, sid: str) -> tuple[Page, Any, Standing | None] | None:
+        """The page, the engine's result (None before the answers are checked) and the
+        amount that stands when a worker has since changed or agreed it (else None)."""
+        from ras_chat.app.summary import standing_now
+
         with self.locks.get(sid):
             session = self.restore(store, sid)
             if session is None:
                 return None
-            return page_of(session), session.result()
+            result = session.result()
+            return page_of(session), result, standing_now(store, sid) if result is not None else None

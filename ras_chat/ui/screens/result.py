@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from textual.app import ComposeResult
@@ -29,7 +30,10 @@ class ResultScreen(Screen):
     dialogue layer from its stored charge estimate), given as `statement`. Without one the
     screen shows the amount only. For a resumed session whose amount a worker agreed or
     changed, `standing` (default: the one kept on resume, `ras_chat.app.summary`) is the
-    amount shown, with its own statement, beside the first figures.
+    amount shown, with its own statement, beside the first figures. `carer`: what the
+    person is told of their carer's own talk (`ras_chat.app.summary.carer_ending`), shown
+    under the amount as one paragraph (so that at 80x24 the reference note stays in view);
+    empty when the carer had no talk of their own.
     """
 
     BINDINGS = [Binding("escape", "app.pop_screen", word("result.back"))]
@@ -39,6 +43,10 @@ class ResultScreen(Screen):
         padding: 1 0 0 0;
         text-style: bold;
     }
+    #result-carer {
+        height: auto;
+        padding: 1 0 0 0;
+    }
     """
 
     def __init__(
@@ -47,8 +55,10 @@ class ResultScreen(Screen):
         reference: str,
         statement: BudgetStatement | None = None,
         standing: Standing | None = None,
+        carer: Sequence[str] = (),
     ) -> None:
         super().__init__()
+        self.carer = list(carer)
         self.allocation = allocation
         self.reference = reference
         self.standing = standing if standing is not None else standing_for(reference)
@@ -84,6 +94,8 @@ class ResultScreen(Screen):
             parts = self.parts_text()
             if parts:
                 yield Static(parts, id="result-parts", markup=False)
+            if self.carer:
+                yield Static(" ".join(self.carer), id="result-carer", markup=False)
             yield Static(word("result.note", reference=self.reference), id="result-note")
         yield Footer()
 
