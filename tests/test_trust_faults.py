@@ -485,3 +485,22 @@ def test_a_read_only_folder_with_unsaved_wal_changes_says_so_rather_than_show_ol
     finally:
         os.chmod(base / "data", 0o700)
         shutil.rmtree(base, ignore_errors=True)
+
+
+def test_a_message_whose_text_cell_became_a_blob_shows_as_a_break_not_a_traceback(tmp_path, capsys):
+    """One flipped bit in a record header can turn a text cell into a blob of the same
+    bytes. The export must not crash on it, and must not call the chain intact."""
+    db = tmp_path / "blob.db"
+    with open_store(db) as store:
+        sid = seed_from_plan(store, FARZANA)
+    with contextlib.closing(sqlite3.connect(db)) as con:
+        con.execute("UPDATE messages SET text = CAST(text AS BLOB) WHERE session_id = ? AND seq = 3", (sid,))
+        con.commit()
+        assert con.execute("SELECT typeof(text) FROM messages WHERE session_id = ? AND seq = 3", (sid,)).fetchone() == ("blob",)
+    code = main(["export", sid, "--db", str(db)])
+    captured = capsys.readouterr()
+    assert "Traceback" not in captured.err
+    if code == 0:
+        assert json.loads(captured.out)["audit_chain_intact"] is False
+    else:
+        assert captured.err.count("\n") == 1

@@ -147,16 +147,29 @@ def read_one(u: Understanding, field: str, raw: str, norm: str, options: list[Op
     # parts that say different things ("some, I need somebody to push my wheelchair"
     # read as two amounts) are put to the person, never stored on their own
     # A part whose own words name the answer ("most days really") is not overruled by a
-    # part with none of the answer's words ("she needs someone with her to go out"):
-    # only a part that names an answer too, or the whole read from its words, disagrees.
+    # part with none of the answer's words that reads one step away on the scale ("she
+    # needs someone with her to go out"). Further apart ("none, he needs someone with him
+    # every minute"), or a part or whole read from an answer's own words, still disagrees.
     worded = pick.how == "model+words"
-    against = [r for r in reads if r.values != pick.values and r.confidence >= u.confirm and (not worded or r.how == "model+words")]
-    whole_against = sure_whole and whole.values != pick.values and (not worded or whole.how in ("model+words", "words"))
+
+    def near(r: Reading) -> bool:
+        return worded and r.how not in ("model+words", "words") and _scale_steps(r.values, pick.values) <= 1
+
+    against = [r for r in reads if r.values != pick.values and r.confidence >= u.confirm and not near(r)]
+    whole_against = sure_whole and whole.values != pick.values and not near(whole)
     if against or whole_against:
         conf = min(conf, (u.accept + u.confirm) / 2)
         why += "; another part says something else"
     how = "clause" if pick is best else whole.how
     return Reading(pick.values, round(conf, 3), action_for(conf, u.accept, u.confirm), how=how, why=why, alternatives=pick.alternatives)
+
+
+def _scale_steps(a: tuple[str, ...], b: tuple[str, ...]) -> int:
+    """How far apart two readings of a 0-to-4 scale are (need, risk); any other answer
+    (who helps, a list) counts as far apart."""
+    if len(a) == 1 and len(b) == 1 and a[0].isdigit() and b[0].isdigit():
+        return abs(int(a[0]) - int(b[0]))
+    return 99
 
 
 def short_known(u: Understanding, field: str, norm: str, options: list[Option]) -> bool:
