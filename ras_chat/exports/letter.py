@@ -11,16 +11,19 @@ already worded (`ras/messages.en.yaml`).
 from __future__ import annotations
 
 import html
+from decimal import Decimal
 
+from ras.models import Allocation
 from ras.money import pounds
 from ras_chat.dialogue.catalogue import lines, say
 from ras_chat.exports.blocks import CSS, Block, md_escape, to_html_body, to_markdown
 from ras_chat.exports.handoff import Handoff
 from ras_chat.exports.summary import summary_blocks
+from ras_chat.review.standing import Standing
 
 __all__ = [
-    "Block", "letter_blocks", "letter_html", "letter_markdown", "md_escape", "summary_blocks", "to_html_body",
-    "to_markdown",
+    "Block", "letter_blocks", "letter_html", "letter_markdown", "letter_standing", "md_escape", "standing_letter_lines",
+    "summary_blocks", "to_html_body", "to_markdown",
 ]
 
 
@@ -40,16 +43,19 @@ def letter_blocks(h: Handoff) -> list[Block]:
         out.append(Block("h2", say("letter.found_heading")))
         out.append(Block("p", r.eligibility.reason))
         out.append(Block("p", say("letter.no_amount_yet")))
+    elif (stands := letter_standing(h)) is not None:
+        standing, worked = stands
+        out.append(Block("h2", say("letter.budget_heading")))
+        out += [Block("p", line) for line in standing_letter_lines(standing)]
+        if worked is not None:  # the amount comes from the tables: how, and what each part is for
+            out += _how_blocks(worked)
     else:
         out.append(Block("h2", say("letter.budget_heading")))
         out.append(Block("p", say("letter.weekly", weekly=pounds(r.weekly))))
         out.append(Block("p", say("letter.yearly", yearly=pounds(r.annual))))
         out.append(Block("p", say("letter.range", low=pounds(r.range.low), high=pounds(r.range.high))))
         out.append(Block("p", say("letter.first_guess")))
-        out.append(Block("h2", say("letter.how_heading")))
-        out.append(Block("ol", items=[s.text for s in r.explanation]))
-        out.append(Block("h2", say("letter.parts_heading")))
-        out.append(Block("ul", items=[say("letter.part", name=e.name, amount=pounds(e.amount), why=e.why) for e in r.elements]))
+        out += _how_blocks(r)
     out += _review_letter(h)
     out += _money_letter(h)
     words = h.own_words
@@ -68,6 +74,59 @@ def letter_blocks(h: Handoff) -> list[Block]:
         )
     out.append(Block("h2", say("letter.next_heading")))
     out += [Block("p", line) for line in lines("letter.next")]
+    return out
+
+
+def _how_blocks(r: Allocation) -> list[Block]:
+    """How an amount was worked out, and what each part of it is for."""
+    return [
+        Block("h2", say("letter.how_heading")),
+        Block("ol", items=[s.text for s in r.explanation]),
+        Block("h2", say("letter.parts_heading")),
+        Block("ul", items=[say("letter.part", name=e.name, amount=pounds(e.amount), why=e.why) for e in r.elements]),
+    ]
+
+
+def letter_standing(h: Handoff) -> tuple[Standing, Allocation | None] | None:
+    """The amount that stands, when the letter opens with it instead of the first figures
+    (a worker changed the amount or signed it off; as `ras_chat.app.summary` shows it on
+    resume), and the allocation that explains it (None for an amount a worker set outside
+    the tables: the first figures' steps do not explain it). None: the first figures stand.
+
+    The amount and its year are the hand-off's budget statement, which is the statement
+    for the amount that stands (`ras_chat.review.standing`); nothing is worked out here."""
+    r, rv, st = h.result, h.review, h.budget
+    if h.stopped or r is None or not r.eligible or rv is None or rv.agreed_weekly is None:
+        return None
+    base = (rv.adjusted_result or r) if rv.amount_changed else r
+    if not base.eligible:
+        return None
+    weekly = rv.agreed_weekly if rv.amount_changed else r.weekly
+    from_tables = weekly == base.weekly
+    if st is not None and st.weekly_total == weekly:
+        annual: Decimal | None = st.yearly_total
+    else:
+        annual = base.annual if from_tables else None
+    standing = Standing(
+        weekly=weekly, annual=annual, first_weekly=r.weekly, agreed=rv.signed_off,
+        changed=weekly != r.weekly, eligible=True, statement=st,
+    )
+    if not (standing.changed or standing.agreed):
+        return None
+    return standing, (base if from_tables else None)
+
+
+def standing_letter_lines(standing: Standing) -> list[str]:
+    """The letter's opening lines for an amount that stands, case by case as
+    `ras_chat.app.summary.standing_lines` says them: agreed (signed off) or set by a worker
+    (not yet), and the first amount only when it differs."""
+    yearly = say("letter.standing.yearly", yearly=pounds(standing.annual)) if standing.annual is not None else ""
+    key = "letter.standing.agreed" if standing.agreed else "letter.standing.worker_set"
+    out = [say(key, weekly=pounds(standing.weekly), yearly=yearly)]
+    if standing.changed:
+        out.append(say("letter.standing.first_was", weekly=pounds(standing.first_weekly)))
+    if not standing.agreed:
+        out.append(say("letter.standing.not_agreed"))
     return out
 
 
@@ -127,7 +186,8 @@ def _review_letter(h: Handoff) -> list[Block]:
     out: list[Block] = []
     if rv.amount_changed and r is not None:
         out.append(Block("h2", say("letter.review.changed_heading")))
-        out.append(Block("p", say("letter.review.at_first", weekly=pounds(r.weekly))))
+        if letter_standing(h) is None:  # else the letter opened with the first amount already
+            out.append(Block("p", say("letter.review.at_first", weekly=pounds(r.weekly))))
         out.append(Block("p", say("letter.review.now", agreed=agreed)))
         whys = [c.why for c in rv.changes if c.what.get("kind") != "sign_off"]
         if whys:
