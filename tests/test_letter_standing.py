@@ -165,6 +165,19 @@ def test_a_letter_nobody_changed_has_no_first_amount_sentence(db, letter):
     assert "A worker changed the amount" not in text
 
 
+@pytest.mark.parametrize("letter", LETTERS, ids=["md", "html"])
+def test_signed_off_at_the_first_amount_the_letter_says_it_is_agreed_with_no_first_amount(db, letter):
+    sid = talked(db)
+    first = first_weekly(db, sid)
+    with open_store(db) as store:
+        make_change(store, sid, sign_off(), why=SIGN_OFF_NOTE, who="Jo Worker")
+        text = letter(build_handoff(store.details(sid)))
+    opening = budget_part(text)
+    assert opening.lstrip(" #\n").startswith(f"Your agreed amount is {first} a week (")
+    assert "At first we worked out" not in text and "first guess" not in text
+    assert "How we worked it out" in text and "What each part is for" in text
+
+
 # ----- the web letter page --------------------------------------------------------------
 
 
@@ -221,3 +234,34 @@ def test_the_web_letter_page_opens_with_the_agreed_amount_once_signed_off(app, d
     assert after.count(first) == 1
     assert "We think about" not in after
     assert REASON in after and SIGN_OFF_NOTE not in after and "Jo Worker" not in after
+
+
+# ----- one rule: the letter's amount is the one the resume shows ---------------------------
+
+
+@pytest.mark.parametrize("changes", ["none", "set", "set_and_sign_off", "sign_off"])
+def test_the_letter_stands_on_the_same_amount_as_the_resumed_conversation(db, changes):
+    from ras_chat.exports.letter import letter_standing
+    from ras_chat.review.standing import standing_of
+
+    sid = talked(db)
+    with open_store(db) as store:
+        if "set" in changes:
+            make_change(store, sid, set_amount("480.00"), why=REASON, who="Jo Worker")
+        if "sign_off" in changes:
+            make_change(store, sid, sign_off(), why=SIGN_OFF_NOTE, who="Jo Worker")
+        details = store.details(sid)
+    stands = letter_standing(build_handoff(details))
+    resumed = standing_of(details)
+    assert resumed is not None
+    if changes == "none":  # nothing to say instead of the first figures, as on resume
+        assert stands is None and not resumed.changed and not resumed.agreed
+        return
+    assert stands is not None
+    standing, worked = stands
+    assert standing == resumed
+    assert standing.agreed is ("sign_off" in changes)
+    if "set" in changes:  # £480.00 a week is outside the tables: no steps explain it
+        assert (standing.weekly, standing.annual, worked) == (480, 24960, None)  # 480 x 52
+    else:  # signed off at the first amount: its own steps explain it
+        assert worked is not None and standing.weekly == worked.weekly and not standing.changed
