@@ -6,6 +6,12 @@ about nine. Its sentences are data, in `dialogues/messages.en.yaml` (part `lette
 where `ras-chat dialogue check` holds them to those rules; this module only picks which
 ones a record needs and fills in the figures. The engine's explanation steps come
 already worded (`ras/messages.en.yaml`).
+
+Once a worker has changed the amount or signed it off, the letter opens with the amount
+that stands (`letter_standing`: the hand-off's budget statement, which is the one for the
+amount that stands, `ras_chat.review.standing`), in the cases the resumed conversation
+uses (agreed, or set by a worker; the first amount once, when it differs). A letter
+nobody changed is as it always was.
 """
 
 from __future__ import annotations
