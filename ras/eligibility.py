@@ -94,7 +94,7 @@ def carer_eligibility(record: CarerRecord) -> CarerEligibility:
         "significant_impact_on_wellbeing": record.wellbeing_impact,
     }
     # the answers not known that could still meet a condition the known answers do not
-    could = {
+    could: dict[str, list[str]] = {
         "health_at_risk_or_unable_to_achieve": [f for f in ("health_at_risk", "unable_outcomes") if f in unknown],
         "significant_impact_on_wellbeing": ["wellbeing_impact"] if "wellbeing_impact" in unknown else [],
     }

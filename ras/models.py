@@ -247,7 +247,7 @@ class CarerEligibility(Eligibility):
     they could meet is None in `conditions`. A condition that answers not known could not
     change is true or false as before; a result with `not_known` empty is decided."""
 
-    conditions: dict[str, bool | None]  # type: ignore[assignment]  # None: not known yet
+    conditions: dict[str, bool | None]  # type: ignore[assignment]  # a condition may be None: not known yet
     not_known: tuple[str, ...] = ()
 
     @property

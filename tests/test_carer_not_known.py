@@ -128,6 +128,10 @@ def test_health_not_known_and_it_decides_the_result(tmp_path):
     assert "Health at risk (reg. 3(1)(b)(i)) not known;" in lines[2]
     assert lines[-1] == "  Not known yet (ask at review): health at risk (reg. 3(1)(b)(i))"
 
+    # the worker's panel in the app
+    view = session.worker_view()["carer"]
+    assert (view["result"], view["not_known"], view["eligible"]) == ("not_known", ["health_at_risk"], False)
+
     # FHIR: no yes/no for eligible or for the health answer; the result and what is missing instead
     items = fhir_items(h)
     assert "carer.eligible" not in items
