@@ -22,6 +22,7 @@ Conversations are driven by the field each question sets (tests/talk_by_field.py
 
 from __future__ import annotations
 
+import html
 import json
 
 import pytest
@@ -35,7 +36,7 @@ from ras.models import CarerRecord
 from ras_chat.app import save_session_turn
 from ras_chat.app.summary import carer_result
 from ras_chat.dialogue.session import Session
-from ras_chat.exports.blocks import to_markdown
+from ras_chat.exports.blocks import to_html_body, to_markdown
 from ras_chat.exports.fhir import questionnaire, questionnaire_response
 from ras_chat.exports.handoff import build_handoff, read_handoff
 from ras_chat.exports.summary import summary_blocks
@@ -119,6 +120,8 @@ def test_health_not_known_and_it_decides_the_result(tmp_path):
     row = next(line for line in md.splitlines() if line.startswith("| Health at risk"))
     assert "not known" in row and "no" not in row.replace("not known", "")
     assert NOT_KNOWN_REASON in md
+    page = html.unescape(to_html_body(summary_blocks(h)))
+    assert "not known yet (missing: health at risk (reg. 3(1)(b)(i)))" in page
 
     # the review lines (`review --show`)
     lines = carer_lines(record)
