@@ -6,7 +6,15 @@ The reason is given in plain words a person can follow; `rule` says where it com
 from __future__ import annotations
 
 from ras.messages import engine_messages, say
-from ras.models import CARER_OUTCOME_IDS, OUTCOME_IDS, AssessmentRecord, CarerRecord, Eligibility
+from ras.models import (
+    CARER_OUTCOME_IDS,
+    CARER_REG3_FIELDS,
+    OUTCOME_IDS,
+    AssessmentRecord,
+    CarerEligibility,
+    CarerRecord,
+    Eligibility,
+)
 from ras.policy.model import PolicyAt
 
 ADULT_RULE = "Care and Support (Eligibility Criteria) Regulations 2015, reg. 2"
@@ -69,19 +77,31 @@ def adult_eligibility(record: AssessmentRecord, policy: PolicyAt) -> Eligibility
     return Eligibility(eligible=all(conditions.values()), conditions=conditions, reason=" ".join(sentences), rule=ADULT_RULE)
 
 
-def carer_eligibility(record: CarerRecord) -> Eligibility:
+def carer_eligibility(record: CarerRecord) -> CarerEligibility:
     """reg. 3: needs from caring; health at risk or unable to achieve any one outcome; impact on wellbeing.
 
-    A carer can be eligible when the person cared for is not.
+    A carer can be eligible when the person cared for is not. An answer not known
+    (`record.not_known`, ras-carer/2) is never read as a no: when the known answers do not
+    meet reg. 3 but the ones not known could, the result is not known yet, and says which
+    answers are missing.
     """
+    unknown = set(record.not_known or ())
     unable = list(record.unable_outcomes)
     second = record.health_at_risk or bool(unable)
-    conditions = {
+    conditions: dict[str, bool | None] = {
         "needs_arise_from_caring": record.needs_from_caring,
         "health_at_risk_or_unable_to_achieve": second,
         "significant_impact_on_wellbeing": record.wellbeing_impact,
     }
+    # the answers not known that could still meet a condition the known answers do not
+    could: dict[str, list[str]] = {
+        "health_at_risk_or_unable_to_achieve": [f for f in ("health_at_risk", "unable_outcomes") if f in unknown],
+        "significant_impact_on_wellbeing": ["wellbeing_impact"] if "wellbeing_impact" in unknown else [],
+    }
+    failing = [k for k, v in conditions.items() if not v]
+    open_ = failing and all(could.get(k) for k in failing)
     names = [CARER_OUTCOME_WORDS[o] for o in unable]
+    missing: list[str] = []
     if all(conditions.values()):
         sentences = []
         if record.health_at_risk:
@@ -90,6 +110,14 @@ def carer_eligibility(record: CarerRecord) -> Eligibility:
             sentences.append(say("eligibility.carer.things", count=len(names)))
             sentences.append(_these(names))
         sentences += engine_messages().lines("eligibility.carer.eligible")
+    elif open_:
+        for k in failing:
+            conditions[k] = None
+            missing += could[k]
+        missing = [f for f in CARER_REG3_FIELDS if f in missing]
+        words = [say(f"eligibility.carer.unknown.{f}") for f in missing]
+        sentences = [say("eligibility.carer.not_known"), say("eligibility.carer.missing", answers=_listing(words))]
+        sentences += engine_messages().lines("eligibility.carer.not_known_next")
     else:
         sentences = [say("eligibility.carer.not_eligible")]
         if not record.needs_from_caring:
@@ -100,4 +128,6 @@ def carer_eligibility(record: CarerRecord) -> Eligibility:
             sentences.append(say("eligibility.carer.no_impact"))
         sentences += engine_messages().lines("eligibility.carer.next")
     reason = " ".join(sentences)
-    return Eligibility(eligible=all(conditions.values()), conditions=conditions, reason=reason, rule=CARER_RULE)
+    return CarerEligibility(
+        eligible=all(conditions.values()), conditions=conditions, reason=reason, rule=CARER_RULE, not_known=tuple(missing)
+    )

@@ -151,10 +151,33 @@ class AssessmentRecord(_Input):
         return self.model_dump(mode="json", by_alias=True, exclude_none=True)
 
 
-class CarerRecord(_Input):
-    """`ras-carer/1`: a carer's own assessment (SI 2015/313 reg. 3)."""
+CARER_SCHEMAS = ("ras-carer/1", "ras-carer/2")
 
-    schema_: Literal["ras-carer/1"] = Field(alias="schema")
+CARER_FIELDS: tuple[str, ...] = (
+    "health_at_risk",
+    "unable_outcomes",
+    "wellbeing_impact",
+    "cared_for_relationship",
+    "hours_caring_per_week",
+    "coping",
+    "willing_to_continue",
+)
+"""The carer record's answer fields, in the record's order (the names `not_known` uses)."""
+
+CARER_REG3_FIELDS: tuple[str, ...] = ("health_at_risk", "unable_outcomes", "wellbeing_impact")
+"""The answer fields reg. 3 reads (needs from caring is not asked: the carer's own talk is that)."""
+
+
+class CarerRecord(_Input):
+    """`ras-carer/1`: a carer's own assessment (SI 2015/313 reg. 3).
+
+    `ras-carer/2` is /1 with `not_known`: the carer's answers not known yet (skipped, not
+    sure, or never understood), by field name (`health_at_risk`). A reg. 3 answer not known
+    holds its least value in the record (no, or none), and the context ones are left out,
+    so reg. 3 read on it alone is the least it could be: `carer_eligibility` reads
+    `not_known` too. A record with nothing unknown is written as /1."""
+
+    schema_: Literal["ras-carer/1", "ras-carer/2"] = Field(alias="schema")
     needs_from_caring: StrictBool
     """reg. 3(1)(a): the needs arise from providing necessary care for an adult."""
     health_at_risk: StrictBool = False
@@ -169,10 +192,27 @@ class CarerRecord(_Input):
     coping: Literal["coping", "struggling", "at_breaking_point"] | None = None
     willing_to_continue: StrictBool | None = None
     notes: str | None = None
+    not_known: tuple[str, ...] | None = None
+    """ras-carer/2 only: the answer fields (CARER_FIELDS) not known yet."""
 
     model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
 
     _no_repeats = field_validator("unable_outcomes")(_no_repeated_outcomes)
+
+    @model_validator(mode="after")
+    def _not_known_needs_version_2(self) -> CarerRecord:
+        if not self.not_known:
+            return self
+        if self.schema_ != "ras-carer/2":
+            raise ValueError("`not_known` is part of ras-carer/2: set schema to ras-carer/2")
+        for name in self.not_known:
+            if name not in CARER_FIELDS:
+                raise ValueError(f"`not_known`: {name!r} is not a carer answer field ({', '.join(CARER_FIELDS)})")
+            value = getattr(self, name)
+            least = name in CARER_REG3_FIELDS and value in (False, ())
+            if not (least or value is None):
+                raise ValueError(f"`not_known` names {name!r}, but the record gives it a value: leave it at no, none or out")
+        return self
 
     def dump(self) -> dict:
         return self.model_dump(mode="json", by_alias=True, exclude_none=True)
@@ -197,6 +237,26 @@ class Eligibility(_Output):
     """One or two plain sentences a person can follow."""
     rule: str
     """Where the rule comes from (regulation and paragraph)."""
+
+
+class CarerEligibility(Eligibility):
+    """reg. 3's result for a carer: met, not met, or not known yet.
+
+    Not known yet when the known answers do not meet it but the answers not known could:
+    `eligible` is false, `not_known` names those answers (record fields) and the condition
+    they could meet is None in `conditions`. A condition that answers not known could not
+    change is true or false as before; a result with `not_known` empty is decided."""
+
+    conditions: dict[str, bool | None]  # type: ignore[assignment]  # a condition may be None: not known yet
+    not_known: tuple[str, ...] = ()
+
+    @property
+    def decided(self) -> bool:
+        return not self.not_known
+
+    @property
+    def result(self) -> Literal["eligible", "not_eligible", "not_known"]:
+        return "eligible" if self.eligible else "not_known" if self.not_known else "not_eligible"
 
 
 class Element(_Output):

@@ -16,11 +16,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, Literal
 
 from ras.eligibility import carer_eligibility
-from ras.models import CARER_OUTCOME_IDS
 from ras.money import pounds
 from ras_chat.dialogue.catalogue import lines as say_lines
 from ras_chat.dialogue.catalogue import say
-from ras_chat.dialogue.mapping import unknown
 from ras_chat.dialogue.session import Session
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -75,31 +73,21 @@ def standing_now(store: Any, session_id: str) -> Standing | None:
 
 
 CarerResult = Literal["met", "not_met", "not_sure"]
+CARER_RESULTS: dict[str, CarerResult] = {"eligible": "met", "not_eligible": "not_met", "not_known": "not_sure"}
+"""The engine's reg. 3 result (`CarerEligibility.result`) as the ending words' key."""
 
 
 def carer_result(session: Session) -> CarerResult | None:
     """The carer's result when the carer had a talk of their own (None when they did not):
-    "met" when the reg. 3 rule is met; "not_met" when it is not, and no answer the carer did
-    not know could change that; else "not_sure" (the talk did not finish, or an answer not
-    known could make the rule met). The rule is the engine's, asked again with each answer
-    not known read the way that could meet it."""
+    the engine's reg. 3 result on the carer's record. "met" when it is met; "not_met" when
+    it is not, and no answer the carer did not know could change that; else "not_sure"
+    (the talk did not finish, or the result is not known yet)."""
     if session.answer("carer.ready") != "yes":
         return None
     record = session.carer_record()
     if record is None:
         return "not_sure"
-    if carer_eligibility(record).eligible:
-        return "met"
-    hopeful: dict[str, Any] = {}
-    if unknown(session.answer("carer.health_at_risk")):
-        hopeful["health_at_risk"] = True
-    if unknown(session.answer("carer.unable_outcomes")):
-        hopeful["unable_outcomes"] = CARER_OUTCOME_IDS
-    if unknown(session.answer("carer.wellbeing_impact")):
-        hopeful["wellbeing_impact"] = True
-    if hopeful and carer_eligibility(record.model_copy(update=hopeful)).eligible:
-        return "not_sure"
-    return "not_met"
+    return CARER_RESULTS[carer_eligibility(record).result]
 
 
 def carer_ending(session: Session) -> list[str]:

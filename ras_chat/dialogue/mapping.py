@@ -12,7 +12,16 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ras.changes import consistent, outcome_areas
-from ras.models import AREA_IDS, CARER_OUTCOME_IDS, CLIENT_GROUPS, OUTCOME_IDS, UNABLE_WAYS, AssessmentRecord, CarerRecord
+from ras.models import (
+    AREA_IDS,
+    CARER_FIELDS,
+    CARER_OUTCOME_IDS,
+    CLIENT_GROUPS,
+    OUTCOME_IDS,
+    UNABLE_WAYS,
+    AssessmentRecord,
+    CarerRecord,
+)
 from ras_chat.dialogue import registry
 from ras_chat.dialogue.fields import FIELDS, concrete, placeholders, split
 from ras_chat.dialogue.parts import SessionParts
@@ -175,21 +184,34 @@ class Answers(SessionParts):
         return out
 
     def carer_record(self) -> CarerRecord | None:
-        """The carer's own record (`ras-carer/1`), when the carer had their own talk."""
+        """The carer's own record, when the carer had their own talk: `ras-carer/1`, or
+        `ras-carer/2` with `not_known` when an answer was skipped, not known or never understood
+        (held at its least in the record, never read as a no)."""
         if self.answer("carer.ready") != "yes" or not self.answered("carer.wellbeing_impact"):
             return None
         hours = self.answer("carer.hours_caring_per_week")
         hard = self.answer("carer.unable_outcomes")
         cont = self.answer("carer.willing_to_continue")
         coping = self.answer("carer.coping")
+        said = {
+            "health_at_risk": self.answer("carer.health_at_risk"),
+            "unable_outcomes": hard,
+            "wellbeing_impact": self.answer("carer.wellbeing_impact"),
+            "cared_for_relationship": self.answer("carer.relationship"),
+            "hours_caring_per_week": hours,
+            "coping": coping,
+            "willing_to_continue": cont,
+        }
+        not_known = [f for f in CARER_FIELDS if unknown(said[f])]
         return CarerRecord.model_validate(
             {
-                "schema": "ras-carer/1",
+                "schema": "ras-carer/2" if not_known else "ras-carer/1",
+                "not_known": not_known or None,
                 "needs_from_caring": True,
-                "health_at_risk": self.answer("carer.health_at_risk") == "yes",
+                "health_at_risk": said["health_at_risk"] == "yes",
                 "unable_outcomes": [o for o in CARER_OUTCOME_IDS if isinstance(hard, list) and o in hard],
-                "wellbeing_impact": self.answer("carer.wellbeing_impact") == "yes",
-                "cared_for_relationship": text(self.answer("carer.relationship")),
+                "wellbeing_impact": said["wellbeing_impact"] == "yes",
+                "cared_for_relationship": text(said["cared_for_relationship"]),
                 "hours_caring_per_week": float(hours) if isinstance(hours, str) and hours.isdigit() else None,
                 "coping": coping if coping in COPING else None,
                 "willing_to_continue": {"yes": True, "less": True, "no": False}.get(cont) if isinstance(cont, str) else None,

@@ -128,6 +128,8 @@ class WorkerView(SessionParts):
             view["carer"] = {
                 "record": carer.dump(),
                 "eligible": el.eligible,
+                "result": el.result,
+                "not_known": list(el.not_known),
                 "conditions": el.conditions,
                 "reason": el.reason,
                 "outcomes": {o: CARER_OUTCOME_WORDS[o] for o in carer.unable_outcomes},

@@ -9,7 +9,9 @@ from decimal import Decimal
 from typing import Any
 
 from ras.charging.calc import premiums_due
+from ras.models import CarerRecord
 from ras_chat.exports.handoff_model import Handoff, WorkerChange
+from ras_chat.review.text import carer_condition_term, carer_result_term
 
 GBP = {"unit": "GBP", "system": "urn:iso:std:iso:4217", "code": "GBP"}
 
@@ -203,6 +205,11 @@ def change_item(e: WorkerChange) -> dict | None:
 _DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$")
 
 
+def _known(r: CarerRecord, field: str, answer: list | None) -> list | None:
+    """No answer for a carer field not known (its least value is not what the carer said)."""
+    return None if field in (r.not_known or ()) else answer
+
+
 def carer_item(h: Handoff) -> dict | None:
     """The carer's own conversation (Care Act s.10) and its reg. 3 result, field by field
     of `ras-carer/1`. The relationship is free text: gone from a redacted record already."""
@@ -215,15 +222,19 @@ def carer_item(h: Handoff) -> dict | None:
         "carer",
         "The carer's own assessment (Care Act 2014 s.10)",
         items=items_of(
-            item("carer.eligible", "Carer eligible (SI 2015/313 reg. 3)", yes_no(c.eligible)),
+            # not known yet: no answer to "eligible", the result and the missing answers below
+            item("carer.eligible", "Carer eligible (SI 2015/313 reg. 3)", None if c.result == "not_known" else yes_no(c.eligible)),
+            item("carer.result", "Reg. 3 result", [{"valueString": carer_result_term(c.result, c.not_known)}]),
             item("carer.conditions", "Reg. 3 conditions",
-                 [{"valueString": f"{k.replace('_', ' ')}: {'yes' if v else 'no'}"} for k, v in c.conditions.items()]),
+                 [{"valueString": f"{k.replace('_', ' ')}: {carer_condition_term(v)}"} for k, v in c.conditions.items()]),
+            item("carer.not_known", "Answers not known yet",
+                 [{"valueString": f} for f in r.not_known] if r.not_known else None),
             item("carer.reason", "Why (in plain words)", [{"valueString": c.reason}] if c.reason else None),
             item("carer.needs_from_caring", "Needs arise from providing necessary care (reg. 3(1)(a))", yes_no(r.needs_from_caring)),
-            item("carer.health_at_risk", "Health at risk (reg. 3(1)(b)(i))", yes_no(r.health_at_risk)),
+            item("carer.health_at_risk", "Health at risk (reg. 3(1)(b)(i))", _known(r, "health_at_risk", yes_no(r.health_at_risk))),
             item("carer.unable_outcomes", "Outcomes the carer is unable to achieve (reg. 3(2)(b))",
-                 [coding("carer-outcome", o) for o in r.unable_outcomes]),
-            item("carer.wellbeing_impact", "Significant impact on wellbeing (reg. 3(1)(c))", yes_no(r.wellbeing_impact)),
+                 _known(r, "unable_outcomes", [coding("carer-outcome", o) for o in r.unable_outcomes])),
+            item("carer.wellbeing_impact", "Significant impact on wellbeing (reg. 3(1)(c))", _known(r, "wellbeing_impact", yes_no(r.wellbeing_impact))),
             item("carer.relationship", "Relationship to the person cared for",
                  [{"valueString": r.cared_for_relationship}] if r.cared_for_relationship else None),
             item("carer.hours_caring_per_week", "Hours caring a week",

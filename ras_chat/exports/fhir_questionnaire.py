@@ -189,7 +189,9 @@ def questionnaire_items(dialogue: Dialogue | None = None, policy: Any = None, qu
         ]),
         _q("carer", "The carer's own assessment (Care Act 2014 s.10)", "group", items=[
             _q("carer.eligible", "Carer eligible (SI 2015/313 reg. 3)", "boolean"),
+            _q("carer.result", "Reg. 3 result", "string"),
             _q("carer.conditions", "Reg. 3 conditions", "string", repeats=True),
+            _q("carer.not_known", "Answers not known yet", "string", repeats=True),
             _q("carer.reason", "Why (in plain words)", "string"),
             _q("carer.needs_from_caring", "Needs arise from providing necessary care (reg. 3(1)(a))", "boolean"),
             _q("carer.health_at_risk", _asked(d, "carer.health_at_risk", "Health at risk (reg. 3(1)(b)(i))"), "boolean"),

@@ -97,7 +97,9 @@ def _carer(snap: dict) -> CarerPart | None:
     if record is None:
         return None
     el = carer_eligibility(record)
-    return CarerPart(record=record, eligible=el.eligible, conditions=dict(el.conditions), reason=el.reason)
+    return CarerPart(
+        record=record, eligible=el.eligible, conditions=dict(el.conditions), reason=el.reason, result=el.result, not_known=el.not_known
+    )
 
 
 def _readings(snap: dict) -> list[AnswerReading]:

@@ -10,7 +10,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from ras.charging import BudgetStatement, ChargeResult, FinanceRecord
 from ras.models import Allocation, AssessmentRecord, CarerRecord
@@ -78,8 +78,21 @@ class CarerPart(_Out):
 
     record: CarerRecord
     eligible: bool
-    conditions: dict[str, bool] = {}
+    conditions: dict[str, bool | None] = Field({}, description="Each reg. 3 condition: true, false, or null when not known yet.")
     reason: str = ""
+    result: Literal["eligible", "not_eligible", "not_known"] = Field(
+        "not_eligible",
+        description="eligible, not_eligible, or not_known (not known yet: the answers in `not_known` could still meet reg. 3). "
+        "A file written before this field was added is read from `eligible`.",
+    )
+    not_known: tuple[str, ...] = Field((), description="The carer's answers reg. 3 waits on when the result is not known yet.")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _result_of_older_files(cls, data: Any) -> Any:
+        if isinstance(data, dict) and "result" not in data:
+            data = {**data, "result": "eligible" if data.get("eligible") else "not_known" if data.get("not_known") else "not_eligible"}
+        return data
 
 
 class WorkerChange(_Out):

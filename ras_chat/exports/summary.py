@@ -9,6 +9,7 @@ from ras.charging.calc import premiums_due
 from ras.money import pounds
 from ras_chat.exports.blocks import Block
 from ras_chat.exports.handoff import REMOVED, Handoff
+from ras_chat.review.text import CARER_FIELD_TERMS, carer_condition_term, carer_result_term, carer_value
 
 AREA_WORDS = {"health": "Health", "choice": "Choice and control", "work": "Work and learning", "community": "Community"}
 SUPPORT_WORDS = {"none": "none", "some": "some", "most": "most"}
@@ -32,17 +33,23 @@ def _carer_summary(h: Handoff) -> list[Block]:
     if c is None:
         return []
     r = c.record
+    conditions = ", ".join(f"{k.replace('_', ' ')}: {carer_condition_term(v)}" for k, v in c.conditions.items())
+    hours = "-" if r.hours_caring_per_week is None else f"{r.hours_caring_per_week:g}"
+    willing = "-" if r.willing_to_continue is None else _yes(r.willing_to_continue)
     rows = [
         ["Field", "Value"],
-        ["Eligible (reg. 3)", _yes(c.eligible) + "; " + ", ".join(f"{k.replace('_', ' ')}: {_yes(v)}" for k, v in c.conditions.items())],
-        ["Relationship", r.cared_for_relationship or "-"],
-        ["Hours caring a week", "-" if r.hours_caring_per_week is None else f"{r.hours_caring_per_week:g}"],
-        ["Health at risk (reg. 3(1)(b)(i))", _yes(r.health_at_risk)],
-        ["Outcomes not achieved (reg. 3(2))", ", ".join(o.replace("_", " ") for o in r.unable_outcomes) or "none"],
-        ["Significant impact on wellbeing (reg. 3(1)(c))", _yes(r.wellbeing_impact)],
-        ["Coping", (r.coping or "-").replace("_", " ")],
-        ["Willing to continue", "-" if r.willing_to_continue is None else _yes(r.willing_to_continue)],
+        ["Eligible (reg. 3)", carer_result_term(c.result, c.not_known) + "; " + conditions],
+        ["Relationship", carer_value(r, "cared_for_relationship", r.cared_for_relationship or "-")],
+        ["Hours caring a week", carer_value(r, "hours_caring_per_week", hours)],
+        ["Health at risk (reg. 3(1)(b)(i))", carer_value(r, "health_at_risk", _yes(r.health_at_risk))],
+        ["Outcomes not achieved (reg. 3(2))",
+         carer_value(r, "unable_outcomes", ", ".join(o.replace("_", " ") for o in r.unable_outcomes) or "none")],
+        ["Significant impact on wellbeing (reg. 3(1)(c))", carer_value(r, "wellbeing_impact", _yes(r.wellbeing_impact))],
+        ["Coping", carer_value(r, "coping", (r.coping or "-").replace("_", " "))],
+        ["Willing to continue", carer_value(r, "willing_to_continue", willing)],
     ]
+    if r.not_known:
+        rows.append(["Not known yet (ask at review)", ", ".join(CARER_FIELD_TERMS[f] for f in r.not_known)])
     return [Block("h2", "Carer's own assessment (Care Act s.10)"), Block("p", c.reason), Block("table", rows=rows)]
 
 

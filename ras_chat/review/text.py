@@ -92,22 +92,63 @@ def review_lines(
     return out
 
 
+CARER_RESULT_TERMS = {"eligible": "yes", "not_eligible": "no", "not_known": "not known yet"}
+"""The reg. 3 result (`CarerEligibility.result`) in the worker's terms, after "eligible (reg. 3)"."""
+
+CARER_FIELD_TERMS = {
+    "health_at_risk": "health at risk (reg. 3(1)(b)(i))",
+    "unable_outcomes": "outcomes not achieved (reg. 3(2)(b))",
+    "wellbeing_impact": "significant impact on wellbeing (reg. 3(1)(c))",
+    "cared_for_relationship": "relationship",
+    "hours_caring_per_week": "hours caring a week",
+    "coping": "coping",
+    "willing_to_continue": "willing to continue",
+}
+NOT_KNOWN = "not known"
+
+
+def carer_result_term(result: str, missing: tuple[str, ...] | list[str] = ()) -> str:
+    """"yes", "no", or "not known yet (missing: ...)" for the worker: one
+    wording for the review, the worker summary and the exports."""
+    words = CARER_RESULT_TERMS[result]
+    if result == "not_known" and missing:
+        words += " (missing: " + ", ".join(CARER_FIELD_TERMS.get(f, f) for f in missing) + ")"
+    return words
+
+
+def carer_condition_term(value: bool | None) -> str:
+    return NOT_KNOWN + " yet" if value is None else _s(value)
+
+
+def carer_value(carer: CarerRecord, field: str, shown: str) -> str:
+    """`shown` (the field's value in words), or "not known" when the carer's answer was not known."""
+    return NOT_KNOWN if field in (carer.not_known or ()) else shown
+
+
 def carer_lines(carer: CarerRecord | None) -> list[str]:
-    """The carer's own assessment (Care Act s.10) and its reg. 3 result (the engine's)."""
+    """The carer's own assessment (Care Act s.10) and its reg. 3 result (the engine's): a
+    don't-know shows as not known, never as a no."""
     if carer is None:
         return []
     el = carer_eligibility(carer)
-    conditions = ", ".join(f"{k.replace('_', ' ')} {_s(v)}" for k, v in el.conditions.items())
+    conditions = ", ".join(f"{k.replace('_', ' ')} {carer_condition_term(v)}" for k, v in el.conditions.items())
     hours = "-" if carer.hours_caring_per_week is None else f"{carer.hours_caring_per_week:g}"
     willing = "-" if carer.willing_to_continue is None else _s(carer.willing_to_continue)
-    return [
-        f"Carer's own assessment (Care Act s.10): eligible (reg. 3) {_s(el.eligible)} ({conditions})",
-        f"  Relationship {carer.cared_for_relationship or '-'}, {hours} hours caring a week, coping {_s(carer.coping or '-')}, "
-        f"willing to continue {willing}",
-        f"  Health at risk (reg. 3(1)(b)(i)) {_s(carer.health_at_risk)}; significant impact on wellbeing (reg. 3(1)(c)) "
-        f"{_s(carer.wellbeing_impact)}",
-        "  Outcomes not achieved (reg. 3(2)(b)): " + (", ".join(_s(o) for o in carer.unable_outcomes) or "none"),
+    out = [
+        f"Carer's own assessment (Care Act s.10): eligible (reg. 3) {carer_result_term(el.result, el.not_known)} ({conditions})",
+        f"  Relationship {carer_value(carer, 'cared_for_relationship', carer.cared_for_relationship or '-')}, "
+        f"{carer_value(carer, 'hours_caring_per_week', hours)} hours caring a week, "
+        f"coping {carer_value(carer, 'coping', _s(carer.coping or '-'))}, "
+        f"willing to continue {carer_value(carer, 'willing_to_continue', willing)}",
+        f"  Health at risk (reg. 3(1)(b)(i)) {carer_value(carer, 'health_at_risk', _s(carer.health_at_risk))}; "
+        "significant impact on wellbeing (reg. 3(1)(c)) "
+        f"{carer_value(carer, 'wellbeing_impact', _s(carer.wellbeing_impact))}",
+        "  Outcomes not achieved (reg. 3(2)(b)): "
+        + carer_value(carer, "unable_outcomes", ", ".join(_s(o) for o in carer.unable_outcomes) or "none"),
     ]
+    if carer.not_known:
+        out.append("  Not known yet (ask at review): " + ", ".join(CARER_FIELD_TERMS[f] for f in carer.not_known))
+    return out
 
 
 def _chg(before: object, after: object) -> str:

@@ -17,6 +17,7 @@ from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.widgets import Button, Select, Static
 
+from ras_chat.review.text import carer_result_term
 from ras_chat.ui.events import WhatIfAsked
 
 if TYPE_CHECKING:
@@ -129,7 +130,8 @@ def worker_text(view: dict) -> Text:
     if carer:
         head("Carer")
         if "eligible" in carer:
-            line(f"Carer eligible (reg. 3): {'yes' if carer['eligible'] else 'no'}")
+            result = carer.get("result") or ("eligible" if carer["eligible"] else "not_eligible")
+            line(f"Carer eligible (reg. 3): {carer_result_term(result, carer.get('not_known') or ())}")
             for words in (carer.get("outcomes") or {}).values():
                 line(f"  [x] {words}")
             if carer.get("reason"):
