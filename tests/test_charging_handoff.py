@@ -84,7 +84,7 @@ def test_the_handoff_carries_the_finance_record_the_charge_and_the_split(paid):
     assert (b.council_weekly, b.council_yearly) == (D("59.40"), D("3088.80"))
     assert b.person_weekly + b.council_weekly == b.weekly_total
     data = json.loads(paid.dump_json())
-    assert data["schema"] == "ras-handoff/3"
+    assert data["schema"] == "ras-handoff/4"
     assert data["money"]["charge"]["schema"] == "ras-charge/2" and data["money"]["finance"]["schema"] == "ras-finance/2"
     assert data["money"]["charge"]["year"] == "2026-27"
     assert data["budget"]["person_weekly"] == "135.60" and data["budget"]["council_weekly"] == "59.40"
@@ -101,10 +101,10 @@ def test_a_skipped_money_part_gives_no_split(skipped):
     assert any("not worked out" in line for line in b.summary)
 
 
-def test_the_schema_file_is_version_2_and_in_step_with_the_model():
+def test_the_schema_file_is_the_current_version_and_in_step_with_the_model():
     schema = json.loads(SCHEMA_FILE.read_text(encoding="utf-8"))
     assert SCHEMA_FILE.read_text(encoding="utf-8") == handoff_schema_text()
-    assert schema["properties"]["schema"]["const"] == "ras-handoff/3"
+    assert schema["properties"]["schema"]["const"] == "ras-handoff/4"
     assert {"money", "budget"} <= set(schema["properties"])
     assert {"MoneyPart", "FinanceRecord", "ChargeResult", "BudgetStatement"} <= set(schema["$defs"])
 
@@ -123,7 +123,7 @@ def test_an_old_saved_session_still_exports_and_an_old_record_still_reads(tmp_pa
     v1["schema"] = "ras-handoff/1"
     del v1["money"], v1["budget"]
     old = read_handoff(v1)
-    assert old.schema_ == "ras-handoff/3" and old.money is None and old.budget is None
+    assert old.schema_ == "ras-handoff/4" and old.money is None and old.budget is None
     assert "Not in this record" in letter_markdown(old)
 
 

@@ -68,8 +68,21 @@ def test_a_version_2_record_still_reads_with_the_new_parts_empty(tmp_path):
         del v2[key]
     del v2["session"]["name"]
     old = read_handoff(v2)
-    assert old.schema_ == "ras-handoff/3"
+    assert old.schema_ == "ras-handoff/4"
     assert old.carer is None and old.readings == [] and old.stopped is False and old.session.name is None
+
+
+def test_a_version_3_record_reads_as_version_4_its_carer_result_from_eligible(tmp_path):
+    # /4 added the carer part's `result` and `not_known`; a /3 file has neither
+    h = export(tmp_path, "carer_mr_and_mrs_okafor.plan")
+    assert h.schema_ == "ras-handoff/4" and h.carer is not None
+    v3 = json.loads(h.dump_json())
+    v3["schema"] = "ras-handoff/3"
+    del v3["carer"]["result"], v3["carer"]["not_known"]
+    old = read_handoff(v3)
+    assert old.schema_ == "ras-handoff/4" and old.carer is not None
+    assert old.carer.result == ("eligible" if v3["carer"]["eligible"] else "not_eligible")
+    assert old.carer.not_known == ()
 
 
 def test_the_letter_never_greets_an_internal_value(tmp_path):

@@ -40,7 +40,7 @@ def test_json_export_validates_against_its_schema(target):
         h = handoff_for(store, finished_session(store))
     text = h.dump_json()
     data = json.loads(text)
-    assert data["schema"] == "ras-handoff/3"
+    assert data["schema"] == "ras-handoff/4"
     import jsonschema  # a test dependency (pyproject [test]): the schema is really checked
 
     schema = handoff_schema()
@@ -228,4 +228,4 @@ def test_backup_command_copies_and_never_overwrites(tmp_path, capsys):
 
 def test_export_schema_prints_the_published_schema(capsys):
     code, out, _ = run_cli(capsys, "export", "--schema")
-    assert code == 0 and json.loads(out)["properties"]["schema"]["const"] == "ras-handoff/3"
+    assert code == 0 and json.loads(out)["properties"]["schema"]["const"] == "ras-handoff/4"

@@ -61,7 +61,7 @@ def test_export_out_is_a_new_0600_file_and_an_existing_one_needs_force(db, tmp_p
         out = tmp_path / "e.json"
         code, _, _ = run(capsys, "export", "last", "--db", db, "--out", str(out))
         assert code == 0 and mode(out) == 0o600
-        assert json.loads(out.read_text())["schema"] == "ras-handoff/3"
+        assert json.loads(out.read_text())["schema"] == "ras-handoff/4"
         existing = tmp_path / "old.md"
         existing.write_text("keep me\n")
         os.chmod(existing, 0o644)

@@ -1,4 +1,4 @@
-"""The hand-off record `ras-handoff/3`: what a worker (or a council's case system) receives.
+"""The hand-off record `ras-handoff/4`: what a worker (or a council's case system) receives.
 
 Built from what the store holds for one session (`Store.details`): the assessment record,
 the engine's result with its explanation, the person's own words about what matters,

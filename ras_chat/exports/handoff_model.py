@@ -1,5 +1,5 @@
-"""The hand-off record `ras-handoff/3` as a model: its parts, its published JSON Schema,
-and reading it back (versions 1 and 2 too). Built by `handoff_build`, redacted by
+"""The hand-off record `ras-handoff/4` as a model: its parts, its published JSON Schema,
+and reading it back (versions 1, 2 and 3 too). Built by `handoff_build`, redacted by
 `redact`; `ras_chat.exports.handoff` keeps every name importable from one place.
 """
 
@@ -16,10 +16,12 @@ from ras.charging import BudgetStatement, ChargeResult, FinanceRecord
 from ras.models import Allocation, AssessmentRecord, CarerRecord
 from ras_chat.store.errors import InvalidData
 
-HANDOFF_SCHEMA_ID: Literal["ras-handoff/3"] = "ras-handoff/3"
-OLDER_SCHEMA_IDS = ("ras-handoff/1", "ras-handoff/2")
+HANDOFF_SCHEMA_ID: Literal["ras-handoff/4"] = "ras-handoff/4"
+OLDER_SCHEMA_IDS = ("ras-handoff/1", "ras-handoff/2", "ras-handoff/3")
 """/3 adds the name the person likes to be called, `stopped`, the carer's own part and how
-each answer was read; the older ones are read as /3 with those empty."""
+each answer was read; /4 adds the carer's reg. 3 `result` (which may be not known yet, with
+`not_known`) and a carer record that may be `ras-carer/2`. The older ones are read as /4
+with what they did not carry empty (a /3 carer part's result from its `eligible`)."""
 SCHEMA_FILE = Path(__file__).with_name("handoff.schema.json")
 REMOVED = "[removed]"
 
@@ -140,9 +142,9 @@ class MoneyPart(_Out):
 
 
 class Handoff(_Out):
-    """`ras-handoff/3`."""
+    """`ras-handoff/4`."""
 
-    schema_: Literal["ras-handoff/3"] = Field(default=HANDOFF_SCHEMA_ID, alias="schema")
+    schema_: Literal["ras-handoff/4"] = Field(default=HANDOFF_SCHEMA_ID, alias="schema")
     exported_at: str
     generator: str = "ras-chat"
     redacted: bool = False
@@ -177,10 +179,10 @@ class Handoff(_Out):
 
 
 def handoff_schema() -> dict:
-    """The published JSON Schema of `ras-handoff/3` (the shape of `ras-chat export --format json`)."""
+    """The published JSON Schema of `ras-handoff/4` (the shape of `ras-chat export --format json`)."""
     schema = Handoff.model_json_schema(by_alias=True, mode="serialization")
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
-    schema["$id"] = "https://ras-chat.invalid/schemas/ras-handoff-2.json"
+    schema["$id"] = "https://ras-chat.invalid/schemas/ras-handoff-4.json"
     return schema
 
 
@@ -189,8 +191,8 @@ def handoff_schema_text() -> str:
 
 
 def read_handoff(data: dict | str | bytes) -> Handoff:
-    """A hand-off record from its JSON, version 3 or the older 2 or 1 (read with what they
-    did not carry null or empty). Raises InvalidData."""
+    """A hand-off record from its JSON, version 4 or the older 3, 2 or 1 (read with what
+    they did not carry null or empty). Raises InvalidData."""
     try:
         raw = json.loads(data) if isinstance(data, (str, bytes)) else dict(data)
     except ValueError as exc:
