@@ -10,12 +10,20 @@ is ready the app compares the session's real opening with what is on screen and 
 the real one if they differ; answers given meanwhile wait, in order, and are sent then.
 
 Only what the session said is kept: nothing here works out a question.
+
+The app's styles are kept too (`read_styles` / `keep_styles`): Textual parses every
+stylesheet of the first screen (ours and its widgets' own) on every start, which is a
+good part of the time to the first question. What it parsed is kept, keyed by the
+theme's colours and Textual's stylesheet code, and handed back to Textual's own
+parse cache on the next start; each parsed sheet is found there by its own full text, so
+a changed sheet is parsed again as usual.
 """
 
 from __future__ import annotations
 
 import argparse
 import importlib.util
+import pickle
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,6 +37,7 @@ if TYPE_CHECKING:
     from ras_chat.dialogue.session import Message
 
 KIND = "first-screen"
+STYLES = "styles"
 
 
 @dataclass(frozen=True)
@@ -182,3 +191,85 @@ def read_first_screen(args: argparse.Namespace) -> FirstScreen | None:
 def keep_first_screen(screen: FirstScreen) -> bool:
     """Keep `screen` for the next start (False when the cache folder cannot be written)."""
     return cache.write_json(KIND, "new-session", screen.key, screen.dump())
+
+
+# ----- the styles Textual parsed -------------------------------------------------------
+
+_TEXTUAL_CSS = ("parse.py", "tokenize.py", "tokenizer.py", "model.py", "styles.py", "_styles_builder.py", "stylesheet.py")
+"""Textual's stylesheet code: what it makes of a sheet (part of the key)."""
+
+
+def _styles_key(variables: dict[str, str]) -> str | None:
+    """The key of the parsed styles for the theme's `variables` (its colours, which are
+    written into the parsed rules) and this Textual and Python; None when Textual's
+    code cannot be found."""
+    css = _package_folder("textual.css")
+    if css is None:
+        return None
+    try:
+        here = Path(__file__).resolve()
+        code = cache.code_stamp(here, *(css / name for name in _TEXTUAL_CSS))
+    except OSError:
+        return None
+    return cache.key_of(STYLES, repr(sorted(variables.items())), code=code)
+
+
+def _parse_cache(stylesheet: Any) -> Any:
+    """Textual's own cache of parsed sheets on `stylesheet` (a private part of Textual: None
+    when a version of Textual does not have it, and nothing is kept then)."""
+    found = getattr(stylesheet, "_parse_cache", None)
+    variables = getattr(stylesheet, "_variables", None)
+    if found is None or not isinstance(variables, dict) or not all(hasattr(found, m) for m in ("keys", "get", "set")):
+        return None
+    return found
+
+
+def read_styles(stylesheet: Any) -> frozenset[tuple]:
+    """Put the styles kept by the last start into `stylesheet`'s parse cache (before
+    anything is parsed); the sheets put there (none when nothing fits)."""
+    parsed = _parse_cache(stylesheet)
+    if parsed is None:
+        return frozenset()
+    key = _styles_key(stylesheet._variables)
+    payload = cache.read_bytes(STYLES, "textual", key) if key else None
+    if payload is None:
+        return frozenset()
+    try:
+        kept = pickle.loads(payload)
+        from textual.css.model import RuleSet
+
+        entries = [
+            (k, v)
+            for k, v in kept.items()
+            if isinstance(k, tuple) and isinstance(v, list) and all(isinstance(r, RuleSet) for r in v)
+        ]
+    except Exception:  # damaged or from another version: parsed as usual, kept again
+        return frozenset()
+    entries = entries[: max(0, parsed.maxsize - len(parsed))]
+    for k, v in entries:
+        parsed.set(k, v)
+    return frozenset(k for k, _ in entries)
+
+
+def keep_styles(stylesheet: Any, read: frozenset[tuple] = frozenset()) -> bool:
+    """Keep what `stylesheet` has parsed so far for the next start (once the first screen
+    is drawn), unless it is what was `read` at this start; False when nothing was written."""
+    parsed = _parse_cache(stylesheet)
+    if parsed is None:
+        return False
+    now = {}
+    for k in list(parsed.keys()):
+        value = parsed.get(k)
+        # a sheet read from a file or a class (never one named by its hash, which is new in every process)
+        if value is not None and isinstance(k, tuple) and len(k) > 1 and isinstance(k[1], tuple) and k[1][0]:
+            now[k] = value
+    if not now or set(now) == read:
+        return False
+    key = _styles_key(stylesheet._variables)
+    if key is None:
+        return False
+    try:
+        data = pickle.dumps(now, protocol=pickle.HIGHEST_PROTOCOL)
+    except (pickle.PicklingError, TypeError, AttributeError):
+        return False
+    return cache.write_bytes(STYLES, "textual", key, data)

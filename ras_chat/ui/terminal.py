@@ -43,6 +43,7 @@ def run_app(args: argparse.Namespace, *, after: bool = True) -> int:
             first_key=key,
             keep_first=first_screen.keep_first_screen,
             warm=warm_understanding,
+            keep_styles=True,
         )
     else:
         from ras_chat.store import StoreError
@@ -63,6 +64,7 @@ def run_app(args: argparse.Namespace, *, after: bool = True) -> int:
             first_key=key,
             keep_first=first_screen.keep_first_screen if key else None,
             warm=warm_understanding,
+            keep_styles=True,
         )
     code = app.run()
     if app.start_error:
