@@ -24,6 +24,7 @@ from __future__ import annotations
 import argparse
 import importlib.util
 import pickle
+import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -165,12 +166,13 @@ def screen_key(args: argparse.Namespace) -> str | None:
     return cache.key_of(KIND, policy, dialogue, dialogue_bytes, policy_bytes, words_bytes, code=code)
 
 
-def read_first_screen(args: argparse.Namespace) -> FirstScreen | None:
-    """The first screen kept for a new session with `args`, or None (a resumed session,
-    nothing kept yet, or kept for other files or code)."""
+def read_first_screen(args: argparse.Namespace, key: str | None = None) -> FirstScreen | None:
+    """The first screen kept for a new session with `args` (whose `screen_key` is `key`,
+    worked out here when not given), or None (a resumed session, nothing kept yet, or
+    kept for other files or code)."""
     if getattr(args, "resume", None):
         return None
-    key = screen_key(args)
+    key = key or screen_key(args)
     if key is None:
         return None
     data = cache.read_json(KIND, "new-session", key)
@@ -206,12 +208,14 @@ def _styles_key(variables: dict[str, str]) -> str | None:
     css = _package_folder("textual.css")
     if css is None:
         return None
+    stamp = [sys.version]
     try:
-        here = Path(__file__).resolve()
-        code = cache.code_stamp(here, *(css / name for name in _TEXTUAL_CSS))
+        for f in (Path(__file__), *(css / name for name in _TEXTUAL_CSS)):
+            st = f.stat()
+            stamp.append(f"{f}:{st.st_size}:{st.st_mtime_ns}")
     except OSError:
         return None
-    return cache.key_of(STYLES, repr(sorted(variables.items())), code=code)
+    return cache.key_of(STYLES, repr(sorted(variables.items())), code="\n".join(stamp).encode())
 
 
 def _parse_cache(stylesheet: Any) -> Any:

@@ -85,11 +85,12 @@ class SafetyRules:
 
     @staticmethod
     def _at(words: tuple[str, ...], phrase: tuple[str, ...]) -> list[int]:
+        """Where `phrase` starts in `words`, in order (looked up by its first word: a long
+        answer is read against hundreds of phrases)."""
         n = len(phrase)
         if not phrase:
             return []
-        first = phrase[0]
-        return [i for i in range(len(words) - n + 1) if words[i] == first and words[i : i + n] == phrase]
+        return [i for i in _positions(words).get(phrase[0], ()) if words[i : i + n] == phrase]
 
     @staticmethod
     def _negated(words: tuple[str, ...], i: int, phrase: tuple[str, ...], reach: int = 3) -> bool:
@@ -170,7 +171,10 @@ class SafetyRules:
         return SafetyReading(act.level, cat, f"{who} + {' '.join(verb)}" + (f" + {hit_obj}" if hit_obj else ""))
 
     def fear_of(self, words: tuple[str, ...], whole: tuple[str, ...]) -> SafetyReading:
+        present = _positions(words)
         for f in self.fear:
+            if not f or f[0] not in present:
+                continue  # not there: no need to look for it
             for i in self._at(words, f):
                 if self._negated(words, i, f):
                     continue
@@ -180,7 +184,10 @@ class SafetyRules:
         return NONE
 
     def unsafe_with(self, words: tuple[str, ...], whole: tuple[str, ...]) -> SafetyReading:
+        present = _positions(words)
         for u in self.unsafe:
+            if not u or u[0] not in present:
+                continue
             for i in self._at(words, u):
                 rest = words[i + len(u) :]
                 if self._any(whole, self.hypothetical):
@@ -245,6 +252,15 @@ class _Phrases:
                 if words[i : i + len(p)] == p:
                     return " ".join(p)
         return None
+
+
+@lru_cache(maxsize=64)
+def _positions(words: tuple[str, ...]) -> dict[str, tuple[int, ...]]:
+    """Where each word of `words` is (the same clause is read by every layer)."""
+    found: dict[str, list[int]] = {}
+    for i, w in enumerate(words):
+        found.setdefault(w, []).append(i)
+    return {w: tuple(at) for w, at in found.items()}
 
 
 def _index(items) -> dict[str, list]:
