@@ -26,9 +26,8 @@ import importlib.util
 import pickle
 import sys
 from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from ras_chat import cache
 from ras_chat.environment import quick
@@ -41,14 +40,12 @@ KIND = "first-screen"
 STYLES = "styles"
 
 
-@dataclass(frozen=True)
-class ShownChoice:
+class ShownChoice(NamedTuple):
     number: int
     label: str
 
 
-@dataclass(frozen=True)
-class ShownMessage:
+class ShownMessage(NamedTuple):
     """A message as the screen needs it (the session's `Message` has more)."""
 
     role: str
@@ -59,10 +56,11 @@ class ShownMessage:
     multiple: bool = False
 
 
-@dataclass(frozen=True)
-class FirstScreen:
+class FirstScreen(NamedTuple):
     """What a new session shows first: its opening messages, the question and the
-    progress line. `key` says which files and code it belongs to."""
+    progress line. `key` says which files and code it belongs to. (Named tuples, not
+    dataclasses: made at every start, before the first screen, and a dataclass takes
+    far longer to define.)"""
 
     key: str
     messages: tuple[ShownMessage, ...]
