@@ -140,6 +140,7 @@ class RasChatApp(WorkerActions, App[int]):
             return  # already open
         await screen.set_worker_shown(self._worker_at_start)
         await self._opening()
+        self._keep_styles_now()  # the first start: kept before its first frame, for the next start
         self.call_after_refresh(self._after_start)  # the first question is on screen
 
     async def _opening(self) -> None:
@@ -166,10 +167,6 @@ class RasChatApp(WorkerActions, App[int]):
 
     def _after_start(self) -> None:
         resume_collector(freeze=True)  # what is loaded lives as long as the app (ras_chat/startup.py)
-        if self._keep_styles:
-            from ras_chat.ui.first import keep_styles
-
-            keep_styles(self.stylesheet, self._styles_read)
         self.ready.set()
         if self._warm is not None:
             threading.Thread(target=self._warm_quietly, name="ras-chat-warm", daemon=True).start()
@@ -183,7 +180,17 @@ class RasChatApp(WorkerActions, App[int]):
 
     # -- the session built in the background --
 
+    def _keep_styles_now(self) -> None:
+        """Keep the styles parsed so far (`ras_chat.ui.first.keep_styles`) when some were
+        not read from the cache."""
+        if self._keep_styles:
+            from ras_chat.ui.first import keep_styles
+
+            if keep_styles(self.stylesheet, self._styles_read):
+                self._keep_styles = False  # kept: once is enough
+
     def _start_loading(self) -> None:
+        self._keep_styles_now()  # only when something was parsed (a first start after an update)
         threading.Thread(target=self._load_in_background, name="ras-chat-start", daemon=True).start()
 
     def _load_in_background(self) -> None:

@@ -259,6 +259,13 @@ def keep_styles(stylesheet: Any, read: frozenset[tuple] = frozenset()) -> bool:
     parsed = _parse_cache(stylesheet)
     if parsed is None:
         return False
+    try:
+        # every sheet as Textual will next parse it (a class met again may have changed a
+        # sheet's order without parsing it again yet)
+        for read_from, (css, is_default, tie_breaker, scope) in list(stylesheet.source.items()):
+            stylesheet._parse_rules(css, read_from, is_default, tie_breaker, scope)
+    except Exception:  # a sheet with an error: Textual says so itself; nothing is kept
+        return False
     now = {}
     for k in list(parsed.keys()):
         value = parsed.get(k)
