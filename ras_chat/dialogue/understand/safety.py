@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Literal
 
 from ras_chat.dialogue.understand.data import Safety
 from ras_chat.dialogue.understand.text import NEGATIONS, basic, clauses, phrase_stems, stems
+from ras_chat.dialogue.understand.text import positions as _positions
 
 if TYPE_CHECKING:  # pragma: no cover
     from ras_chat.dialogue.understand.reader import Understanding
@@ -252,15 +253,6 @@ class _Phrases:
                 if words[i : i + len(p)] == p:
                     return " ".join(p)
         return None
-
-
-@lru_cache(maxsize=64)
-def _positions(words: tuple[str, ...]) -> dict[str, tuple[int, ...]]:
-    """Where each word of `words` is (the same clause is read by every layer)."""
-    found: dict[str, list[int]] = {}
-    for i, w in enumerate(words):
-        found.setdefault(w, []).append(i)
-    return {w: tuple(at) for w, at in found.items()}
 
 
 def _index(items) -> dict[str, list]:
