@@ -15,8 +15,11 @@ from rich import box
 from rich.align import Align
 from rich.constrain import Constrain
 from rich.panel import Panel
+from rich.style import Style
 from rich.text import Text
 from textual.events import Resize
+from textual.geometry import Region
+from textual.strip import Strip
 from textual.widgets import RichLog
 
 if TYPE_CHECKING:  # the first screen is drawn before the dialogue package loads
@@ -47,6 +50,7 @@ class ChatLog(RichLog):
         """(role, kind, text) of every message shown, in order."""
         self._drawn_width = 0
         self._composed = [(m.role, m.kind, m.text) for m in messages if m.text]
+        self._line_style: Style | None = None
 
     def on_mount(self) -> None:
         # RichLog keeps what is written until its first Resize (after the first frame), so
@@ -117,6 +121,22 @@ class ChatLog(RichLog):
         limit = max(20, int(width * SHARE))
         aligned = Align.right(Constrain(panel, limit)) if role == "person" else Align.left(Constrain(panel, limit))
         self.write(aligned, width=width, expand=True, scroll_end=self.follow)
+
+    def render_lines(self, crop: Region) -> list[Strip]:
+        # the lines of one frame share one style: worked out once here, not for every line
+        # (RichLog asks for it line by line, and each time it walks every ancestor)
+        self._line_style = self.rich_style
+        try:
+            return super().render_lines(crop)
+        finally:
+            self._line_style = None
+
+    def render_line(self, y: int) -> Strip:
+        style = self._line_style
+        if style is None:
+            return super().render_line(y)
+        scroll_x, scroll_y = self.scroll_offset
+        return self._render_line(scroll_y + y, scroll_x, self.scrollable_content_region.width).apply_style(style)
 
     def redraw(self) -> None:
         self.clear()
