@@ -373,3 +373,37 @@ def test_damaged_kept_styles_are_parsed_as_usual(tmp_path):
     two.read(css_file)
     two.parse()
     assert described(two.rules) == described(one.rules)
+
+
+def test_a_first_start_keeps_every_style_the_next_quick_start_needs(monkeypatch):
+    """The slow start (no first screen kept yet) keeps the styles before its first frame;
+    the quick start that follows parses no stylesheet at all."""
+    import textual.css.stylesheet as textual_stylesheet
+
+    async def slow_start():
+        app = RasChatApp(fixed_session(), keep_styles=True)
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.pause()
+
+    run(slow_start())
+    parsed = []
+    real_parse = textual_stylesheet.parse
+
+    def counting(scope, css, read_from, *a, **kw):
+        parsed.append(read_from)
+        return real_parse(scope, css, read_from, *a, **kw)
+
+    monkeypatch.setattr(textual_stylesheet, "parse", counting)
+    release = threading.Event()
+
+    async def quick_start():
+        app = RasChatApp(None, loader=held_loader(fixed_session(), release, []), first_screen=real_first_screen(), keep_styles=True)
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.pause()
+            texts = app.chat_texts()
+            release.set()
+            return app._styles_read, texts
+
+    read, texts = run(quick_start())
+    assert "Who is answering today?" in texts
+    assert len(read) > 5 and parsed == []

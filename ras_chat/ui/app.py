@@ -166,6 +166,7 @@ class RasChatApp(WorkerActions, App[int]):
             self.post_message(ConversationFinished())
 
     def _after_start(self) -> None:
+        self._keep_styles_now()  # any sheet met only with the first frame (the footer's keys)
         resume_collector(freeze=True)  # what is loaded lives as long as the app (ras_chat/startup.py)
         self.ready.set()
         if self._warm is not None:
@@ -186,8 +187,7 @@ class RasChatApp(WorkerActions, App[int]):
         if self._keep_styles:
             from ras_chat.ui.first import keep_styles
 
-            if keep_styles(self.stylesheet, self._styles_read):
-                self._keep_styles = False  # kept: once is enough
+            self._styles_read = keep_styles(self.stylesheet, self._styles_read) or self._styles_read
 
     def _start_loading(self) -> None:
         self._keep_styles_now()  # only when something was parsed (a first start after an update)

@@ -253,32 +253,33 @@ def read_styles(stylesheet: Any) -> frozenset[tuple]:
     return frozenset(k for k, _ in entries)
 
 
-def keep_styles(stylesheet: Any, read: frozenset[tuple] = frozenset()) -> bool:
-    """Keep what `stylesheet` has parsed so far for the next start (once the first screen
-    is drawn), unless it is what was `read` at this start; False when nothing was written."""
+def keep_styles(stylesheet: Any, read: frozenset[tuple] = frozenset()) -> frozenset[tuple] | None:
+    """Keep what `stylesheet` has parsed so far for the next start, unless it is only what
+    was `read` (or kept) already at this start: the sheets kept, or None when nothing was
+    written."""
     parsed = _parse_cache(stylesheet)
     if parsed is None:
-        return False
+        return None
     try:
         # every sheet as Textual will next parse it (a class met again may have changed a
         # sheet's order without parsing it again yet)
         for read_from, (css, is_default, tie_breaker, scope) in list(stylesheet.source.items()):
             stylesheet._parse_rules(css, read_from, is_default, tie_breaker, scope)
     except Exception:  # a sheet with an error: Textual says so itself; nothing is kept
-        return False
+        return None
     now = {}
     for k in list(parsed.keys()):
         value = parsed.get(k)
         # a sheet read from a file or a class (never one named by its hash, which is new in every process)
         if value is not None and isinstance(k, tuple) and len(k) > 1 and isinstance(k[1], tuple) and k[1][0]:
             now[k] = value
-    if not now or set(now) == read:
-        return False
+    if not now or set(now) <= read:
+        return None
     key = _styles_key(stylesheet._variables)
     if key is None:
-        return False
+        return None
     try:
         data = pickle.dumps(now, protocol=pickle.HIGHEST_PROTOCOL)
     except (pickle.PicklingError, TypeError, AttributeError):
-        return False
-    return cache.write_bytes(STYLES, "textual", key, data)
+        return None
+    return frozenset(now) if cache.write_bytes(STYLES, "textual", key, data) else None
