@@ -407,3 +407,18 @@ def test_a_first_start_keeps_every_style_the_next_quick_start_needs(monkeypatch)
     read, texts = run(quick_start())
     assert "Who is answering today?" in texts
     assert len(read) > 5 and parsed == []
+
+
+def test_styles_are_kept_only_for_the_theme_textual_starts_with(tmp_path):
+    """Another theme parses every sheet again with its own colours once mounted: nothing
+    to gain from kept styles, so none are read or written for it."""
+
+    async def start(theme):
+        app = RasChatApp(fixed_session(), keep_styles=True, theme=theme)
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.pause()
+
+    run(start("high-contrast"))
+    assert list((tmp_path / "cache").glob("styles-*.cache")) == []
+    run(start("default"))
+    assert len(list((tmp_path / "cache").glob("styles-*.cache"))) == 1

@@ -79,9 +79,11 @@ class RasChatApp(WorkerActions, App[int]):
         `keep_styles`: Textual's parsed styles are read from the cache and kept there
         (`ras_chat.ui.first.read_styles`), for the command's own start."""
         super().__init__()
-        self._keep_styles = keep_styles
+        # only for the theme Textual starts with: another theme parses every sheet again
+        # with its own colours once the app is mounted
+        self._keep_styles = keep_styles and theme_name(theme) == self.theme
         self._styles_read: frozenset[tuple] = frozenset()
-        if keep_styles:
+        if self._keep_styles:
             from ras_chat.ui.first import read_styles
 
             self._styles_read = read_styles(self.stylesheet)
