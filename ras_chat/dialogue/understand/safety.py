@@ -36,6 +36,8 @@ _RANK = {"none": 0, "check": 1, "stop": 2}
 _SELF = frozenset({"i", "im", "ive", "id", "ill", "myself"})
 _PASSIVE = frozenset({"was", "were", "been", "get", "gets", "got", "being", "getting", "am", "is"})
 _OBJECT_WORDS = frozenset({"me", "my", "us", "our", "him", "her", "them", "their"})
+_BREAKS = ("but", "although", "though", "because", "cos", "when", "so")
+"""Where the rules split an answer into clauses."""
 _PASSIVE_LOOSE = frozenset({"im", "hes", "shes", "theyre", "are"})
 """For acts that still need their object ("I'm left in wet pads")."""
 
@@ -206,7 +208,7 @@ class SafetyRules:
         f = fix or (lambda s: s)
         whole = stems(f(basic(text)))
         layers = (self.lexicon, self.who_what, self.fear_of, self.unsafe_with)
-        for clause in clauses(text, ("but", "although", "though", "because", "cos", "when", "so")):
+        for clause in clauses(text, _BREAKS):
             words = stems(f(clause))
             for layer in layers:
                 r = layer(words, whole)
@@ -226,8 +228,19 @@ class SafetyRules:
         first = self._rules_on(text, None)
         if first.level == "stop" or self.fix is None:
             return first
+        if self._spelt_right(text, self.fix):
+            return first  # the same words again: the same reading
         second = self._rules_on(text, self.fix)
         return second if _RANK[second.level] > _RANK[first.level] else first
+
+    @staticmethod
+    def _spelt_right(text: str, fix: Callable[[str], str]) -> bool:
+        """True when putting the spelling right changes no word `_rules_on` reads (the
+        whole answer's and every clause's stems)."""
+        plain = basic(text)
+        if stems(fix(plain)) != stems(plain):
+            return False
+        return all(stems(fix(c)) == stems(c) for c in clauses(text, _BREAKS))
 
     def is_ordinary(self, text: str) -> bool:
         words = stems(basic(text))
