@@ -8,8 +8,6 @@ Subcommands plug in from `ras_chat/commands/` (each module has `register(subpars
 from __future__ import annotations
 
 import argparse
-import importlib
-import pkgutil
 import sys
 from typing import NoReturn
 
@@ -89,6 +87,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _add_options(parser)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    import importlib
+    import pkgutil  # only to find the commands: a conversation starts without it
+
     import ras_chat.commands as pkg
 
     for info in sorted(pkgutil.iter_modules(pkg.__path__), key=lambda m: m.name):

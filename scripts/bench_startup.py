@@ -83,6 +83,9 @@ def in_terminal(argv: list[str], env: dict[str, str], size: tuple[int, int], cpu
                 raise RuntimeError(f"{argv} ended before showing the first question: {seen[-400:]!r}") from exc
         elapsed = time.perf_counter() - start
         if cpu is not None:
+            # stopped first: on a busy machine this process may read /proc a while after the
+            # words came, and the program's threads go on working meanwhile
+            os.kill(pid, signal.SIGSTOP)
             cpu.append(cpu_seconds(pid))
         return elapsed
     finally:

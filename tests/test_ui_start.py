@@ -9,12 +9,15 @@ from __future__ import annotations
 import argparse
 import asyncio
 import threading
+from pathlib import Path
 
 import pytest
+from textual import on
 from textual.widgets import Input
 
 from ras_chat.ui import first as first_screen
 from ras_chat.ui.app import EXIT_BAD_INPUT, RasChatApp, Ready, make_app
+from ras_chat.ui.events import ChatMounted
 from ras_chat.ui.testing import fixed_session, people_said, settle, write
 from ras_chat.ui.widgets.answers import ChoiceButton
 
@@ -268,3 +271,154 @@ def test_preset_words_are_used_without_reading_the_catalogue(monkeypatch):
     assert words.word("screen.hint_pick") == "Pick one (kept)"  # from the kept first screen
     with pytest.raises(AssertionError, match="result.note"):  # only the answer bar's words are kept
         words.word("result.note", reference="x")
+
+
+# ----- drawn in the first frame, and the styles kept for next time ---------------------------
+
+
+def test_the_first_screens_messages_and_progress_are_drawn_with_the_screen_before_it_is_laid_out():
+    """The kept opening is drawn as the chat screen is mounted (not after the log's first
+    Resize, a frame later), at the log's real width; the text box has the focus from the start."""
+    first = real_first_screen()
+    release = threading.Event()
+    seen = {}
+
+    class Watching(RasChatApp):
+        CSS_PATH = str(Path(first_screen.__file__).parent / "styles" / "app.tcss")  # relative to the class's module
+
+        @on(ChatMounted)
+        def _watch(self, event):  # the first moment the app hears of the screen (before its own handler)
+            log = self.screen.query_one("#chat")
+            seen.update(
+                texts=log.texts(),
+                lines=len(log.lines),
+                width=log._drawn_width,
+                progress=str(self.screen.query_one("#progress").render()),
+                focused=self.screen.focused.id if self.screen.focused else None,
+            )
+
+    async def go():
+        app = Watching(None, loader=held_loader(fixed_session(), release, []), first_screen=first)
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.pause()
+            log = app.screen.query_one("#chat")
+            real_width = log.scrollable_content_region.width
+            release.set()
+            return real_width
+
+    real_width = run(go())
+    assert seen["texts"] == [m.text for m in first.messages] and seen["lines"] > len(first.messages)
+    assert seen["progress"] == first.progress
+    assert seen["focused"] == "answer"
+    # 100 columns less the log's padding (one each side) and its scroll bar (always there):
+    # the width it has once laid out, so it is not drawn again
+    assert seen["width"] == real_width == 100 - 2 - 1
+
+
+def described(rules) -> list:
+    """Parsed rules as text (Textual's layouts compare by identity, so rules never compare equal)."""
+    return [(r.css, sorted(r.selector_names), r.is_default_rules, r.tie_breaker) for r in rules]
+
+
+def test_the_parsed_styles_are_kept_and_read_back_instead_of_parsed_again(monkeypatch):
+    import textual.css.stylesheet as textual_stylesheet
+    from textual.app import App
+    from textual.css.stylesheet import Stylesheet
+
+    variables = App().get_css_variables()
+    css_file = Path(first_screen.__file__).parent / "styles" / "app.tcss"
+
+    def sheet():
+        s = Stylesheet(variables=variables)
+        s.read(css_file)
+        return s
+
+    one = sheet()
+    one.parse()
+    assert first_screen.keep_styles(one)
+    assert not first_screen.keep_styles(one, first_screen.read_styles(sheet()))  # nothing new to keep
+
+    def no_parsing(*a, **kw):
+        raise AssertionError("parsed again")
+
+    two = sheet()
+    read = first_screen.read_styles(two)
+    assert len(read) == 1
+    with monkeypatch.context() as m:
+        m.setattr(textual_stylesheet, "parse", no_parsing)
+        two.parse()  # from what was kept
+    assert described(two.rules) == described(one.rules) and len(two.rules) > 10
+
+    # other colours (another theme): not read
+    other = Stylesheet(variables={**variables, "primary": "#123456"})
+    assert first_screen.read_styles(other) == frozenset()
+
+
+def test_damaged_kept_styles_are_parsed_as_usual(tmp_path):
+    from textual.app import App
+    from textual.css.stylesheet import Stylesheet
+
+    variables = App().get_css_variables()
+    css_file = Path(first_screen.__file__).parent / "styles" / "app.tcss"
+    one = Stylesheet(variables=variables)
+    one.read(css_file)
+    one.parse()
+    assert first_screen.keep_styles(one)
+    entry = next((tmp_path / "cache").glob("styles-*.cache"))
+    data = bytearray(entry.read_bytes())
+    data[-5] ^= 0x01
+    entry.write_bytes(bytes(data))
+    two = Stylesheet(variables=variables)
+    assert first_screen.read_styles(two) == frozenset()
+    two.read(css_file)
+    two.parse()
+    assert described(two.rules) == described(one.rules)
+
+
+def test_a_first_start_keeps_every_style_the_next_quick_start_needs(monkeypatch):
+    """The slow start (no first screen kept yet) keeps the styles before its first frame;
+    the quick start that follows parses no stylesheet at all."""
+    import textual.css.stylesheet as textual_stylesheet
+
+    async def slow_start():
+        app = RasChatApp(fixed_session(), keep_styles=True)
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.pause()
+
+    run(slow_start())
+    parsed = []
+    real_parse = textual_stylesheet.parse
+
+    def counting(scope, css, read_from, *a, **kw):
+        parsed.append(read_from)
+        return real_parse(scope, css, read_from, *a, **kw)
+
+    monkeypatch.setattr(textual_stylesheet, "parse", counting)
+    release = threading.Event()
+
+    async def quick_start():
+        app = RasChatApp(None, loader=held_loader(fixed_session(), release, []), first_screen=real_first_screen(), keep_styles=True)
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.pause()
+            texts = app.chat_texts()
+            release.set()
+            return app._styles_read, texts
+
+    read, texts = run(quick_start())
+    assert "Who is answering today?" in texts
+    assert len(read) > 5 and parsed == []
+
+
+def test_styles_are_kept_only_for_the_theme_textual_starts_with(tmp_path):
+    """Another theme parses every sheet again with its own colours once mounted: nothing
+    to gain from kept styles, so none are read or written for it."""
+
+    async def start(theme):
+        app = RasChatApp(fixed_session(), keep_styles=True, theme=theme)
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.pause()
+
+    run(start("high-contrast"))
+    assert list((tmp_path / "cache").glob("styles-*.cache")) == []
+    run(start("default"))
+    assert len(list((tmp_path / "cache").glob("styles-*.cache"))) == 1

@@ -69,13 +69,24 @@ class RasChatApp(WorkerActions, App[int]):
         keep_first: Callable[[FirstScreen], Any] | None = None,
         first_key: str | None = None,
         warm: Callable[[Any], None] | None = None,
+        keep_styles: bool = False,
     ) -> None:
         """`session`, or None with a `loader` that builds it in a background thread while
         `first_screen` (what a new session showed last time) is already on screen.
         `keep_first(screen)` is given the session's real first screen (under `first_key`)
         when it differs from `first_screen`, to be kept for next time. `warm` runs in the
-        background once the first question is answerable (the understanding model)."""
+        background once the first question is answerable (the understanding model).
+        `keep_styles`: Textual's parsed styles are read from the cache and kept there
+        (`ras_chat.ui.first.read_styles`), for the command's own start."""
         super().__init__()
+        # only for the theme Textual starts with: another theme parses every sheet again
+        # with its own colours once the app is mounted
+        self._keep_styles = keep_styles and theme_name(theme) == self.theme
+        self._styles_read: frozenset[tuple] = frozenset()
+        if self._keep_styles:
+            from ras_chat.ui.first import read_styles
+
+            self._styles_read = read_styles(self.stylesheet)
         if session is None and loader is None:
             raise ValueError("give a session or a loader")
         self.session = session
@@ -107,7 +118,9 @@ class RasChatApp(WorkerActions, App[int]):
 
     def get_default_screen(self) -> Screen[Any]:
         first = self._first
-        return ChatScreen(first.question if first is not None and self.session is None else None)
+        if first is None or self.session is not None:
+            return ChatScreen()
+        return ChatScreen(first.question, first_messages=first.messages, first_progress=first.progress)
 
     def on_mount(self) -> None:
         self.register_theme(HIGH_CONTRAST)
@@ -118,8 +131,8 @@ class RasChatApp(WorkerActions, App[int]):
         screen = self.chat_screen
         if self.session is None:  # the session is built in the background
             first = self._first
-            if first is not None:
-                await screen.show_turn(first.messages, first.question, first.progress, asked=self._number(first.question))
+            if first is not None:  # its messages were drawn with the screen
+                await screen.show_turn((), first.question, first.progress, asked=self._number(first.question))
             else:
                 screen.show_progress("Getting ready...")
             self.call_after_refresh(self._start_loading)  # once the first screen is drawn
@@ -129,6 +142,7 @@ class RasChatApp(WorkerActions, App[int]):
             return  # already open
         await screen.set_worker_shown(self._worker_at_start)
         await self._opening()
+        self._keep_styles_now()  # the first start: kept before its first frame, for the next start
         self.call_after_refresh(self._after_start)  # the first question is on screen
 
     async def _opening(self) -> None:
@@ -154,6 +168,7 @@ class RasChatApp(WorkerActions, App[int]):
             self.post_message(ConversationFinished())
 
     def _after_start(self) -> None:
+        self._keep_styles_now()  # any sheet met only with the first frame (the footer's keys)
         resume_collector(freeze=True)  # what is loaded lives as long as the app (ras_chat/startup.py)
         self.ready.set()
         if self._warm is not None:
@@ -168,7 +183,16 @@ class RasChatApp(WorkerActions, App[int]):
 
     # -- the session built in the background --
 
+    def _keep_styles_now(self) -> None:
+        """Keep the styles parsed so far (`ras_chat.ui.first.keep_styles`) when some were
+        not read from the cache."""
+        if self._keep_styles:
+            from ras_chat.ui.first import keep_styles
+
+            self._styles_read = keep_styles(self.stylesheet, self._styles_read) or self._styles_read
+
     def _start_loading(self) -> None:
+        self._keep_styles_now()  # only when something was parsed (a first start after an update)
         threading.Thread(target=self._load_in_background, name="ras-chat-start", daemon=True).start()
 
     def _load_in_background(self) -> None:

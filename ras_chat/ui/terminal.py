@@ -30,10 +30,10 @@ def run_app(args: argparse.Namespace, *, after: bool = True) -> int:
     except ValueError as exc:
         print(f"ras-chat: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
-    shown = first_screen.read_first_screen(args)
+    key = None if getattr(args, "resume", None) else first_screen.screen_key(args)
+    shown = first_screen.read_first_screen(args, key) if key else None
     if shown is not None:
         preset(dict(shown.words))  # the answer bar's words, before the catalogue is loaded
-    key = None if getattr(args, "resume", None) else first_screen.screen_key(args)
     if shown is not None:
         app = RasChatApp(
             None,
@@ -43,6 +43,7 @@ def run_app(args: argparse.Namespace, *, after: bool = True) -> int:
             first_key=key,
             keep_first=first_screen.keep_first_screen,
             warm=warm_understanding,
+            keep_styles=True,
         )
     else:
         from ras_chat.store import StoreError
@@ -63,6 +64,7 @@ def run_app(args: argparse.Namespace, *, after: bool = True) -> int:
             first_key=key,
             keep_first=first_screen.keep_first_screen if key else None,
             warm=warm_understanding,
+            keep_styles=True,
         )
     code = app.run()
     if app.start_error:

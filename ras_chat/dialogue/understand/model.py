@@ -18,6 +18,7 @@ import pickle
 import tempfile
 import threading
 import time
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -101,11 +102,13 @@ class TextModel:
             idx: list[int] = []
             val: list[float] = []
             for analyze, vocab, idf, offset in views:
+                # each distinct gram looked up once, in the order first met (so the sums
+                # below add up in the same order, to the same last digit)
                 counts: dict[int, int] = {}
-                for gram in analyze(text):
+                for gram, c in Counter(analyze(text)).items():
                     j = vocab.get(gram)
                     if j is not None:
-                        counts[j] = counts.get(j, 0) + 1
+                        counts[j] = c
                 if not counts:
                     continue
                 ws = [(j, (1.0 + math.log(c)) * idf[j]) for j, c in counts.items()]

@@ -220,9 +220,10 @@ class Understanding:
         m = self.model("safety")
         if m is None:
             return NONE
-        if len([w for w in self.prepare(text).split() if w not in MENTION_STOP]) < 2:
+        prepared = self.prepare(text)
+        if len([w for w in prepared.split() if w not in MENTION_STOP]) < 2:
             return NONE  # a word alone ("feel") is no disclosure the rules did not see
-        s = m.scores([self.features(self.prepare(text))])[0]
+        s = m.scores([self.features(prepared)])[0]
         p = s.get("stop", 0.0) + s.get("check", 0.0)
         if p >= self.data.safety.model_check:
             return SafetyReading("check", "model", f"model {p:.2f}")

@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Literal
 
 from ras_chat.dialogue.understand.data import Safety
 from ras_chat.dialogue.understand.text import NEGATIONS, basic, clauses, phrase_stems, stems
+from ras_chat.dialogue.understand.text import positions as _positions
 
 if TYPE_CHECKING:  # pragma: no cover
     from ras_chat.dialogue.understand.reader import Understanding
@@ -35,6 +36,8 @@ _RANK = {"none": 0, "check": 1, "stop": 2}
 _SELF = frozenset({"i", "im", "ive", "id", "ill", "myself"})
 _PASSIVE = frozenset({"was", "were", "been", "get", "gets", "got", "being", "getting", "am", "is"})
 _OBJECT_WORDS = frozenset({"me", "my", "us", "our", "him", "her", "them", "their"})
+_BREAKS = ("but", "although", "though", "because", "cos", "when", "so")
+"""Where the rules split an answer into clauses."""
 _PASSIVE_LOOSE = frozenset({"im", "hes", "shes", "theyre", "are"})
 """For acts that still need their object ("I'm left in wet pads")."""
 
@@ -85,11 +88,12 @@ class SafetyRules:
 
     @staticmethod
     def _at(words: tuple[str, ...], phrase: tuple[str, ...]) -> list[int]:
+        """Where `phrase` starts in `words`, in order (looked up by its first word: a long
+        answer is read against hundreds of phrases)."""
         n = len(phrase)
         if not phrase:
             return []
-        first = phrase[0]
-        return [i for i in range(len(words) - n + 1) if words[i] == first and words[i : i + n] == phrase]
+        return [i for i in _positions(words).get(phrase[0], ()) if words[i : i + n] == phrase]
 
     @staticmethod
     def _negated(words: tuple[str, ...], i: int, phrase: tuple[str, ...], reach: int = 3) -> bool:
@@ -170,7 +174,10 @@ class SafetyRules:
         return SafetyReading(act.level, cat, f"{who} + {' '.join(verb)}" + (f" + {hit_obj}" if hit_obj else ""))
 
     def fear_of(self, words: tuple[str, ...], whole: tuple[str, ...]) -> SafetyReading:
+        present = _positions(words)
         for f in self.fear:
+            if not f or f[0] not in present:
+                continue  # not there: no need to look for it
             for i in self._at(words, f):
                 if self._negated(words, i, f):
                     continue
@@ -180,7 +187,10 @@ class SafetyRules:
         return NONE
 
     def unsafe_with(self, words: tuple[str, ...], whole: tuple[str, ...]) -> SafetyReading:
+        present = _positions(words)
         for u in self.unsafe:
+            if not u or u[0] not in present:
+                continue
             for i in self._at(words, u):
                 rest = words[i + len(u) :]
                 if self._any(whole, self.hypothetical):
@@ -198,7 +208,7 @@ class SafetyRules:
         f = fix or (lambda s: s)
         whole = stems(f(basic(text)))
         layers = (self.lexicon, self.who_what, self.fear_of, self.unsafe_with)
-        for clause in clauses(text, ("but", "although", "though", "because", "cos", "when", "so")):
+        for clause in clauses(text, _BREAKS):
             words = stems(f(clause))
             for layer in layers:
                 r = layer(words, whole)
@@ -218,8 +228,19 @@ class SafetyRules:
         first = self._rules_on(text, None)
         if first.level == "stop" or self.fix is None:
             return first
+        if self._spelt_right(text, self.fix):
+            return first  # the same words again: the same reading
         second = self._rules_on(text, self.fix)
         return second if _RANK[second.level] > _RANK[first.level] else first
+
+    @staticmethod
+    def _spelt_right(text: str, fix: Callable[[str], str]) -> bool:
+        """True when putting the spelling right changes no word `_rules_on` reads (the
+        whole answer's and every clause's stems)."""
+        plain = basic(text)
+        if stems(fix(plain)) != stems(plain):
+            return False
+        return all(stems(fix(c)) == stems(c) for c in clauses(text, _BREAKS))
 
     def is_ordinary(self, text: str) -> bool:
         words = stems(basic(text))

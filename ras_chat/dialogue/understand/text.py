@@ -225,6 +225,15 @@ def stems(norm: str) -> tuple[str, ...]:
     return tuple(stem(w) for w in norm.split())
 
 
+@lru_cache(maxsize=256)
+def positions(words: tuple[str, ...]) -> dict[str, tuple[int, ...]]:
+    """Where each word of `words` is, in order (one clause is searched for many phrases)."""
+    found: dict[str, list[int]] = {}
+    for i, w in enumerate(words):
+        found.setdefault(w, []).append(i)
+    return {w: tuple(at) for w, at in found.items()}
+
+
 def find(norm: str, phrase_stems: tuple[str, ...], reach: int = 3) -> tuple[bool, bool]:
     """(found un-negated, found only negated): a phrase's stems in a clause, and whether a
     negation word stands up to `reach` words before it."""
@@ -233,7 +242,7 @@ def find(norm: str, phrase_stems: tuple[str, ...], reach: int = 3) -> tuple[bool
     words = stems(norm)
     n = len(phrase_stems)
     negated = False
-    for i in range(len(words) - n + 1):
+    for i in positions(words).get(phrase_stems[0], ()):  # only where its first word is
         if words[i : i + n] != phrase_stems:
             continue
         if phrase_stems[0] not in NEGATIONS and any(w in NEGATIONS for w in words[max(0, i - reach) : i]):

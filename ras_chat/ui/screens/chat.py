@@ -26,17 +26,24 @@ class ChatScreen(Screen):
     """Renders what the app hands it; the app talks to the session."""
 
     BINDINGS = [Binding(str(n), f"pick({n})", show=False) for n in range(1, 10)]
+    AUTO_FOCUS = "#answer"
+    """The text box has the focus from the first frame (keys typed at once go there)."""
 
-    def __init__(self, first_question: Message | None = None, **kwargs) -> None:
-        """`first_question`: drawn with the screen (its choices composed at once)."""
+    def __init__(
+        self, first_question: Message | None = None, *, first_messages: Sequence[Message] = (), first_progress: str = "", **kwargs
+    ) -> None:
+        """`first_question`, `first_messages` and `first_progress`: drawn with the screen,
+        in its first frame (the first screen of a new session)."""
         super().__init__(**kwargs)
         self._first_question = first_question
+        self._first_messages = first_messages
+        self._first_progress = first_progress
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="main"):
             with Vertical(id="conversation"):
-                yield Static("", id="progress")
-                yield ChatLog(id="chat")
+                yield Static(self._first_progress, id="progress")
+                yield ChatLog(id="chat", messages=self._first_messages)
                 yield AnswerBar(id="answers", question=self._first_question)
             # the worker's panel is made the first time it is shown (ctrl+w): not needed to start
         yield KeysFooter()

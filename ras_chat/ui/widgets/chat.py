@@ -9,14 +9,17 @@ messages are drawn once, and everything is redrawn only when the width changes.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from rich import box
 from rich.align import Align
 from rich.constrain import Constrain
 from rich.panel import Panel
+from rich.style import Style
 from rich.text import Text
 from textual.events import Resize
+from textual.geometry import Region
+from textual.strip import Strip
 from textual.widgets import RichLog
 
 if TYPE_CHECKING:  # the first screen is drawn before the dialogue package loads
@@ -39,12 +42,40 @@ def bubble_title(role: str, kind: str) -> str:
 class ChatLog(RichLog):
     """Every message so far, newest at the bottom and always in view."""
 
-    def __init__(self, *, follow: bool = True, **kwargs) -> None:
+    def __init__(self, *, follow: bool = True, messages: Iterable[Message] = (), **kwargs) -> None:
+        """`messages`: shown from the start, in the very first frame (the first screen)."""
         super().__init__(wrap=True, markup=False, highlight=False, auto_scroll=follow, **kwargs)
         self.follow = follow
         self.messages: list[tuple[str, str, str]] = []
         """(role, kind, text) of every message shown, in order."""
         self._drawn_width = 0
+        self._composed = [(m.role, m.kind, m.text) for m in messages if m.text]
+        self._line_style: Style | None = None
+
+    def on_mount(self) -> None:
+        # RichLog keeps what is written until its first Resize (after the first frame), so
+        # messages given with the log would come a frame or two late. They are drawn now at
+        # the width the log will have on this screen (the screen's width less its scroll bar
+        # and the gutters around it); if the layout gives another width, `on_resize` draws
+        # them again.
+        if not self._composed:
+            return
+        width = self.app.size.width
+        if self.styles.overflow_y == "scroll":  # a scroll bar always shown (RichLog's own style)
+            width -= self.styles.scrollbar_size_vertical
+        node: Any = self
+        while node is not None and node is not self.screen:
+            width -= node.styles.gutter.width + node.styles.margin.width
+            node = node.parent
+        composed, self._composed = self._composed, []
+        if width <= 0:  # drawn on the first Resize, as any message written before it
+            for role, kind, text in composed:
+                self.add(text, role=role, kind=kind)
+            return
+        self._size_known = True  # RichLog's own flag: no Resize is needed to draw at this width
+        for role, kind, text in composed:
+            self.messages.append((role, kind, text))
+            self._draw(role, kind, text, width)
 
     # -- what the app calls --
 
@@ -73,8 +104,8 @@ class ChatLog(RichLog):
             return theme.secondary or theme.primary
         return (theme.success or "green") if role == "person" else theme.primary
 
-    def _draw(self, role: str, kind: str, text: str) -> None:
-        width = self.scrollable_content_region.width or self.size.width or 80
+    def _draw(self, role: str, kind: str, text: str, width: int = 0) -> None:
+        width = width or self.scrollable_content_region.width or self.size.width or 80
         self._drawn_width = width
         colour = self._colour(role, kind)
         body = Text(text, style="bold" if kind in ("question", "safety") else "")
@@ -90,6 +121,22 @@ class ChatLog(RichLog):
         limit = max(20, int(width * SHARE))
         aligned = Align.right(Constrain(panel, limit)) if role == "person" else Align.left(Constrain(panel, limit))
         self.write(aligned, width=width, expand=True, scroll_end=self.follow)
+
+    def render_lines(self, crop: Region) -> list[Strip]:
+        # the lines of one frame share one style: worked out once here, not for every line
+        # (RichLog asks for it line by line, and each time it walks every ancestor)
+        self._line_style = self.rich_style
+        try:
+            return super().render_lines(crop)
+        finally:
+            self._line_style = None
+
+    def render_line(self, y: int) -> Strip:
+        style = self._line_style
+        if style is None:
+            return super().render_line(y)
+        scroll_x, scroll_y = self.scroll_offset
+        return self._render_line(scroll_y + y, scroll_x, self.scrollable_content_region.width).apply_style(style)
 
     def redraw(self) -> None:
         self.clear()
