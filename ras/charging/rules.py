@@ -59,8 +59,10 @@ __all__ = [
 ]
 
 
+@functools.cache
 def charging_folder() -> Path:
-    """The folder of shipped charging data (rules, statement texts, questions)."""
+    """The folder of shipped charging data (rules, statement texts, questions). Found once
+    a process: asking importlib.resources each time cost milliseconds a money question."""
     return Path(str(resources.files("ras") / "policies" / "charging"))
 
 
