@@ -103,7 +103,13 @@ def test_a_carer_talk_stopped_part_way_is_not_sure_yet():
     }
     session, driver = talk(script)
     assert any(f.code == "safety" for f in session.state.flags)
-    assert "carer.wellbeing_impact" not in driver.asked and session.carer_record() is None
+    assert "carer.wellbeing_impact" not in driver.asked
+    # what the carer said is kept for the worker; the reg. 3 answers never given are not
+    # known yet (never a "no"), so the record is ras-carer/2 and reg. 3 waits on all three
+    record = session.carer_record()
+    assert record is not None and record.schema_ == "ras-carer/2"
+    assert record.not_known == ("health_at_risk", "unable_outcomes", "wellbeing_impact")
+    assert carer_eligibility(record).result == "not_known"
     assert carer_result(session) == "not_sure"
     lines = handoff_summary(session)
     assert lines[2].startswith("A worker has been asked to contact you urgently")

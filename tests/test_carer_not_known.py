@@ -294,3 +294,28 @@ def test_a_handoff_carer_part_written_before_result_reads_its_result_from_eligib
     assert back.carer is not None and back.carer.result == "not_eligible" and back.carer.not_known == ()
     data["carer"]["eligible"] = True
     assert read_handoff(json.dumps(data)).carer.result == "eligible"
+
+
+def test_a_carer_talk_stopped_by_a_safety_stop_keeps_its_part_in_the_handoff_as_not_known(tmp_path):
+    """The carer's talk stops at a disclosure, before any reg. 3 answer: the hand-off still
+    has the carer's part (nothing they said is lost), with all three reg. 3 answers not
+    known and the result not known yet, never "not eligible"."""
+    script = {
+        **with_carer_talk(health=pick("yes"), hard=pick("none"), effect=pick("yes")),
+        "carer.relationship": "I look after my husband, he hits me and I am scared of him",
+    }
+    session = Session.start(session_id="carer-stop", clock=lambda: CLOCK)
+    driver = Talk(script)
+    with open_store(str(tmp_path / "s.db")) as store:
+        save_session_turn(store, session, session.opening())
+        for _ in range(150):
+            if session.finished:
+                break
+            save_session_turn(store, session, session.send(driver.next_line(session)))
+        h = build_handoff(store.details(session.state.id))
+    assert "carer.health_at_risk" not in driver.asked
+    assert h.stopped and h.carer is not None
+    assert h.carer.result == "not_known" and not h.carer.eligible
+    assert set(h.carer.not_known) == {"health_at_risk", "unable_outcomes", "wellbeing_impact"}
+    assert h.carer.record.schema_ == "ras-carer/2"
+    assert read_handoff(h.dump_json()).carer == h.carer

@@ -32,6 +32,10 @@ if TYPE_CHECKING:  # pragma: no cover
 COPING = ("coping", "struggling", "at_breaking_point")
 
 
+CARER_REG3_FIELDS = ("health_at_risk", "unable_outcomes", "wellbeing_impact")
+"""The carer's answers reg. 3 decides on: not given yet means not known yet."""
+
+
 def unknown(value: Any) -> str | None:
     """"skipped", "dont_know" or "gave_up" for an answer that is not a value, else None."""
     if isinstance(value, dict):
@@ -186,8 +190,10 @@ class Answers(SessionParts):
     def carer_record(self) -> CarerRecord | None:
         """The carer's own record, when the carer had their own talk: `ras-carer/1`, or
         `ras-carer/2` with `not_known` when an answer was skipped, not known or never understood
-        (held at its least in the record, never read as a no)."""
-        if self.answer("carer.ready") != "yes" or not self.answered("carer.wellbeing_impact"):
+        (held at its least in the record, never read as a no). A talk that stopped before
+        its end (a safety stop, or the person left) keeps what the carer said, and the reg. 3
+        answers not given yet are not known: the worker sees the part, never a "no"."""
+        if self.answer("carer.ready") != "yes":
             return None
         hours = self.answer("carer.hours_caring_per_week")
         hard = self.answer("carer.unable_outcomes")
@@ -202,7 +208,7 @@ class Answers(SessionParts):
             "coping": coping,
             "willing_to_continue": cont,
         }
-        not_known = [f for f in CARER_FIELDS if unknown(said[f])]
+        not_known = [f for f in CARER_FIELDS if unknown(said[f]) or (f in CARER_REG3_FIELDS and said[f] is None)]
         return CarerRecord.model_validate(
             {
                 "schema": "ras-carer/2" if not_known else "ras-carer/1",
