@@ -312,3 +312,24 @@ def test_a_part_that_says_why_names_no_new_thing(u, session):
     # alone, a fall is moving round the home; and a thing named beside a fine one still counts
     assert read(u, session, "unable_outcomes", "I keep falling", "health").values == ("home_safety",)
     assert read(u, session, "unable_outcomes", "the stairs are fine but i cant cook any more", "health").values == ("nutrition",)
+
+
+def test_ok_alone_agrees_to_a_check_but_is_put_to_the_person_at_a_question_about_how_things_are(u, session):
+    # "Does the help you need change a lot from week to week?" - "ok" may mean "I'm ok"
+    for field in ("fluctuating", "retired", "carer.present", "carer.health_at_risk"):
+        r = read(u, session, field, "ok")
+        assert r.values == ("yes",) and r.action == "confirm", field
+    # "Is this right?" - "ok" is a yes
+    r = read(u, session, "check", "ok")
+    assert r.values == ("yes",) and r.action == "accept"
+    # a plain "yes" is still a sure yes everywhere
+    assert read(u, session, "fluctuating", "yes").action == "accept"
+
+
+def test_every_field_that_takes_ok_as_a_yes_is_a_real_field():
+    from ras_chat.dialogue.fields import FIELDS
+    from ras_chat.dialogue.understand.data import default_examples_path, read_examples
+
+    data, _ = read_examples(default_examples_path())
+    # "check" is the field-less "Is this right?" (the examples name it so)
+    assert data.agree_only and set(data.agree_yes) <= set(FIELDS) | {"check"}

@@ -196,6 +196,11 @@ class ExamplesFile(_Strict):
     polarity: Polarity = Polarity()
     number_bands: dict[str, NumberBands] = {}
     yes_no: dict[str, tuple[str, ...]] = {}
+    agree_only: tuple[str, ...] = ()
+    """Words that agree to an offer ("ok"): a yes only where the question offers or checks
+    something (`agree_yes`); elsewhere put to the person."""
+    agree_yes: tuple[str, ...] = ()
+    """The fields whose question offers or checks something ("Is this right?")."""
     yes_first: tuple[str, ...] = ()
     """Questions asked as "Shall we start with X? Or pick another": a plain yes picks the
     first answer."""

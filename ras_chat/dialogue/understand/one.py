@@ -209,6 +209,10 @@ def one_clause(u: Understanding, field: str, raw: str, norm: str, options: list[
         want = "yes" if norm in u._yes else "no"
         for o in options:
             if o.value == want:
+                if want == "yes" and norm in u._agree_only and field_pattern(field) not in u.data.agree_yes:
+                    # "ok" agrees to an offer; to "does it change a lot?" it may mean "I'm ok"
+                    conf = (u.accept + u.confirm) / 2
+                    return Reading((o.value,), conf, action_for(conf, u.accept, u.confirm), how="words", why=f"only '{norm}'")
                 return Reading((o.value,), 0.97, action_for(0.97, u.accept, u.confirm), how="words", why=f"'{norm}'")
         if want == "yes" and options and field_pattern(field) in u.data.yes_first:
             return Reading((options[0].value,), 0.95, action_for(0.95, u.accept, u.confirm), how="words", why="yes: the first answer offered")

@@ -61,6 +61,7 @@ class Understanding:
         self._hard = [phrase_stems(p) for p in data.polarity.hard]
         self._fine = [phrase_stems(p) for p in data.polarity.fine]
         self._yes = {basic(p) for p in data.yes_no.get("yes", ())}
+        self._agree_only = {basic(p) for p in data.agree_only}
         self._no = {basic(p) for p in data.yes_no.get("no", ())}
         counts: Counter[str] = Counter()
         for text in training.all_texts(self):
