@@ -142,3 +142,22 @@ def with_carer_talk(*, health: str | Pick, hard: str | Pick, effect: str | Pick)
         "carer.wellbeing_impact": effect,
         "carer.willing_to_continue": pick("less"),
     }
+
+
+def answer_on_the_web(client, db: str, sid: str, page, script: dict[str, str | Pick], limit: int = MAX_TURNS):
+    """Answer each question the web page asks with `script`'s answer for the field it sets,
+    until the page is no longer a question; gives the last page. `client`: a Starlette
+    TestClient on the web app; `db`: the store it uses; `sid`: the session on the page."""
+    from ras_chat.store import open_store
+    from ras_chat.web.testing import csrf_of, turn_of
+
+    driver = Talk(script)
+    for _ in range(limit):
+        if page.url.path != "/question":
+            break
+        with open_store(db) as store:
+            session = Session.restore(store.load(sid))
+        line = driver.next_line(session)
+        page = client.post("/answer", data={"csrf": csrf_of(page.text), "turn": turn_of(page.text), "text": line})
+        assert page.status_code == 200, (question_key(session), line, page.status_code)
+    return page

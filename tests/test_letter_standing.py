@@ -22,7 +22,7 @@ warnings.filterwarnings("ignore", message=".*httpx.*", category=DeprecationWarni
 warnings.filterwarnings("ignore", message=".*httpx2.*")
 
 from starlette.testclient import TestClient  # noqa: E402
-from talk_by_field import CLOCK, MAX_TURNS, PERSON, Talk, pick, question_key  # noqa: E402
+from talk_by_field import CLOCK, MAX_TURNS, PERSON, Talk, answer_on_the_web, pick, question_key  # noqa: E402
 
 from ras.money import pounds  # noqa: E402
 from ras_chat.app import save_session_turn  # noqa: E402
@@ -32,7 +32,7 @@ from ras_chat.exports.letter import letter_html, letter_markdown  # noqa: E402
 from ras_chat.review import load_review, make_change, set_amount, sign_off  # noqa: E402
 from ras_chat.store import open_store  # noqa: E402
 from ras_chat.web.app import WebConfig, create_app  # noqa: E402
-from ras_chat.web.testing import csrf_of, turn_of  # noqa: E402
+from ras_chat.web.testing import csrf_of  # noqa: E402
 
 HOST = "testserver"
 SCRIPT = {**PERSON, "carer.offer": pick("no")}
@@ -195,15 +195,7 @@ def talk_on_the_web(c: TestClient, db: str) -> str:
     page = c.post("/start", data={"csrf": csrf_of(c.get("/").text)})
     with open_store(db) as store:
         sid = store.resolve("last")
-    driver = Talk(SCRIPT)
-    for _ in range(MAX_TURNS):
-        if page.url.path != "/question":
-            break
-        with open_store(db) as store:
-            session = Session.restore(store.load(sid))
-        line = driver.next_line(session)
-        page = c.post("/answer", data={"csrf": csrf_of(page.text), "turn": turn_of(page.text), "text": line})
-        assert page.status_code == 200, (question_key(session), line, page.status_code)
+    page = answer_on_the_web(c, db, sid, page, SCRIPT)
     assert page.url.path == "/result", page.url.path
     return sid
 

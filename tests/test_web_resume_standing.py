@@ -23,13 +23,13 @@ warnings.filterwarnings("ignore", message=".*httpx.*", category=DeprecationWarni
 warnings.filterwarnings("ignore", message=".*httpx2.*")
 
 from starlette.testclient import TestClient  # noqa: E402
-from talk_by_field import PERSON, Talk, pick, question_key, with_carer_talk  # noqa: E402
+from talk_by_field import PERSON, answer_on_the_web, pick, with_carer_talk  # noqa: E402
 
 from ras_chat.dialogue.session import Session  # noqa: E402
 from ras_chat.review import load_review, make_change, set_amount, sign_off  # noqa: E402
 from ras_chat.store import open_store  # noqa: E402
 from ras_chat.web.app import WebConfig, create_app  # noqa: E402
-from ras_chat.web.testing import csrf_of, turn_of  # noqa: E402
+from ras_chat.web.testing import csrf_of  # noqa: E402
 
 HOST = "testserver"
 AGREED = "Agreed amount: £480.00 a week (£24,960.00 a year)."
@@ -70,15 +70,7 @@ def talk_on_the_web(c: TestClient, db: str, script: dict) -> tuple[str, str, obj
     reference = save(c, page)
     page = resume(c, reference)
     assert page.url.path == "/question"
-    driver = Talk(script)
-    for _ in range(150):
-        if page.url.path != "/question":
-            break
-        with open_store(db) as store:
-            session = Session.restore(store.load(sid))
-        line = driver.next_line(session)
-        page = c.post("/answer", data={"csrf": csrf_of(page.text), "turn": turn_of(page.text), "text": line})
-        assert page.status_code == 200, (question_key(session), line, page.status_code)
+    page = answer_on_the_web(c, db, sid, page, script, limit=150)
     assert page.url.path == "/result", f"not at the result after 150 answers: {page.url.path}"
     return sid, reference, page
 
