@@ -81,12 +81,11 @@ def carer_result(session: Session) -> CarerResult | None:
     """The carer's result when the carer had a talk of their own (None when they did not):
     the engine's reg. 3 result on the carer's record. "met" when it is met; "not_met" when
     it is not, and no answer the carer did not know could change that; else "not_sure"
-    (the talk did not finish, or the result is not known yet)."""
-    if session.answer("carer.ready") != "yes":
-        return None
+    (the result is not known yet: an answer not known, or the talk stopped part way,
+    which leaves the answers not given yet not known)."""
     record = session.carer_record()
-    if record is None:
-        return "not_sure"
+    if record is None:  # no talk of their own
+        return None
     return CARER_RESULTS[carer_eligibility(record).result]
 
 

@@ -16,6 +16,7 @@ from ras.models import (
     AREA_IDS,
     CARER_FIELDS,
     CARER_OUTCOME_IDS,
+    CARER_REG3_FIELDS,
     CLIENT_GROUPS,
     OUTCOME_IDS,
     UNABLE_WAYS,
@@ -30,10 +31,6 @@ if TYPE_CHECKING:  # pragma: no cover
     from ras_chat.dialogue.loader import Dialogue
 
 COPING = ("coping", "struggling", "at_breaking_point")
-
-
-CARER_REG3_FIELDS = ("health_at_risk", "unable_outcomes", "wellbeing_impact")
-"""The carer's answers reg. 3 decides on: not given yet means not known yet."""
 
 
 def unknown(value: Any) -> str | None:
@@ -195,20 +192,18 @@ class Answers(SessionParts):
         answers not given yet are not known: the worker sees the part, never a "no"."""
         if self.answer("carer.ready") != "yes":
             return None
-        hours = self.answer("carer.hours_caring_per_week")
-        hard = self.answer("carer.unable_outcomes")
-        cont = self.answer("carer.willing_to_continue")
-        coping = self.answer("carer.coping")
         said = {
             "health_at_risk": self.answer("carer.health_at_risk"),
-            "unable_outcomes": hard,
+            "unable_outcomes": self.answer("carer.unable_outcomes"),
             "wellbeing_impact": self.answer("carer.wellbeing_impact"),
             "cared_for_relationship": self.answer("carer.relationship"),
-            "hours_caring_per_week": hours,
-            "coping": coping,
-            "willing_to_continue": cont,
+            "hours_caring_per_week": self.answer("carer.hours_caring_per_week"),
+            "coping": self.answer("carer.coping"),
+            "willing_to_continue": self.answer("carer.willing_to_continue"),
         }
+        # reg. 3 answers not given yet (the talk stopped part way) are not known either
         not_known = [f for f in CARER_FIELDS if unknown(said[f]) or (f in CARER_REG3_FIELDS and said[f] is None)]
+        hard, hours, coping, cont = said["unable_outcomes"], said["hours_caring_per_week"], said["coping"], said["willing_to_continue"]
         return CarerRecord.model_validate(
             {
                 "schema": "ras-carer/2" if not_known else "ras-carer/1",

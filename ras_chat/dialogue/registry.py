@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 from ras.eligibility import CARER_OUTCOME_WORDS
 from ras.models import AREA_IDS, CARER_OUTCOME_IDS, OUTCOME_IDS
 from ras_chat.dialogue.match import Option, contains_phrase, normalise
-from ras_chat.dialogue.state import Frame, Pending
+from ras_chat.dialogue.state import EARLIER, Frame, Pending
 
 if TYPE_CHECKING:  # pragma: no cover
     from ras_chat.dialogue.session import Session
@@ -251,7 +251,7 @@ def suggest_areas(s: Session) -> None:
     key = s.key_for("start_area")
     if s.state.suggested and isinstance(text, str) and key is not None and not s.answered("start_area"):
         # where to start follows from what matters most: said back, not asked ("back" picks another)
-        s.state.hints[key] = Pending(kind="confirm", said=text, values=(s.state.suggested[0],), how="earlier", confidence=1.0)
+        s.state.hints[key] = Pending(kind="confirm", said=text, values=(s.state.suggested[0],), how=EARLIER, confidence=1.0)
 
 
 @action

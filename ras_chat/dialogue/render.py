@@ -20,7 +20,7 @@ from ras_chat.dialogue.match import normalise
 from ras_chat.dialogue.parts import SessionParts
 from ras_chat.dialogue.reading import confirm_words, understanding
 from ras_chat.dialogue.schema import StateSpec
-from ras_chat.dialogue.state import Choice, Message
+from ras_chat.dialogue.state import EARLIER, Choice, Message
 
 if TYPE_CHECKING:  # pragma: no cover
     pass
@@ -34,7 +34,7 @@ AREA_FIELDS = ("areas.{area}.what_matters", "areas.{area}.going_well", "areas.{a
                "areas.{area}.unpaid_support", "areas.{area}.risk", "unable_outcomes.{area}")
 LATER_FIELDS = ("client_group", "fluctuating", "carer.present", "carer.coping", "carer.offer")
 """The answers in the check-your-answers list, in its order (by field, never by state)."""
-READ_FROM_WORDS = ("words", "model", "model+words", "earlier", "band")
+READ_FROM_WORDS = ("words", "model", "model+words", EARLIER, "band")
 """Readings from the person's own words: the list shows those words beside the answer."""
 
 
@@ -115,7 +115,7 @@ class Rendering(SessionParts):
         if pending is not None:  # a question put over this one: yes or no
             if pending.kind == "confirm":
                 words = confirm_words(self.whole, pending.values, pending.confidence, self._options(spec))
-                if pending.how == "earlier":  # words said to an earlier question
+                if pending.how == EARLIER:  # words said to an earlier question
                     words = f"{t.you_said.format(said=pending.said[:200])} {words}"
             else:
                 words = understanding(self.whole).data.safety.gentle_check

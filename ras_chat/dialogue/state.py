@@ -82,6 +82,11 @@ class Reading(BaseModel):
     """The person said yes to "It sounds like ... Is that right?"."""
 
 
+EARLIER = "earlier"
+"""How an answer settled by words said to an earlier question is marked (`Pending.how`,
+`Reading.how`)."""
+
+
 class Pending(BaseModel):
     """A question put over the current one, answered first."""
 

@@ -25,13 +25,11 @@ from ras_chat.dialogue.match import Option, find_phrase, is_command, match_one, 
 from ras_chat.dialogue.parts import SessionParts
 from ras_chat.dialogue.reading import detect_harm, read_answer, understanding
 from ras_chat.dialogue.render import listing, lower_first
-from ras_chat.dialogue.state import Message, Pending, Reading
+from ras_chat.dialogue.state import EARLIER, Message, Pending, Reading
 
 if TYPE_CHECKING:  # pragma: no cover
     pass
 
-EARLIER = "earlier"
-"""How an answer settled by words said to an earlier question is marked."""
 NOT_SAID_BACK = ("number", "label")
 """Readings not said back to the person: a number or a label they picked. Everything read
 from their own words is ("OK: a lot of help every day.")."""
