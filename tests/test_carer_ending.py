@@ -166,11 +166,24 @@ def test_the_plain_mode_prints_the_carers_result_at_the_end():
     assert carer_part(end) == [SAVED, *NOT_MET]
 
 
+async def answer_in_the_app(pilot, session, driver) -> None:
+    """Through the app's own handler, answer each question with the driver's words for the
+    field it sets, until the talk ends."""
+    from ras_chat.ui.events import AnswerSubmitted
+
+    await pilot.pause()
+    for _ in range(150):
+        if session.finished:
+            break
+        pilot.app.post_message(AnswerSubmitted(driver.next_line(session)))
+        await pilot.pause()
+    await pilot.pause()
+
+
 def test_the_textual_result_screen_shows_the_carers_result():
     from textual.widgets import Static
 
     from ras_chat.ui.app import make_app
-    from ras_chat.ui.events import AnswerSubmitted
     from ras_chat.ui.screens.result import ResultScreen
     from ras_chat.ui.testing import fixed_session
 
@@ -180,13 +193,7 @@ def test_the_textual_result_screen_shows_the_carers_result():
     async def go() -> tuple[str, list[int]]:
         app = make_app(session)
         async with app.run_test(size=(80, 24)) as pilot:
-            await pilot.pause()
-            for _ in range(150):
-                if session.finished:
-                    break
-                app.post_message(AnswerSubmitted(driver.next_line(session)))
-                await pilot.pause()
-            await pilot.pause()
+            await answer_in_the_app(pilot, session, driver)
             assert isinstance(app.screen, ResultScreen), app.screen
             carer = app.screen.query_one("#result-carer", Static)
             bottoms = [carer.region.bottom, app.screen.query_one("#result-note").region.bottom]
@@ -200,7 +207,6 @@ def test_the_textual_result_screen_shows_the_carers_result():
 
 def test_the_textual_result_screen_has_no_carer_part_without_a_carer_talk():
     from ras_chat.ui.app import make_app
-    from ras_chat.ui.events import AnswerSubmitted
     from ras_chat.ui.screens.result import ResultScreen
     from ras_chat.ui.testing import fixed_session
 
@@ -210,13 +216,7 @@ def test_the_textual_result_screen_has_no_carer_part_without_a_carer_talk():
     async def go() -> int:
         app = make_app(session)
         async with app.run_test(size=(100, 40)) as pilot:
-            await pilot.pause()
-            for _ in range(150):
-                if session.finished:
-                    break
-                app.post_message(AnswerSubmitted(driver.next_line(session)))
-                await pilot.pause()
-            await pilot.pause()
+            await answer_in_the_app(pilot, session, driver)
             assert isinstance(app.screen, ResultScreen), app.screen
             return len(app.screen.query("#result-carer"))
 

@@ -52,10 +52,11 @@ NOT_KNOWN_REASON = (
 NOT_ELIGIBLE_START = "From what you told us, the council is not likely to pay for carer support right now."
 
 
-def carer_talk(tmp_path, *, health, hard, effect):
-    """Talk the person and their carer through, saving every turn; the session and its hand-off."""
-    session = Session.start(session_id="carer-nk", clock=lambda: CLOCK)
-    driver = Talk(with_carer_talk(health=health, hard=hard, effect=effect))
+def saved_talk(tmp_path, script, session_id: str):
+    """Talk `script` through to its end, saving every turn; the session, the driver and
+    the hand-off built from the store."""
+    session = Session.start(session_id=session_id, clock=lambda: CLOCK)
+    driver = Talk(script)
     with open_store(str(tmp_path / "s.db")) as store:
         save_session_turn(store, session, session.opening())
         for _ in range(150):
@@ -64,6 +65,12 @@ def carer_talk(tmp_path, *, health, hard, effect):
             save_session_turn(store, session, session.send(driver.next_line(session)))
         assert session.finished
         h = build_handoff(store.details(session.state.id))
+    return session, driver, h
+
+
+def carer_talk(tmp_path, *, health, hard, effect):
+    """Talk the person and their carer through, saving every turn; the session and its hand-off."""
+    session, driver, h = saved_talk(tmp_path, with_carer_talk(health=health, hard=hard, effect=effect), "carer-nk")
     assert {"carer.health_at_risk", "carer.unable_outcomes", "carer.wellbeing_impact"} <= set(driver.asked)
     return session, h
 
@@ -304,15 +311,7 @@ def test_a_carer_talk_stopped_by_a_safety_stop_keeps_its_part_in_the_handoff_as_
         **with_carer_talk(health=pick("yes"), hard=pick("none"), effect=pick("yes")),
         "carer.relationship": "I look after my husband, he hits me and I am scared of him",
     }
-    session = Session.start(session_id="carer-stop", clock=lambda: CLOCK)
-    driver = Talk(script)
-    with open_store(str(tmp_path / "s.db")) as store:
-        save_session_turn(store, session, session.opening())
-        for _ in range(150):
-            if session.finished:
-                break
-            save_session_turn(store, session, session.send(driver.next_line(session)))
-        h = build_handoff(store.details(session.state.id))
+    _session, driver, h = saved_talk(tmp_path, script, "carer-stop")
     assert "carer.health_at_risk" not in driver.asked
     assert h.stopped and h.carer is not None
     assert h.carer.result == "not_known" and not h.carer.eligible
